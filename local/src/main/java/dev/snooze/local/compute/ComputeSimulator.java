@@ -1,0 +1,106 @@
+package dev.snooze.local.compute;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.snooze.local.http.LoopbackServer;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * A local Compute Engine that the real {@code google-cloud-compute} client (httpjson transport)
+ * talks to unchanged: point it at {@link #baseUrl()} with {@code NoCredentialsProvider}.
+ *
+ * <p>Serves, zonal ({@code /compute/v1/projects/P/zones/Z/...}) and regional
+ * ({@code .../regions/R/...}): {@code instanceGroupManagers} list, get, resize,
+ * listManagedInstances, listErrors, stopInstances, startInstances; operations get and wait.
+ * Responses are the compute v1 model classes printed by protobuf's JsonFormat; errors use the
+ * API's body {@code {"error":{"code","message","errors":[{"message","domain","reason"}]}}}; a
+ * URL no method serves gets Google's HTML 404 page. {@code requestId} makes a mutating call
+ * idempotent: a repeat returns the first call's operation and changes nothing.
+ *
+ * <p>Control routes (JSON in and out; never used by the real API):
+ * <pre>
+ * GET  /simulator/calls                 {"compute.instanceGroupManagers.get": 3, ...}
+ * POST /simulator/calls/reset           {}
+ * GET  /simulator/faults                {"http":[{"method","status","remaining"}],"stockedOutZones":[..],"bootTimeMillis":N}
+ * POST /simulator/faults/http           {"method":"compute.instanceGroupManagers.resize"|"*","count":2,"status":429|500|503}
+ * POST /simulator/faults/stockout       {"zone":"us-central1-a","active":true|false}
+ * POST /simulator/faults/boot-time      {"millis":60000}
+ * POST /simulator/faults/clear          drops HTTP faults, ends stockouts
+ * POST /simulator/groups                {"project","zone","name"} or {"project","region","zones":[..],"name"}
+ * GET  /simulator/serving?project=P&amp;zone=Z&amp;name=N   (or region=R)   {"serving":true}
+ * </pre>
+ * Control answers reply 200 with the faults state, 400 {"error":"..."} for a bad request, 404 for
+ * an unknown route.
+ */
+public final class ComputeSimulator implements AutoCloseable {
+  private final ComputeState state;
+  private final Faults faults;
+  private final CallCounter calls = new CallCounter();
+  private final LoopbackServer server;
+
+  private ComputeSimulator(SimulatorConfig config) throws IOException {
+    this.state = new ComputeState(config);
+    this.faults = new Faults(state);
+    ComputeApi api = new ComputeApi(state, faults, calls, config);
+    ControlApi control = new ControlApi(this);
+    this.server = LoopbackServer.start(config.port(), exchange -> dispatch(exchange, api, control));
+  }
+
+  public static ComputeSimulator start(SimulatorConfig config) throws IOException {
+    return new ComputeSimulator(config);
+  }
+
+  /** {@code http://127.0.0.1:PORT}, the value for the client's {@code setEndpoint}. */
+  public String baseUrl() {
+    return server.baseUrl();
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** Registers an empty group (targetSize 0); adding one that exists changes nothing. */
+  public void addGroup(GroupRef ref) {
+    state.addGroup(ref);
+  }
+
+  /** True iff at least one of the group's instances is RUNNING and HEALTHY now. */
+  public boolean serving(GroupRef ref) {
+    return state.serving(ref);
+  }
+
+  /** Calls received so far, by API method id, e.g. {@code compute.zoneOperations.get}. */
+  public Map<String, Long> calls() {
+    return calls.snapshot();
+  }
+
+  public void resetCalls() {
+    calls.reset();
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private static void dispatch(HttpExchange exchange, ComputeApi api, ControlApi control) throws IOException {
+    try {
+      if (exchange.getRequestURI().getRawPath().startsWith(ControlApi.PREFIX)) {
+        control.handle(exchange);
+      } else {
+        api.handle(exchange);
+      }
+    } catch (IOException | RuntimeException e) {
+      // A simulator bug must look like the API's own 500, never a dropped connection.
+      try {
+        ComputeApi.sendError(exchange, ApiError.internal());
+      } catch (IOException | RuntimeException ignored) {
+        exchange.close();
+      }
+    }
+  }
+}

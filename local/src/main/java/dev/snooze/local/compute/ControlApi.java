@@ -1,0 +1,152 @@
+package dev.snooze.local.compute;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import dev.snooze.local.http.LoopbackServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The simulator's own routes under {@code /simulator/}; documented on {@link ComputeSimulator}. */
+final class ControlApi {
+  static final String PREFIX = "/simulator/";
+
+  private final ComputeSimulator simulator;
+  private final Gson gson = new Gson();
+
+  ControlApi(ComputeSimulator simulator) {
+    this.simulator = simulator;
+  }
+
+  void handle(HttpExchange exchange) throws IOException {
+    String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+    try {
+      switch (route) {
+        case "GET /simulator/calls" -> reply(exchange, 200, gson.toJsonTree(simulator.calls()));
+        case "POST /simulator/calls/reset" -> {
+          simulator.resetCalls();
+          reply(exchange, 200, new JsonObject());
+        }
+        case "GET /simulator/faults" -> reply(exchange, 200, faultsJson());
+        case "POST /simulator/faults/http" -> {
+          JsonObject in = body(exchange);
+          simulator.faults().failNext(string(in, "method"), integer(in, "count", 1), integer(in, "status", 0));
+          reply(exchange, 200, faultsJson());
+        }
+        case "POST /simulator/faults/stockout" -> {
+          JsonObject in = body(exchange);
+          String zone = string(in, "zone");
+          if (!in.has("active") || in.get("active").getAsBoolean()) {
+            simulator.faults().stockout(zone);
+          } else {
+            simulator.faults().endStockout(zone);
+          }
+          reply(exchange, 200, faultsJson());
+        }
+        case "POST /simulator/faults/boot-time" -> {
+          JsonObject in = body(exchange);
+          simulator.faults().bootTime(Duration.ofMillis(in.get("millis").getAsLong()));
+          reply(exchange, 200, faultsJson());
+        }
+        case "POST /simulator/faults/clear" -> {
+          simulator.faults().clear();
+          reply(exchange, 200, faultsJson());
+        }
+        case "POST /simulator/groups" -> {
+          GroupRef ref = groupRef(body(exchange));
+          simulator.addGroup(ref);
+          JsonObject out = new JsonObject();
+          out.addProperty("selfLink", ref.selfLink());
+          reply(exchange, 200, out);
+        }
+        case "GET /simulator/serving" -> {
+          Map<String, String> q = LoopbackServer.query(exchange.getRequestURI());
+          JsonObject in = new JsonObject();
+          q.forEach(in::addProperty);
+          JsonObject out = new JsonObject();
+          out.addProperty("serving", simulator.serving(groupRef(in)));
+          reply(exchange, 200, out);
+        }
+        default -> reply(exchange, 404, message("no simulator route " + route));
+      }
+    } catch (RuntimeException e) {
+      // Missing fields, wrong types, bad JSON: the caller's mistake, said plainly.
+      reply(exchange, 400, message(e.getMessage() == null ? e.toString() : e.getMessage()));
+    }
+  }
+
+  private JsonObject faultsJson() {
+    Faults f = simulator.faults();
+    JsonObject out = new JsonObject();
+    JsonArray http = new JsonArray();
+    for (Faults.HttpFault h : f.pendingHttpFaults()) {
+      JsonObject o = new JsonObject();
+      o.addProperty("method", h.method());
+      o.addProperty("status", h.status());
+      o.addProperty("remaining", h.remaining());
+      http.add(o);
+    }
+    out.add("http", http);
+    out.add("stockedOutZones", gson.toJsonTree(f.stockedOutZones().stream().sorted().toList()));
+    out.addProperty("bootTimeMillis", f.bootTime().toMillis());
+    return out;
+  }
+
+  private static GroupRef groupRef(JsonObject in) {
+    String project = string(in, "project");
+    String name = string(in, "name");
+    if (in.has("zone")) {
+      return GroupRef.zonal(project, string(in, "zone"), name);
+    }
+    String region = string(in, "region");
+    List<String> zones = new ArrayList<>();
+    JsonElement z = in.get("zones");
+    if (z != null && z.isJsonArray()) {
+      z.getAsJsonArray().forEach(e -> zones.add(e.getAsString()));
+    } else if (z != null) {
+      zones.addAll(List.of(z.getAsString().split(",")));
+    } else {
+      zones.add(region + "-a");
+    }
+    return GroupRef.regional(project, region, name, zones);
+  }
+
+  private static JsonObject body(HttpExchange exchange) throws IOException {
+    String text = new String(LoopbackServer.readBody(exchange, 64 * 1024), StandardCharsets.UTF_8);
+    JsonElement parsed = JsonParser.parseString(text.isBlank() ? "{}" : text);
+    if (!parsed.isJsonObject()) {
+      throw new IllegalArgumentException("body must be a JSON object");
+    }
+    return parsed.getAsJsonObject();
+  }
+
+  private static String string(JsonObject in, String field) {
+    JsonElement e = in.get(field);
+    if (e == null || e.isJsonNull() || e.getAsString().isBlank()) {
+      throw new IllegalArgumentException("'" + field + "' is required");
+    }
+    return e.getAsString();
+  }
+
+  private static int integer(JsonObject in, String field, int fallback) {
+    JsonElement e = in.get(field);
+    return e == null || e.isJsonNull() ? fallback : e.getAsInt();
+  }
+
+  private static JsonObject message(String text) {
+    JsonObject o = new JsonObject();
+    o.addProperty("error", text);
+    return o;
+  }
+
+  private static void reply(HttpExchange exchange, int status, JsonElement body) throws IOException {
+    LoopbackServer.sendJson(exchange, status, body.toString());
+  }
+}
