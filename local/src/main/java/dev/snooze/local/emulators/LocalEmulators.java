@@ -1,0 +1,197 @@
+package dev.snooze.local.emulators;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+/**
+ * Google's Pub/Sub and Firestore emulators for the local cloud. Each is either reused (its
+ * {@code *_EMULATOR_HOST} variable is set: we check it answers and never stop it) or started by
+ * us on a free loopback port, both at once, and stopped with its children on {@link #close()} or
+ * when the JVM exits.
+ *
+ * <p>The environment is a parameter so that tests can describe any situation without changing
+ * the real process environment.
+ */
+public final class LocalEmulators implements AutoCloseable {
+  /** Where emulator logs go; defaults to target/emulator-logs under a Maven build, else tmp. */
+  public static final String LOG_DIR_ENV = "SNOOZE_EMULATOR_LOG_DIR";
+
+  public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Pattern PROJECT_ID = Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]");
+  private static final Pattern HOST_PORT = Pattern.compile("[^\\s:/]+:\\d{1,5}");
+
+  private final Map<Emulator, String> hosts;
+  private final List<EmulatorProcess> started;
+  private final Thread shutdownHook;
+  private boolean closed;
+
+  private LocalEmulators(Map<Emulator, String> hosts, List<EmulatorProcess> started) {
+    this.hosts = hosts;
+    this.started = started;
+    this.shutdownHook = new Thread(this::stopProcesses, "snooze-emulators-shutdown");
+    if (!started.isEmpty()) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  /** Starts or reuses both emulators according to the real environment. */
+  public static LocalEmulators start(String project) {
+    return start(project, System.getenv());
+  }
+
+  public static LocalEmulators start(String project, Map<String, String> env) {
+    return start(project, env, DEFAULT_READY_TIMEOUT);
+  }
+
+  public static LocalEmulators start(String project, Map<String, String> env, Duration readyTimeout) {
+    Objects.requireNonNull(env, "env");
+    validateProject(project);
+    if (readyTimeout == null || readyTimeout.isNegative() || readyTimeout.isZero()) {
+      throw new IllegalArgumentException("readyTimeout must be positive, got " + readyTimeout);
+    }
+    Map<Emulator, String> hosts = new EnumMap<>(Emulator.class);
+    List<Emulator> toStart = new ArrayList<>();
+    for (Emulator emulator : Emulator.values()) {
+      String existing = env.get(emulator.hostEnvVar());
+      if (existing != null && !existing.isBlank()) {
+        hosts.put(emulator, checkExisting(emulator, existing.trim(), project));
+      } else {
+        toStart.add(emulator);
+      }
+    }
+    if (toStart.isEmpty()) {
+      return new LocalEmulators(hosts, List.of());
+    }
+    // Resolve every launcher before starting anything, so a missing one fails at once.
+    Map<Emulator, Path> launchers = new EnumMap<>(Emulator.class);
+    toStart.forEach(e -> launchers.put(e, CloudSdk.launcher(env, e)));
+    Path logDir = logDir(env);
+    // One thread per emulator: each start mostly waits on a JVM booting in another process.
+    ExecutorService starter = Executors.newFixedThreadPool(toStart.size(), r -> {
+      Thread thread = new Thread(r, "snooze-emulator-start");
+      thread.setDaemon(true);
+      return thread;
+    });
+    List<CompletableFuture<EmulatorProcess>> futures =
+        toStart.stream()
+            .map(e -> CompletableFuture.supplyAsync(
+                () -> EmulatorProcess.start(e, launchers.get(e), project, logDir, readyTimeout), starter))
+            .toList();
+    starter.shutdown();
+    List<EmulatorProcess> started = new ArrayList<>();
+    RuntimeException failure = null;
+    for (CompletableFuture<EmulatorProcess> future : futures) {
+      try {
+        started.add(future.join());
+      } catch (CompletionException e) {
+        RuntimeException cause =
+            e.getCause() instanceof RuntimeException r ? r : new EmulatorException(String.valueOf(e.getCause()), e.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      started.forEach(EmulatorProcess::close);
+      throw failure;
+    }
+    started.forEach(p -> hosts.put(p.emulator(), p.host()));
+    return new LocalEmulators(hosts, List.copyOf(started));
+  }
+
+  /** "127.0.0.1:PORT" of the Pub/Sub emulator (gRPC and REST share it). */
+  public String pubsubHost() {
+    return hosts.get(Emulator.PUBSUB);
+  }
+
+  /** "127.0.0.1:PORT" of the Firestore emulator. */
+  public String firestoreHost() {
+    return hosts.get(Emulator.FIRESTORE);
+  }
+
+  /** The emulators this instance started (not the reused ones). */
+  public List<Emulator> startedHere() {
+    return started.stream().map(EmulatorProcess::emulator).toList();
+  }
+
+  /** The processes this instance started, children included, as they are now. */
+  public List<ProcessHandle> processTree() {
+    return started.stream().flatMap(p -> p.tree().stream()).toList();
+  }
+
+  /** The log file of each emulator started here. */
+  public Map<Emulator, Path> logs() {
+    Map<Emulator, Path> logs = new EnumMap<>(Emulator.class);
+    started.forEach(p -> logs.put(p.emulator(), p.log()));
+    return logs;
+  }
+
+  /** Stops what this instance started; reused emulators are left alone. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopProcesses();
+    if (!started.isEmpty()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook is running or has run.
+      }
+    }
+  }
+
+  private void stopProcesses() {
+    started.forEach(EmulatorProcess::close);
+  }
+
+  private static String checkExisting(Emulator emulator, String host, String project) {
+    if (!HOST_PORT.matcher(host).matches()) {
+      throw new EmulatorException(
+          emulator.hostEnvVar() + " must be HOST:PORT (e.g. 127.0.0.1:8085), got \"" + host + "\"");
+    }
+    if (!HttpProbe.answers(host, emulator.probePath(project))) {
+      throw new EmulatorException(
+          emulator.hostEnvVar() + "=" + host + " is set but no " + emulator.displayName()
+              + " emulator answers there. Start it, or unset " + emulator.hostEnvVar()
+              + " to have one started for you.");
+    }
+    return host;
+  }
+
+  private static void validateProject(String project) {
+    if (project == null || !PROJECT_ID.matcher(project).matches()) {
+      throw new IllegalArgumentException(
+          "project must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens; "
+              + "starting with a letter), got \"" + project + "\"");
+    }
+  }
+
+  private static Path logDir(Map<String, String> env) {
+    String configured = env.get(LOG_DIR_ENV);
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    Path target = Path.of("target");
+    if (Files.isDirectory(target)) {
+      return target.resolve("emulator-logs");
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "snooze-emulator-logs");
+  }
+}
