@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStack implements AutoCloseable {
   static final String READY_PREFIX = "SNOOZE READY ";
-  private static final JsonLog LOG = JsonLog.of("local-stack");
+  private static final JsonLog LOG = JsonLog.forComponent("local-stack");
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
   /** A readable pace for the stand-in model's streamed tokens. */
   private static final Duration TOKEN_INTERVAL = Duration.ofMillis(60);
@@ -109,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
         part.close();
       } catch (Exception e) {
         LOG.warning("a part of the local stack did not stop cleanly",
-            "part", part.getClass().getSimpleName(), "error", e);
+            Map.of("part", part.getClass().getSimpleName(), "error", e));
       }
     }
   }
@@ -124,22 +124,22 @@ public final class LocalStack implements AutoCloseable {
       System.exit(2);
       return;
     } catch (Exception e) {
-      LOG.error("the local stack could not start", "error", e);
+      LOG.error("the local stack could not start", Map.of("error", e));
       System.err.println("Snooze's local stack could not start: " + e.getMessage());
       System.exit(1);
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping the local stack");
+      LOG.info("stopping the local stack", Map.of());
       stack.close();
       stopped.countDown();
     }, "snooze-local-shutdown"));
-    LOG.info("local stack ready",
+    LOG.info("local stack ready", Map.of(
         "startupMillis", (System.nanoTime() - startedAt) / 1_000_000,
         "idleTimeout", stack.settings.idleTimeout(),
         "sleepCheckInterval", stack.settings.sleepCheckInterval(),
-        "simBootTime", stack.settings.simBootTime());
+        "simBootTime", stack.settings.simBootTime()));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();
     stopped.await();

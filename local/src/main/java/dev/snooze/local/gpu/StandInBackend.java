@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * last VM goes, open streams are cut, as a deleted VM cuts them.
  */
 public final class StandInBackend implements AutoCloseable {
-  private static final JsonLog LOG = JsonLog.of("gpu-backend");
+  private static final JsonLog LOG = JsonLog.forComponent("gpu-backend");
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final int port;
@@ -73,14 +74,14 @@ public final class StandInBackend implements AutoCloseable {
     if (up && server == null) {
       try {
         server = LoopbackServer.start(port, api);
-        LOG.info("GPU backend up: a simulated instance is RUNNING and healthy", "url", baseUrl());
+        LOG.info("GPU backend up: a simulated instance is RUNNING and healthy", Map.of("url", baseUrl()));
       } catch (IOException e) {
-        LOG.error("GPU backend could not listen", "port", port, "error", e);
+        LOG.error("GPU backend could not listen", Map.of("port", port, "error", e));
       }
     } else if (!up && server != null) {
       server.close();
       server = null;
-      LOG.info("GPU backend down: no RUNNING, healthy instance", "url", baseUrl());
+      LOG.info("GPU backend down: no RUNNING, healthy instance", Map.of("url", baseUrl()));
     }
   }
 

@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.util.Set;
 
 /** The real client library, pointed at the simulator, polling operations every 10 ms. */
-final class Clients {
+public final class Clients {
   private Clients() {}
 
-  static OperationTimedPollAlgorithm fastPolling() {
+  public static OperationTimedPollAlgorithm fastPolling() {
     return OperationTimedPollAlgorithm.create(RetrySettings.newBuilder()
         .setInitialRetryDelayDuration(Duration.ofMillis(10))
         .setRetryDelayMultiplier(1.0)
@@ -32,7 +32,7 @@ final class Clients {
   }
 
   /** {@code retries=false} turns off the library's retry of UNAVAILABLE, to see injected faults. */
-  static InstanceGroupManagersClient zonal(ComputeSimulator sim, boolean retries) throws IOException {
+  public static InstanceGroupManagersClient zonal(ComputeSimulator sim, boolean retries) throws IOException {
     InstanceGroupManagersSettings.Builder b = InstanceGroupManagersSettings.newBuilder()
         .setEndpoint(sim.baseUrl())
         .setCredentialsProvider(NoCredentialsProvider.create());
@@ -46,7 +46,7 @@ final class Clients {
     return InstanceGroupManagersClient.create(b.build());
   }
 
-  static RegionInstanceGroupManagersClient regional(ComputeSimulator sim) throws IOException {
+  public static RegionInstanceGroupManagersClient regional(ComputeSimulator sim) throws IOException {
     RegionInstanceGroupManagersSettings.Builder b = RegionInstanceGroupManagersSettings.newBuilder()
         .setEndpoint(sim.baseUrl())
         .setCredentialsProvider(NoCredentialsProvider.create());
@@ -56,14 +56,14 @@ final class Clients {
     return RegionInstanceGroupManagersClient.create(b.build());
   }
 
-  static ZoneOperationsClient zoneOperations(ComputeSimulator sim) throws IOException {
+  public static ZoneOperationsClient zoneOperations(ComputeSimulator sim) throws IOException {
     return ZoneOperationsClient.create(ZoneOperationsSettings.newBuilder()
         .setEndpoint(sim.baseUrl())
         .setCredentialsProvider(NoCredentialsProvider.create())
         .build());
   }
 
-  static RegionOperationsClient regionOperations(ComputeSimulator sim) throws IOException {
+  public static RegionOperationsClient regionOperations(ComputeSimulator sim) throws IOException {
     return RegionOperationsClient.create(RegionOperationsSettings.newBuilder()
         .setEndpoint(sim.baseUrl())
         .setCredentialsProvider(NoCredentialsProvider.create())

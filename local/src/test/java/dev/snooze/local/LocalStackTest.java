@@ -1,0 +1,116 @@
+package dev.snooze.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.cloud.compute.v1.ManagedInstance;
+import com.google.cloud.compute.v1.RegionInstanceGroupManagersClient;
+import dev.snooze.local.compute.Clients;
+import dev.snooze.local.emulators.LocalEmulators;
+import dev.snooze.local.emulators.SharedEmulators;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The whole local cloud as the README's run command starts it, driven with real clients. */
+@ExtendWith(SharedEmulators.class)
+class LocalStackTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private LocalStack stack;
+
+  @AfterEach
+  void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void readyLineNamesEveryPart(LocalEmulators emulators) throws Exception {
+    stack = LocalStack.start(env(emulators, Map.of("SNOOZE_ZONE", "europe-west4-b")));
+
+    assertThat(stack.endpoints())
+        .containsEntry("pubsub", emulators.pubsubHost())
+        .containsEntry("firestore", emulators.firestoreHost())
+        .containsEntry("project", SharedEmulators.PROJECT)
+        .containsEntry("zone", "europe-west4-b")
+        .containsEntry("mig", "snooze-gpu")
+        .containsEntry("topic", "snooze-activity")
+        .containsEntry("functions", Map.of())
+        .containsKeys("compute", "backend")
+        .doesNotContainKey("region");
+    // The topic exists on the emulator: publishing to it through REST succeeds.
+    HttpResponse<String> published = http.send(
+        HttpRequest.newBuilder(URI.create("http://" + emulators.pubsubHost() + "/v1/projects/"
+                + SharedEmulators.PROJECT + "/topics/snooze-activity:publish"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"data\":\"e30=\"}]}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(published.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aResizeThroughTheComputeClientWakesTheBackendAndAResizeToZeroPutsItToSleep(
+      LocalEmulators emulators) throws Exception {
+    stack = LocalStack.start(env(emulators, Map.of("SNOOZE_SIM_BOOT_TIME", "0.3")));
+    String backend = (String) stack.endpoints().get("backend");
+    assertThatThrownBy(() -> generate(backend)).isInstanceOf(ConnectException.class);
+
+    try (RegionInstanceGroupManagersClient migs = Clients.regional(stack.compute())) {
+      migs.resizeAsync(SharedEmulators.PROJECT, "us-central1", "snooze-gpu", 1).get();
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> running(migs).size() == 1);
+      await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+          .until(() -> generate(backend).statusCode() == 200);
+      HttpResponse<String> answer = generate(backend);
+      assertThat(answer.body().lines().toList())
+          .hasSizeGreaterThan(2)
+          .last().asString().contains("\"done\":true");
+
+      migs.resizeAsync(SharedEmulators.PROJECT, "us-central1", "snooze-gpu", 0).get();
+      await().atMost(Duration.ofSeconds(15)).until(() -> {
+        try {
+          generate(backend);
+          return false;
+        } catch (ConnectException refused) {
+          return true;
+        }
+      });
+    }
+  }
+
+  private static List<ManagedInstance> running(RegionInstanceGroupManagersClient migs) {
+    return StreamSupport.stream(migs.listManagedInstances(
+                SharedEmulators.PROJECT, "us-central1", "snooze-gpu").iterateAll().spliterator(), false)
+        .filter(i -> i.getInstanceStatus().equals("RUNNING"))
+        .toList();
+  }
+
+  private HttpResponse<String> generate(String backend) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(backend + "/api/generate"))
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"model\":\"snooze-demo\",\"prompt\":\"hello\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Map<String, String> env(LocalEmulators emulators, Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(extra);
+    env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
+    env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
+    env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
+    return env;
+  }
+}
