@@ -40,7 +40,7 @@ public final class LocalEmulators implements AutoCloseable {
   private LocalEmulators(Map<Emulator, String> hosts, List<EmulatorProcess> started) {
     this.hosts = hosts;
     this.started = started;
-    this.shutdownHook = new Thread(this::stopProcesses, "snooze-emulators-shutdown");
+    this.shutdownHook = new Thread(this::close, "snooze-emulators-shutdown");
     if (!started.isEmpty()) {
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
