@@ -9,7 +9,7 @@ import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.PubsubEmulatorAdmin;
 import dev.snooze.local.eventarc.EventarcBridge;
 import dev.snooze.local.gpu.StandInBackend;
-import dev.snooze.local.logging.JsonLog;
+import dev.snooze.logging.JsonLog;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,6 +1,6 @@
 package dev.snooze.local.eventarc;
 
-import dev.snooze.local.logging.JsonLog;
+import dev.snooze.logging.JsonLog;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import dev.snooze.local.emulators.PubsubEmulatorAdmin;

@@ -1,7 +1,7 @@
 package dev.snooze.local.gpu;
 
 import dev.snooze.local.http.LoopbackServer;
-import dev.snooze.local.logging.JsonLog;
+import dev.snooze.logging.JsonLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package dev.snooze.local.eventarc;
 
-import dev.snooze.local.logging.JsonLog;
+import dev.snooze.logging.JsonLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

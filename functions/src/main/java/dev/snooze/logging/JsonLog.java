@@ -1,4 +1,4 @@
-package dev.snooze.local.logging;
+package dev.snooze.logging;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
