@@ -8,25 +8,37 @@ import dev.snooze.local.compute.SimulatorConfig;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.PubsubEmulatorAdmin;
 import dev.snooze.local.eventarc.EventarcBridge;
+import dev.snooze.local.functions.LocalFunctions;
 import dev.snooze.local.gpu.StandInBackend;
 import dev.snooze.logging.JsonLog;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Snooze's local cloud in one process: Google's Pub/Sub and Firestore emulators, the local
- * Eventarc bridge, the Compute Engine simulator with the GPU MIG, and the stand-in GPU backend,
- * all on loopback. {@link #main} prints one {@code SNOOZE READY {json}} line once everything
+ * Snooze's local cloud: Google's Pub/Sub and Firestore emulators, the Compute Engine simulator
+ * with the GPU MIG, the stand-in GPU backend, Snooze's functions under the Functions Framework,
+ * the local Eventarc bridge from the activity topic to Wake, and a ticker that calls Sleep as
+ * Cloud Scheduler would, all on loopback. {@link #main} prints one {@code SNOOZE READY {json}} line once everything
  * answers and stops everything, emulator processes included, on Ctrl-C.
  */
 public final class LocalStack implements AutoCloseable {
   static final String READY_PREFIX = "SNOOZE READY ";
   private static final JsonLog LOG = JsonLog.forComponent("local-stack");
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+  private static final Duration FUNCTION_READY_TIMEOUT = Duration.ofSeconds(60);
+  /** The functions' own knobs that the stack hands on when they are set. */
+  private static final List<String> PASSED_TO_FUNCTIONS = List.of(
+      "SNOOZE_DESIRED_SIZE", "SNOOZE_SLEEP_MODE", "SNOOZE_STATE_COLLECTION",
+      "SNOOZE_ACTIVITY_GRANULARITY", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_HEARTBEAT_TTL",
+      "SNOOZE_OPERATION_TIMEOUT");
   /** A readable pace for the stand-in model's streamed tokens. */
   private static final Duration TOKEN_INTERVAL = Duration.ofMillis(60);
 
@@ -36,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
   private ComputeSimulator compute;
   private GroupRef mig;
   private StandInBackend backend;
+  private LocalFunctions functions;
 
   private LocalStack(StackSettings settings) {
     this.settings = settings;
@@ -67,9 +80,47 @@ public final class LocalStack implements AutoCloseable {
         : GroupRef.zonal(project, settings.location().name(), settings.mig());
     compute.addGroup(mig);
     backend = started(StandInBackend.start(0, () -> compute.serving(mig), TOKEN_INTERVAL));
+    functions = started(LocalFunctions.start(functionEnvironment(env), logDir(env), FUNCTION_READY_TIMEOUT));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
-    started(EventarcBridge.start(pubsub, project));
+    EventarcBridge eventarc = started(EventarcBridge.start(pubsub, project));
+    eventarc.route("snooze-wake", settings.topic(), URI.create(functions.url(LocalFunctions.Entry.WAKE)));
+    started(SchedulerTicker.start(URI.create(functions.url(LocalFunctions.Entry.SLEEP)),
+        settings.sleepCheckInterval()));
+  }
+
+  /**
+   * What Terraform sets on each deployed function, pointed at the local cloud. Only these
+   * variables reach the functions: a stray SNOOZE_ZONE in the shell must not contradict the
+   * stack's own location.
+   */
+  private Map<String, String> functionEnvironment(Map<String, String> env) {
+    Map<String, String> functionEnv = new HashMap<>();
+    for (String passed : PASSED_TO_FUNCTIONS) {
+      functionEnv.put(passed, env.get(passed));
+    }
+    functionEnv.put("SNOOZE_PROJECT", settings.project());
+    functionEnv.put("SNOOZE_REGION", mig.scope() == GroupRef.Scope.REGIONAL ? mig.location() : null);
+    functionEnv.put("SNOOZE_ZONE", mig.scope() == GroupRef.Scope.ZONAL ? mig.location() : null);
+    functionEnv.put("SNOOZE_MIG", settings.mig());
+    functionEnv.put("SNOOZE_IDLE_TIMEOUT", settings.idleTimeout().toString());
+    if (functionEnv.get("SNOOZE_ACTIVITY_GRANULARITY") == null) {
+      // The functions' 10 s default, shortened for time-compressed runs (it must stay under the idle timeout).
+      Duration granularity = settings.idleTimeout().dividedBy(10);
+      functionEnv.put("SNOOZE_ACTIVITY_GRANULARITY",
+          (granularity.compareTo(Duration.ofSeconds(10)) < 0 ? granularity : Duration.ofSeconds(10)).toString());
+    }
+    functionEnv.put("SNOOZE_COMPUTE_ENDPOINT", compute.baseUrl());
+    functionEnv.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
+    functionEnv.put("NO_GCE_CHECK", "true");
+    return functionEnv;
+  }
+
+  private static Path logDir(Map<String, String> env) {
+    String configured = env.get(LocalEmulators.LOG_DIR_ENV);
+    return configured != null && !configured.isBlank()
+        ? Path.of(configured)
+        : Path.of(System.getProperty("java.io.tmpdir"), "snooze-local-logs");
   }
 
   private <T extends AutoCloseable> T started(T part) {
@@ -88,7 +139,7 @@ public final class LocalStack implements AutoCloseable {
     ready.put(mig.scope() == GroupRef.Scope.ZONAL ? "zone" : "region", mig.location());
     ready.put("mig", settings.mig());
     ready.put("topic", settings.topic());
-    ready.put("functions", Map.of());
+    ready.put("functions", functions.urls());
     return ready;
   }
 
@@ -98,6 +149,10 @@ public final class LocalStack implements AutoCloseable {
 
   public GroupRef mig() {
     return mig;
+  }
+
+  public LocalFunctions functions() {
+    return functions;
   }
 
   /** Stops the parts in the reverse order of their start; safe to call twice. */

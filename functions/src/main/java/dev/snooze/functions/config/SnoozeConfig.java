@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * @param zone the zonal MIG's zone, or null for a regional MIG
  * @param region the regional MIG's region, or null for a zonal MIG
  * @param computeEndpoint null for Compute Engine itself; {@code http://...} for the local simulator
+ * @param firestoreEmulatorHost null for Firestore itself; {@code HOST:PORT} of the emulator
  */
 public record SnoozeConfig(
     String project,
@@ -28,7 +29,8 @@ public record SnoozeConfig(
     Duration wakeTimeout,
     Duration heartbeatTtl,
     Duration operationTimeout,
-    String computeEndpoint) {
+    String computeEndpoint,
+    String firestoreEmulatorHost) {
 
   public static final Pattern PROJECT = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
   public static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
@@ -36,6 +38,7 @@ public record SnoozeConfig(
   public static final Pattern RESOURCE_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern COLLECTION = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final Pattern ENDPOINT = Pattern.compile("https?://[^\\s/]+/?");
+  private static final Pattern HOST_PORT = Pattern.compile("[^\\s:/]+:\\d{1,5}");
 
   /**
    * Reads and validates the configuration.
@@ -72,13 +75,15 @@ public record SnoozeConfig(
     Duration operationTimeout = env.duration("SNOOZE_OPERATION_TIMEOUT", Duration.ofSeconds(60));
     String endpoint = env.string("SNOOZE_COMPUTE_ENDPOINT", null, ENDPOINT,
         "a base URL such as http://127.0.0.1:8090 (leave it unset for Compute Engine itself)");
+    String firestoreEmulator = env.string("FIRESTORE_EMULATOR_HOST", null, HOST_PORT,
+        "the emulator's HOST:PORT, e.g. 127.0.0.1:8086 (leave it unset for Firestore itself)");
     if (granularity.compareTo(idle) >= 0) {
       env.problem("SNOOZE_ACTIVITY_GRANULARITY=" + granularity + " must be shorter than"
           + " SNOOZE_IDLE_TIMEOUT=" + idle + ": lower it (e.g. 10)");
     }
     env.throwIfInvalid();
     return new SnoozeConfig(project, zone, region, mig, idle, desired, mode, collection,
-        granularity, wakeTimeout, heartbeatTtl, operationTimeout, endpoint);
+        granularity, wakeTimeout, heartbeatTtl, operationTimeout, endpoint, firestoreEmulator);
   }
 
   /** The decisions' view of the configuration. */
@@ -91,10 +96,5 @@ public record SnoozeConfig(
   /** The zone or the region. */
   public String location() {
     return zone != null ? zone : region;
-  }
-
-  /** The state document's id: one document per MIG. */
-  public String documentId() {
-    return project + ":" + location() + ":" + mig;
   }
 }

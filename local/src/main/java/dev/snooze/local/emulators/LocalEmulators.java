@@ -1,5 +1,8 @@
 package dev.snooze.local.emulators;
 
+import dev.snooze.local.process.ChildProcess;
+import dev.snooze.local.process.ChildProcessException;
+import dev.snooze.local.process.HttpProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +36,11 @@ public final class LocalEmulators implements AutoCloseable {
   private static final Pattern HOST_PORT = Pattern.compile("[^\\s:/]+:\\d{1,5}");
 
   private final Map<Emulator, String> hosts;
-  private final List<EmulatorProcess> started;
+  private final Map<Emulator, ChildProcess> started;
   private final Thread shutdownHook;
   private boolean closed;
 
-  private LocalEmulators(Map<Emulator, String> hosts, List<EmulatorProcess> started) {
+  private LocalEmulators(Map<Emulator, String> hosts, Map<Emulator, ChildProcess> started) {
     this.hosts = hosts;
     this.started = started;
     this.shutdownHook = new Thread(this::close, "snooze-emulators-shutdown");
@@ -72,7 +75,7 @@ public final class LocalEmulators implements AutoCloseable {
       }
     }
     if (toStart.isEmpty()) {
-      return new LocalEmulators(hosts, List.of());
+      return new LocalEmulators(hosts, Map.of());
     }
     // Resolve every launcher before starting anything, so a missing one fails at once.
     Map<Emulator, Path> launchers = new EnumMap<>(Emulator.class);
@@ -84,17 +87,17 @@ public final class LocalEmulators implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    List<CompletableFuture<EmulatorProcess>> futures =
+    List<CompletableFuture<ChildProcess>> futures =
         toStart.stream()
             .map(e -> CompletableFuture.supplyAsync(
-                () -> EmulatorProcess.start(e, launchers.get(e), project, logDir, readyTimeout), starter))
+                () -> launch(e, launchers.get(e), project, logDir, readyTimeout), starter))
             .toList();
     starter.shutdown();
-    List<EmulatorProcess> started = new ArrayList<>();
+    Map<Emulator, ChildProcess> started = new EnumMap<>(Emulator.class);
     RuntimeException failure = null;
-    for (CompletableFuture<EmulatorProcess> future : futures) {
+    for (int i = 0; i < futures.size(); i++) {
       try {
-        started.add(future.join());
+        started.put(toStart.get(i), futures.get(i).join());
       } catch (CompletionException e) {
         RuntimeException cause =
             e.getCause() instanceof RuntimeException r ? r : new EmulatorException(String.valueOf(e.getCause()), e.getCause());
@@ -106,11 +109,24 @@ public final class LocalEmulators implements AutoCloseable {
       }
     }
     if (failure != null) {
-      started.forEach(EmulatorProcess::close);
+      started.values().forEach(ChildProcess::close);
       throw failure;
     }
-    started.forEach(p -> hosts.put(p.emulator(), p.host()));
-    return new LocalEmulators(hosts, List.copyOf(started));
+    started.forEach((emulator, process) -> hosts.put(emulator, process.host()));
+    return new LocalEmulators(hosts, started);
+  }
+
+  private static ChildProcess launch(
+      Emulator emulator, Path launcher, String project, Path logDir, Duration readyTimeout) {
+    try {
+      return ChildProcess.start(emulator.displayName() + " emulator",
+          port -> emulator.command(launcher, port),
+          Map.of("CLOUDSDK_CORE_DISABLE_PROMPTS", "1"),
+          host -> HttpProbe.answers(host, emulator.probePath(project)),
+          logDir, readyTimeout);
+    } catch (ChildProcessException e) {
+      throw new EmulatorException(e.getMessage(), e);
+    }
   }
 
   /** "127.0.0.1:PORT" of the Pub/Sub emulator (gRPC and REST share it). */
@@ -125,18 +141,18 @@ public final class LocalEmulators implements AutoCloseable {
 
   /** The emulators this instance started (not the reused ones). */
   public List<Emulator> startedHere() {
-    return started.stream().map(EmulatorProcess::emulator).toList();
+    return List.copyOf(started.keySet());
   }
 
   /** The processes this instance started, children included, as they are now. */
   public List<ProcessHandle> processTree() {
-    return started.stream().flatMap(p -> p.tree().stream()).toList();
+    return started.values().stream().flatMap(p -> p.tree().stream()).toList();
   }
 
   /** The log file of each emulator started here. */
   public Map<Emulator, Path> logs() {
     Map<Emulator, Path> logs = new EnumMap<>(Emulator.class);
-    started.forEach(p -> logs.put(p.emulator(), p.log()));
+    started.forEach((emulator, process) -> logs.put(emulator, process.log()));
     return logs;
   }
 
@@ -158,7 +174,7 @@ public final class LocalEmulators implements AutoCloseable {
   }
 
   private void stopProcesses() {
-    started.forEach(EmulatorProcess::close);
+    started.values().forEach(ChildProcess::close);
   }
 
   private static String checkExisting(Emulator emulator, String host, String project) {

@@ -1,5 +1,6 @@
 package dev.snooze.local.emulators;
 
+import dev.snooze.local.process.HttpProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

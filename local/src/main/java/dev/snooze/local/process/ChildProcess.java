@@ -1,4 +1,4 @@
-package dev.snooze.local.emulators;
+package dev.snooze.local.process;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -11,53 +11,72 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One emulator started by us: its process tree, its port and its log file. The Firestore
- * launcher is a bash script that forks (not execs) its JVM, so killing the script alone would
- * leave the emulator serving; stopping therefore walks the whole tree.
+ * A server the local stack runs as a child process (an emulator, a function): its process tree,
+ * its port and its log file. Some launchers are scripts that fork (not exec) their JVM (the
+ * Firestore emulator's does), so killing the launcher alone would leave the server running;
+ * stopping therefore walks the whole tree.
  */
-final class EmulatorProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 20;
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration GRACE = Duration.ofSeconds(5);
 
-  private final Emulator emulator;
+  private final String name;
   private final Process process;
   private final int port;
   private final Path log;
 
-  private EmulatorProcess(Emulator emulator, Process process, int port, Path log) {
-    this.emulator = emulator;
+  private ChildProcess(String name, Process process, int port, Path log) {
+    this.name = name;
     this.process = process;
     this.port = port;
     this.log = log;
   }
 
-  /** Launches the emulator on a free loopback port and returns once it answers HTTP. */
-  static EmulatorProcess start(
-      Emulator emulator, Path launcher, String project, Path logDir, Duration readyTimeout) {
+  /**
+   * Launches a server and returns once it is ready.
+   *
+   * @param name what it is, for messages: "Firestore emulator", "Wake function"
+   * @param command the command line, given the free loopback port chosen for it
+   * @param environment variables set on top of this process's environment; null unsets one
+   * @param ready whether the server at "127.0.0.1:PORT" serves yet
+   * @param logDir where its output goes, as NAME-PORT.log
+   * @throws ChildProcessException when it exits or does not get ready in time, with its log's tail
+   */
+  public static ChildProcess start(String name, IntFunction<List<String>> command,
+      Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
     int port = freePort();
-    Path log = logDir.resolve(emulator.name().toLowerCase() + "-" + port + ".log");
+    Path log = logDir.resolve(name.toLowerCase(Locale.ROOT).replace(' ', '-') + "-" + port + ".log");
     ProcessBuilder builder =
-        new ProcessBuilder(emulator.command(launcher, port))
+        new ProcessBuilder(command.apply(port))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    builder.environment().put("CLOUDSDK_CORE_DISABLE_PROMPTS", "1");
+    // A null value removes an inherited variable.
+    environment.forEach((key, value) -> {
+      if (value == null) {
+        builder.environment().remove(key);
+      } else {
+        builder.environment().put(key, value);
+      }
+    });
     Process process;
     try {
       Files.createDirectories(logDir);
       process = builder.start();
     } catch (IOException e) {
-      throw new EmulatorException(
-          "Could not launch the " + emulator.displayName() + " emulator "
-              + builder.command() + ": " + e.getMessage(),
-          e);
+      throw new ChildProcessException(
+          "Could not launch the " + name + " " + builder.command() + ": " + e.getMessage(), e);
     }
-    EmulatorProcess started = new EmulatorProcess(emulator, process, port, log);
+    ChildProcess started = new ChildProcess(name, process, port, log);
     try {
-      started.awaitReady(project, readyTimeout);
+      started.awaitReady(ready, readyTimeout);
       return started;
     } catch (RuntimeException e) {
       started.close();
@@ -65,46 +84,46 @@ final class EmulatorProcess implements AutoCloseable {
     }
   }
 
-  private void awaitReady(String project, Duration timeout) {
+  private void awaitReady(Predicate<String> ready, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String path = emulator.probePath(project);
     while (true) {
       if (!process.isAlive()) {
-        throw new EmulatorException(
-            "The " + emulator.displayName() + " emulator exited with code " + process.exitValue()
+        throw new ChildProcessException(
+            "The " + name + " exited with code " + process.exitValue()
                 + " before answering on " + host() + ". Last lines of " + log + ":\n" + logTail());
       }
-      if (HttpProbe.answers(host(), path)) {
+      if (ready.test(host())) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new EmulatorException(
-            "The " + emulator.displayName() + " emulator did not answer on http://" + host() + path
+        throw new ChildProcessException(
+            "The " + name + " did not answer on http://" + host()
                 + " within " + timeout.toMillis() + " ms. Last lines of " + log + ":\n" + logTail());
       }
       try {
         Thread.sleep(POLL.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new EmulatorException("Interrupted while waiting for the " + emulator.displayName() + " emulator");
+        throw new ChildProcessException("Interrupted while waiting for the " + name, e);
       }
     }
   }
 
-  Emulator emulator() {
-    return emulator;
+  public String name() {
+    return name;
   }
 
-  String host() {
+  /** "127.0.0.1:PORT". */
+  public String host() {
     return "127.0.0.1:" + port;
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** The launcher and everything it started, as seen now. */
-  List<ProcessHandle> tree() {
+  public List<ProcessHandle> tree() {
     List<ProcessHandle> tree = new ArrayList<>();
     tree.add(process.toHandle());
     process.descendants().forEach(tree::add);

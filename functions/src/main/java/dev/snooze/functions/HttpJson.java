@@ -1,0 +1,47 @@
+package dev.snooze.functions;
+
+import com.google.cloud.functions.HttpResponse;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.snooze.functions.compute.TransientComputeException;
+import dev.snooze.functions.state.StateStore;
+import dev.snooze.logging.JsonLog;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** JSON answers for the HTTP entry points, with transient failures as 503 so callers retry. */
+final class HttpJson {
+  static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+  private static final JsonLog LOG = JsonLog.forComponent("http");
+
+  private HttpJson() {}
+
+  static void answer(HttpResponse response, Supplier<String> body) throws IOException {
+    String json;
+    try {
+      json = body.get();
+    } catch (TransientComputeException | StateStore.StoreUnavailableException e) {
+      LOG.warning("transient failure, answering 503 so that the caller retries",
+          Map.of("error", String.valueOf(e.getMessage())));
+      response.appendHeader("Retry-After", "10");
+      send(response, 503, GSON.toJson(Map.of("error", "temporarily unavailable: " + e.getMessage())));
+      return;
+    }
+    send(response, 200, json);
+  }
+
+  static void methodNotAllowed(HttpResponse response, String allowed) throws IOException {
+    response.appendHeader("Allow", allowed);
+    send(response, 405, GSON.toJson(Map.of("error", "method not allowed: use " + allowed)));
+  }
+
+  private static void send(HttpResponse response, int status, String json) throws IOException {
+    response.setStatusCode(status);
+    response.setContentType("application/json; charset=utf-8");
+    try (Writer writer = response.getWriter()) {
+      writer.write(json);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.snooze.functions;
+
+import com.google.cloud.functions.CloudEventsFunction;
+import dev.snooze.functions.activity.ActivityMessages;
+import dev.snooze.functions.control.Controller;
+import dev.snooze.logging.JsonLog;
+import io.cloudevents.CloudEvent;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Entry point for Eventarc's Pub/Sub trigger on the activity topic: records the activity and
+ * wakes the GPU MIG if it sleeps. An event that is not a Pub/Sub message is logged and
+ * acknowledged; a transient failure throws, so that Pub/Sub delivers the message again.
+ */
+public final class Wake implements CloudEventsFunction {
+  private static final JsonLog LOG = JsonLog.forComponent("wake");
+
+  private final Controller controller;
+  private final Clock clock;
+
+  public Wake() {
+    this(Wiring.fromEnvironment().controller(), Clock.systemUTC());
+  }
+
+  Wake(Controller controller, Clock clock) {
+    this.controller = controller;
+    this.clock = clock;
+  }
+
+  @Override
+  public void accept(CloudEvent event) {
+    ActivityMessages.Parsed parsed = ActivityMessages.parse(event, clock.instant());
+    if (parsed instanceof ActivityMessages.Rejected rejected) {
+      LOG.warning("event ignored: " + rejected.reason(),
+          Map.of("ceId", String.valueOf(event.getId()), "ceType", String.valueOf(event.getType())));
+      return;
+    }
+    ActivityMessages.Accepted accepted = (ActivityMessages.Accepted) parsed;
+    for (String warning : accepted.warnings()) {
+      LOG.warning(warning, Map.of("messageId", accepted.activity().messageId()));
+    }
+    controller.onActivity(accepted.activity());
+  }
+}

@@ -1,0 +1,85 @@
+package dev.snooze.functions;
+
+import com.google.cloud.NoCredentials;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
+import dev.snooze.functions.compute.ComputeMig;
+import dev.snooze.functions.compute.MigLocation;
+import dev.snooze.functions.config.SnoozeConfig;
+import dev.snooze.functions.control.Controller;
+import dev.snooze.functions.state.FirestoreStateStore;
+import dev.snooze.logging.JsonLog;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds the controller from the environment, once per function instance: the configuration is
+ * validated before the first request, and the Firestore and Compute clients are reused across
+ * requests, as Cloud Functions recommends.
+ */
+final class Wiring {
+  private static final JsonLog LOG = JsonLog.forComponent("config");
+  private static Wiring instance;
+
+  private final Controller controller;
+
+  private Wiring(Controller controller) {
+    this.controller = controller;
+  }
+
+  /** @throws IllegalArgumentException naming every bad variable; the function does not start */
+  static synchronized Wiring fromEnvironment() {
+    if (instance == null) {
+      SnoozeConfig config;
+      try {
+        config = SnoozeConfig.fromEnv(System.getenv());
+      } catch (IllegalArgumentException e) {
+        LOG.error(e.getMessage(), Map.of());
+        throw e;
+      }
+      instance = new Wiring(controller(config));
+      LOG.info("configuration loaded", describe(config));
+    }
+    return instance;
+  }
+
+  Controller controller() {
+    return controller;
+  }
+
+  private static Controller controller(SnoozeConfig config) {
+    MigLocation location = config.zone() != null
+        ? new MigLocation.Zone(config.project(), config.zone(), config.mig())
+        : new MigLocation.Region(config.project(), config.region(), config.mig());
+    ComputeMig mig = ComputeMig.create(location, config.computeEndpoint(),
+        ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout()));
+    FirestoreStateStore store = new FirestoreStateStore(firestore(config), config.collection(),
+        FirestoreStateStore.documentId(config.project(), config.location(), config.mig()));
+    return new Controller(config.policy(), config.sleepMode(), store, mig, Clock.systemUTC(),
+        () -> UUID.randomUUID().toString(), config.mig());
+  }
+
+  private static Firestore firestore(SnoozeConfig config) {
+    FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(config.project());
+    if (config.firestoreEmulatorHost() != null) {
+      options.setEmulatorHost(config.firestoreEmulatorHost()).setCredentials(NoCredentials.getInstance());
+    }
+    return options.build().getService();
+  }
+
+  private static Map<String, Object> describe(SnoozeConfig config) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("project", config.project());
+    fields.put("location", config.location());
+    fields.put("mig", config.mig());
+    fields.put("idleTimeout", config.idleTimeout().toString());
+    fields.put("desiredSize", config.desiredSize());
+    fields.put("sleepMode", config.sleepMode().name());
+    fields.put("collection", config.collection());
+    fields.put("computeEndpoint", String.valueOf(config.computeEndpoint()));
+    fields.put("firestoreEmulatorHost", String.valueOf(config.firestoreEmulatorHost()));
+    return fields;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.snooze.functions.control;
+
+import dev.snooze.functions.activity.Activity;
+import dev.snooze.functions.compute.Mig;
+import dev.snooze.functions.compute.MigView;
+import dev.snooze.functions.compute.PermanentComputeException;
+import dev.snooze.functions.compute.SleepMode;
+import dev.snooze.functions.decision.Action;
+import dev.snooze.functions.decision.Decisions;
+import dev.snooze.functions.decision.Policy;
+import dev.snooze.functions.state.SnoozeState;
+import dev.snooze.functions.state.StateStore;
+import dev.snooze.logging.JsonLog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Carries out the decisions: each entry point asks the state store to run a decision in a
+ * transaction, then acts on Compute only after the commit. Transient failures
+ * ({@link dev.snooze.functions.compute.TransientComputeException},
+ * {@link StateStore.StoreUnavailableException}) propagate, so that Pub/Sub or Cloud Scheduler
+ * retries; permanent ones are recorded in the state and logged, never retried forever.
+ */
+public final class Controller {
+  private static final JsonLog LOG = JsonLog.forComponent("controller");
+
+  private final Policy policy;
+  private final SleepMode mode;
+  private final StateStore store;
+  private final Mig mig;
+  private final Clock clock;
+  private final Supplier<String> ids;
+  private final Map<String, Object> migFields;
+
+  public Controller(Policy policy, SleepMode mode, StateStore store, Mig mig, Clock clock,
+      Supplier<String> ids, String migName) {
+    this.policy = policy;
+    this.mode = mode;
+    this.store = store;
+    this.mig = mig;
+    this.clock = clock;
+    this.ids = ids;
+    this.migFields = Map.of("mig", migName, "sleepMode", mode.name());
+  }
+
+  /** An activity message arrived: record it, and wake the MIG if this message claims the wake. */
+  public Action onActivity(Activity activity) {
+    Instant now = clock.instant();
+    String claimId = ids.get();
+    Action action = store.update(s -> Decisions.onActivity(s, activity, policy, now, claimId));
+    act(action);
+    return action;
+  }
+
+  /** The scheduled check: sleep when idle, reconcile otherwise. */
+  public Action tick() {
+    MigView view = mig.observe();
+    Instant now = clock.instant();
+    String claimId = ids.get();
+    Action action = store.update(s -> Decisions.onTick(s, view, policy, now, claimId));
+    act(action);
+    return action;
+  }
+
+  /** The state and the MIG now, for Status. */
+  public StatusView status() {
+    SnoozeState state = store.read();
+    return StatusView.of(state, mig.observe(), policy, clock.instant());
+  }
+
+  private void act(Action action) {
+    if (action instanceof Action.Wake wake) {
+      wake(wake);
+    } else if (action instanceof Action.Sleep sleep) {
+      sleep(sleep);
+    }
+  }
+
+  private void wake(Action.Wake wake) {
+    LOG.info("waking the GPU MIG: " + wake.reason(),
+        fields("event", "wake", "reason", wake.reason(), "requestId", wake.requestId(),
+            "desiredSize", policy.desiredSize()));
+    MigView.MigError error;
+    try {
+      error = mig.wake(policy.desiredSize(), mode, wake.requestId());
+    } catch (PermanentComputeException e) {
+      recordPermanent(e);
+      return;
+    }
+    if (error != null) {
+      LOG.warning(error.stockout()
+              ? "no GPU capacity in the zone: the MIG keeps trying"
+              : "the wake operation ended with an error: the MIG keeps trying",
+          fields("event", "wake-error", "code", error.code(), "error", error.message()));
+      store.update(s -> Decisions.onWakeError(s, error));
+    }
+  }
+
+  private void sleep(Action.Sleep sleep) {
+    LOG.info("putting the GPU MIG to sleep: " + sleep.reason(),
+        fields("event", "sleep", "reason", sleep.reason(), "requestId", sleep.claimId()));
+    try {
+      mig.sleep(mode, sleep.claimId());
+    } catch (PermanentComputeException e) {
+      recordPermanent(e);
+      return;
+    }
+    Instant now = clock.instant();
+    String requestId = ids.get();
+    Action next = store.update(s -> Decisions.afterSleep(s, sleep.claimId(), now, requestId));
+    if (next instanceof Action.Wake wake) {
+      wake(wake);
+    } else {
+      LOG.info("the GPU MIG is asleep", fields("event", "asleep", "requestId", sleep.claimId()));
+    }
+  }
+
+  private void recordPermanent(PermanentComputeException e) {
+    LOG.error("Compute refused; not retrying: " + e.getMessage(),
+        fields("event", "compute-error", "code", e.code(), "error", e.getMessage()));
+    Instant now = clock.instant();
+    store.update(s -> Decisions.onPermanentError(s, e.code(), e.getMessage(), now));
+  }
+
+  private Map<String, Object> fields(Object... pairs) {
+    Map<String, Object> fields = new LinkedHashMap<>(migFields);
+    for (int i = 0; i < pairs.length; i += 2) {
+      fields.put((String) pairs[i], pairs[i + 1]);
+    }
+    return fields;
+  }
+}

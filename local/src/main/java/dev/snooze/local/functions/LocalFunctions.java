@@ -1,0 +1,133 @@
+package dev.snooze.local.functions;
+
+import dev.snooze.local.process.ChildProcess;
+import dev.snooze.local.process.HttpProbe;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+
+/**
+ * Snooze's three functions, each in its own JVM under the Functions Framework's invoker, as
+ * Cloud Functions gen2 runs them: configured by environment variables only, the function jar on
+ * the classpath, one port each.
+ */
+public final class LocalFunctions implements AutoCloseable {
+  /** The entry points, by the name used in the READY line. */
+  public enum Entry {
+    WAKE("wake", "dev.snooze.functions.Wake"),
+    SLEEP("sleep", "dev.snooze.functions.Sleep"),
+    STATUS("status", "dev.snooze.functions.Status");
+
+    final String key;
+    final String target;
+
+    Entry(String key, String target) {
+      this.key = key;
+      this.target = target;
+    }
+  }
+
+  private static final String INVOKER = "com.google.cloud.functions.invoker.runner.Invoker";
+  // Small, fast-starting JVMs: each function needs little heap, and the stack starts all three.
+  private static final List<String> JVM_FLAGS =
+      List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+  private final Map<Entry, ChildProcess> processes;
+
+  private LocalFunctions(Map<Entry, ChildProcess> processes) {
+    this.processes = processes;
+  }
+
+  /**
+   * Starts the three functions at once and returns when each answers HTTP.
+   *
+   * @param environment the functions' configuration (SNOOZE_*, FIRESTORE_EMULATOR_HOST...);
+   *     a null value unsets an inherited variable
+   */
+  public static LocalFunctions start(Map<String, String> environment, Path logDir, Duration readyTimeout) {
+    String classpath = absoluteClasspath();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Map<Entry, CompletableFuture<ChildProcess>> starting = new LinkedHashMap<>();
+    for (Entry entry : Entry.values()) {
+      starting.put(entry, CompletableFuture.supplyAsync(() -> ChildProcess.start(
+          entry.key + " function",
+          port -> command(java, classpath, entry, port),
+          environment,
+          // The invoker answers /robots.txt itself, without running the function.
+          host -> HttpProbe.responds(host, "/robots.txt"),
+          logDir, readyTimeout)));
+    }
+    Map<Entry, ChildProcess> started = new LinkedHashMap<>();
+    RuntimeException failure = null;
+    for (Map.Entry<Entry, CompletableFuture<ChildProcess>> e : starting.entrySet()) {
+      try {
+        started.put(e.getKey(), e.getValue().join());
+      } catch (CompletionException ex) {
+        RuntimeException cause = ex.getCause() instanceof RuntimeException r ? r : ex;
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      started.values().forEach(ChildProcess::close);
+      throw failure;
+    }
+    return new LocalFunctions(started);
+  }
+
+  /** {@code http://127.0.0.1:PORT} of one function. */
+  public String url(Entry entry) {
+    return "http://" + processes.get(entry).host();
+  }
+
+  /** The READY line's {@code functions} object. */
+  public Map<String, String> urls() {
+    Map<String, String> urls = new LinkedHashMap<>();
+    processes.keySet().forEach(entry -> urls.put(entry.key, url(entry)));
+    return urls;
+  }
+
+  public Path log(Entry entry) {
+    return processes.get(entry).log();
+  }
+
+  /** The functions' processes, as they are now. */
+  public List<ProcessHandle> processTree() {
+    List<ProcessHandle> tree = new ArrayList<>();
+    processes.values().forEach(p -> tree.addAll(p.tree()));
+    return tree;
+  }
+
+  @Override
+  public void close() {
+    processes.values().parallelStream().forEach(ChildProcess::close);
+  }
+
+  private static List<String> command(String java, String classpath, Entry entry, int port) {
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(JVM_FLAGS);
+    command.addAll(List.of("-cp", classpath, INVOKER,
+        "--target", entry.target, "--port", Integer.toString(port)));
+    return command;
+  }
+
+  // The child may not share our working directory's meaning of relative entries (and a jar run
+  // with -jar lists only itself: its manifest Class-Path, resolved beside it, brings the rest).
+  private static String absoluteClasspath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+}
