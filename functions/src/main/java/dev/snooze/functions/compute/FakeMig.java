@@ -1,0 +1,179 @@
+package dev.snooze.functions.compute;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An in-memory {@link Mig} for controller and decision tests. Woken instances serve at once
+ * unless {@link #bootInstantly(boolean) bootInstantly(false)}, then {@link #finishBoot()} makes
+ * them serve. Counts calls, records request ids (a repeated one changes nothing, as in the API)
+ * and fails on demand: {@link #failNext}, {@link #stockout}.
+ */
+public final class FakeMig implements Mig {
+  public static final String ZONE = "fake-zone-a";
+
+  private final Clock clock;
+  private final List<MigView.Instance> instances = new ArrayList<>();
+  private final Deque<RuntimeException> failures = new ArrayDeque<>();
+  private final List<String> requestIds = new ArrayList<>();
+  private final Set<String> applied = new HashSet<>();
+  private int targetSize;
+  private int targetStoppedSize;
+  private int created;
+  private int wakes;
+  private int sleeps;
+  private int observes;
+  private boolean bootInstantly = true;
+  private MigView.MigError stockout;
+  private MigView.MigError lastError;
+
+  public FakeMig() {
+    this(Clock.systemUTC());
+  }
+
+  public FakeMig(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The next call (observe, wake or sleep) throws {@code failure} instead; queued in order. */
+  public synchronized FakeMig failNext(RuntimeException failure) {
+    failures.add(failure);
+    return this;
+  }
+
+  public FakeMig failNextTransient() {
+    return failNext(new TransientComputeException("fake: 503 from Compute", null));
+  }
+
+  public FakeMig failNextPermanent(String code) {
+    return failNext(new PermanentComputeException(code, "fake: " + code, null));
+  }
+
+  /** While on, woken instances wait for capacity and wake returns the stockout error. */
+  public synchronized FakeMig stockout(boolean on) {
+    stockout = on
+        ? new MigView.MigError("ZONE_RESOURCE_POOL_EXHAUSTED",
+            "The zone '" + ZONE + "' does not have enough resources available to fulfill the request.",
+            clock.instant())
+        : null;
+    if (!on) {
+      // Capacity is back: the instances the MIG kept retrying now boot.
+      replaceAll(i -> i.status().isEmpty() ? booted(i.name()) : i);
+    }
+    return this;
+  }
+
+  /** false: woken instances stay PROVISIONING until {@link #finishBoot()}. */
+  public synchronized FakeMig bootInstantly(boolean value) {
+    bootInstantly = value;
+    return this;
+  }
+
+  /** Every booting instance is now RUNNING and HEALTHY. */
+  public synchronized void finishBoot() {
+    replaceAll(i -> "PROVISIONING".equals(i.status()) ? serving(i.name()) : i);
+  }
+
+  public synchronized int wakeCalls() {
+    return wakes;
+  }
+
+  public synchronized int sleepCalls() {
+    return sleeps;
+  }
+
+  public synchronized int observeCalls() {
+    return observes;
+  }
+
+  /** The request ids of wake and sleep calls, in order, repeats included. */
+  public synchronized List<String> requestIds() {
+    return List.copyOf(requestIds);
+  }
+
+  @Override
+  public synchronized MigView observe() {
+    observes++;
+    throwIfFailing();
+    boolean stable = instances.stream().allMatch(i -> "NONE".equals(i.action()));
+    return new MigView(targetSize, targetStoppedSize, stable, instances, lastError);
+  }
+
+  @Override
+  public synchronized MigView.MigError wake(int desiredSize, SleepMode mode, String requestId) {
+    wakes++;
+    requestIds.add(requestId);
+    throwIfFailing();
+    if (!firstTime("wake", requestId) || targetSize >= desiredSize) {
+      return null;
+    }
+    if (mode == SleepMode.STOP) {
+      for (int n = 0; n < instances.size() && targetSize < desiredSize; n++) {
+        MigView.Instance i = instances.get(n);
+        if ("TERMINATED".equals(i.status())) {
+          instances.set(n, stockout != null ? waiting(i.name()) : booted(i.name()));
+          targetSize++;
+          targetStoppedSize--;
+        }
+      }
+    }
+    while (targetSize < desiredSize) {
+      String name = "fake-" + (++created);
+      instances.add(stockout != null ? waiting(name) : booted(name));
+      targetSize++;
+    }
+    if (stockout != null) {
+      lastError = stockout;
+    }
+    return stockout;
+  }
+
+  @Override
+  public synchronized void sleep(SleepMode mode, String requestId) {
+    sleeps++;
+    requestIds.add(requestId);
+    throwIfFailing();
+    if (!firstTime("sleep", requestId)) {
+      return;
+    }
+    if (mode == SleepMode.STOP) {
+      replaceAll(i -> new MigView.Instance(i.name(), i.zone(), "TERMINATED", "", "NONE"));
+      targetStoppedSize = instances.size();
+    } else {
+      instances.clear();
+    }
+    targetSize = 0;
+  }
+
+  private boolean firstTime(String call, String requestId) {
+    return requestId == null || applied.add(call + "|" + requestId);
+  }
+
+  private void throwIfFailing() {
+    RuntimeException next = failures.poll();
+    if (next != null) {
+      throw next;
+    }
+  }
+
+  private void replaceAll(java.util.function.UnaryOperator<MigView.Instance> f) {
+    instances.replaceAll(f);
+  }
+
+  private MigView.Instance booted(String name) {
+    return bootInstantly ? serving(name) : new MigView.Instance(name, ZONE, "PROVISIONING", "", "CREATING");
+  }
+
+  private static MigView.Instance serving(String name) {
+    return new MigView.Instance(name, ZONE, "RUNNING", "HEALTHY", "NONE");
+  }
+
+  private static MigView.Instance waiting(String name) {
+    return new MigView.Instance(name, ZONE, "", "", "CREATING");
+  }
+}

@@ -1,0 +1,164 @@
+package dev.snooze.functions.compute;
+
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.cloud.compute.v1.InstanceGroupManager;
+import com.google.cloud.compute.v1.InstanceGroupManagersClient;
+import com.google.cloud.compute.v1.InstanceGroupManagersStartInstancesRequest;
+import com.google.cloud.compute.v1.InstanceGroupManagersStopInstancesRequest;
+import com.google.cloud.compute.v1.InstanceManagedByIgmError;
+import com.google.cloud.compute.v1.ManagedInstance;
+import com.google.cloud.compute.v1.Operation;
+import com.google.cloud.compute.v1.RegionInstanceGroupManagersClient;
+import com.google.cloud.compute.v1.RegionInstanceGroupManagersStartInstancesRequest;
+import com.google.cloud.compute.v1.RegionInstanceGroupManagersStopInstancesRequest;
+import com.google.cloud.compute.v1.ResizeInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.ResizeRegionInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.StartInstancesInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.StartInstancesRegionInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.StopInstancesInstanceGroupManagerRequest;
+import com.google.cloud.compute.v1.StopInstancesRegionInstanceGroupManagerRequest;
+import java.util.List;
+import java.util.stream.StreamSupport;
+
+/**
+ * The calls {@link ComputeMig} makes, over the zonal or the regional client: the two expose the
+ * same methods with different request classes, and this is the only place that knows it.
+ * {@code requestId} may be null (no idempotency key).
+ */
+sealed interface MigApi extends AutoCloseable {
+
+  InstanceGroupManager get();
+
+  List<ManagedInstance> listManagedInstances();
+
+  List<InstanceManagedByIgmError> listErrors();
+
+  OperationFuture<Operation, Operation> resize(int size, String requestId);
+
+  /** Instances as URLs, as {@link ManagedInstance#getInstance()} gives them. */
+  OperationFuture<Operation, Operation> stopInstances(List<String> instances, String requestId);
+
+  OperationFuture<Operation, Operation> startInstances(List<String> instances, String requestId);
+
+  @Override
+  void close();
+
+  private static <T> List<T> all(Iterable<T> pages) {
+    return StreamSupport.stream(pages.spliterator(), false).toList();
+  }
+
+  record Zonal(InstanceGroupManagersClient client, MigLocation.Zone at) implements MigApi {
+    @Override
+    public InstanceGroupManager get() {
+      return client.get(at.project(), at.zone(), at.name());
+    }
+
+    @Override
+    public List<ManagedInstance> listManagedInstances() {
+      return all(client.listManagedInstances(at.project(), at.zone(), at.name()).iterateAll());
+    }
+
+    @Override
+    public List<InstanceManagedByIgmError> listErrors() {
+      return all(client.listErrors(at.project(), at.zone(), at.name()).iterateAll());
+    }
+
+    @Override
+    public OperationFuture<Operation, Operation> resize(int size, String requestId) {
+      ResizeInstanceGroupManagerRequest.Builder b = ResizeInstanceGroupManagerRequest.newBuilder()
+          .setProject(at.project()).setZone(at.zone()).setInstanceGroupManager(at.name()).setSize(size);
+      if (requestId != null) {
+        b.setRequestId(requestId);
+      }
+      return client.resizeAsync(b.build());
+    }
+
+    @Override
+    public OperationFuture<Operation, Operation> stopInstances(List<String> instances, String requestId) {
+      StopInstancesInstanceGroupManagerRequest.Builder b = StopInstancesInstanceGroupManagerRequest.newBuilder()
+          .setProject(at.project()).setZone(at.zone()).setInstanceGroupManager(at.name())
+          .setInstanceGroupManagersStopInstancesRequestResource(InstanceGroupManagersStopInstancesRequest.newBuilder()
+              .addAllInstances(instances).setForceStop(ComputeMig.FORCE_STOP));
+      if (requestId != null) {
+        b.setRequestId(requestId);
+      }
+      return client.stopInstancesAsync(b.build());
+    }
+
+    @Override
+    public OperationFuture<Operation, Operation> startInstances(List<String> instances, String requestId) {
+      StartInstancesInstanceGroupManagerRequest.Builder b = StartInstancesInstanceGroupManagerRequest.newBuilder()
+          .setProject(at.project()).setZone(at.zone()).setInstanceGroupManager(at.name())
+          .setInstanceGroupManagersStartInstancesRequestResource(
+              InstanceGroupManagersStartInstancesRequest.newBuilder().addAllInstances(instances));
+      if (requestId != null) {
+        b.setRequestId(requestId);
+      }
+      return client.startInstancesAsync(b.build());
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+
+  record Regional(RegionInstanceGroupManagersClient client, MigLocation.Region at) implements MigApi {
+    @Override
+    public InstanceGroupManager get() {
+      return client.get(at.project(), at.region(), at.name());
+    }
+
+    @Override
+    public List<ManagedInstance> listManagedInstances() {
+      return all(client.listManagedInstances(at.project(), at.region(), at.name()).iterateAll());
+    }
+
+    @Override
+    public List<InstanceManagedByIgmError> listErrors() {
+      return all(client.listErrors(at.project(), at.region(), at.name()).iterateAll());
+    }
+
+    @Override
+    public OperationFuture<Operation, Operation> resize(int size, String requestId) {
+      ResizeRegionInstanceGroupManagerRequest.Builder b = ResizeRegionInstanceGroupManagerRequest.newBuilder()
+          .setProject(at.project()).setRegion(at.region()).setInstanceGroupManager(at.name()).setSize(size);
+      if (requestId != null) {
+        b.setRequestId(requestId);
+      }
+      return client.resizeAsync(b.build());
+    }
+
+    @Override
+    public OperationFuture<Operation, Operation> stopInstances(List<String> instances, String requestId) {
+      StopInstancesRegionInstanceGroupManagerRequest.Builder b = StopInstancesRegionInstanceGroupManagerRequest
+          .newBuilder()
+          .setProject(at.project()).setRegion(at.region()).setInstanceGroupManager(at.name())
+          .setRegionInstanceGroupManagersStopInstancesRequestResource(
+              RegionInstanceGroupManagersStopInstancesRequest.newBuilder()
+                  .addAllInstances(instances).setForceStop(ComputeMig.FORCE_STOP));
+      if (requestId != null) {
+        b.setRequestId(requestId);
+      }
+      return client.stopInstancesAsync(b.build());
+    }
+
+    @Override
+    public OperationFuture<Operation, Operation> startInstances(List<String> instances, String requestId) {
+      StartInstancesRegionInstanceGroupManagerRequest.Builder b = StartInstancesRegionInstanceGroupManagerRequest
+          .newBuilder()
+          .setProject(at.project()).setRegion(at.region()).setInstanceGroupManager(at.name())
+          .setRegionInstanceGroupManagersStartInstancesRequestResource(
+              RegionInstanceGroupManagersStartInstancesRequest.newBuilder().addAllInstances(instances));
+      if (requestId != null) {
+        b.setRequestId(requestId);
+      }
+      return client.startInstancesAsync(b.build());
+    }
+
+    @Override
+    public void close() {
+      client.close();
+    }
+  }
+}
