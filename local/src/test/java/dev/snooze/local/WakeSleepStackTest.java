@@ -1,0 +1,205 @@
+package dev.snooze.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.api.core.ApiFuture;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.TopicName;
+import dev.snooze.local.emulators.LocalEmulators;
+import dev.snooze.local.emulators.SharedEmulators;
+import dev.snooze.local.functions.LocalFunctions;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Wake and sleep as users meet them: activity published through the real Publisher to the
+ * Pub/Sub emulator, delivered by the local Eventarc to the Wake function, the simulated MIG
+ * resized, Status polled over HTTP, and the scheduler ticker putting it back to sleep. Time is
+ * compressed with the stack's own knobs.
+ */
+@ExtendWith(SharedEmulators.class)
+class WakeSleepStackTest {
+  private static final String RESIZE = "compute.regionInstanceGroupManagers.resize";
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String topic = "activity-" + UUID.randomUUID();
+  private LocalStack stack;
+  private ManagedChannel channel;
+
+  @AfterEach
+  void stop() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void oneMessageWakesTheGpuAndIdlenessPutsItBackToSleep(LocalEmulators emulators) throws Exception {
+    start(emulators, "3");
+    assertThat(phase()).isEqualTo("ASLEEP");
+
+    publish("{\"schemaVersion\":1,\"source\":\"integration-test\",\"kind\":\"request\"}");
+
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> phase().equals("WAKING"));
+    await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
+    assertThat(status().get("secondsUntilSleep").getAsLong()).isBetween(0L, 4L);
+    assertThat(status().getAsJsonObject("mig").get("targetSize").getAsInt()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> phase().equals("ASLEEP"));
+
+    JsonObject asleep = status();
+    assertThat(asleep.getAsJsonObject("mig").get("targetSize").getAsInt()).isZero();
+    assertThat(asleep.getAsJsonArray("history").asList())
+        .extracting(e -> e.getAsJsonObject().get("kind").getAsString())
+        .containsExactly("SLEEP", "WAKE");
+    assertThat(asleep.get("gpuSecondsToday").getAsLong()).isPositive();
+    assertThat(stack.compute().calls()).containsEntry(RESIZE, 2L);
+  }
+
+  @Test
+  void aHundredConcurrentMessagesResizeOnce(LocalEmulators emulators) throws Exception {
+    start(emulators, "120");
+
+    Publisher publisher = publisher();
+    List<ApiFuture<String>> sent = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      sent.add(publisher.publish(message("{\"source\":\"burst-" + i + "\"}")));
+    }
+    for (ApiFuture<String> future : sent) {
+      future.get(10, TimeUnit.SECONDS);
+    }
+    publisher.shutdown();
+
+    await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
+    assertThat(stack.compute().calls()).containsEntry(RESIZE, 1L);
+  }
+
+  @Test
+  void aBodyThatIsNotActivityJsonStillWakesButAForeignEventChangesNothing(LocalEmulators emulators)
+      throws Exception {
+    start(emulators, "120");
+
+    HttpResponse<String> foreign = http.send(
+        HttpRequest.newBuilder(URI.create(stack.functions().url(LocalFunctions.Entry.WAKE)))
+            .header("ce-id", "1").header("ce-specversion", "1.0")
+            .header("ce-source", "//storage.googleapis.com/projects/_/buckets/b")
+            .header("ce-type", "google.cloud.storage.object.v1.finalized")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"bucket\":\"b\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(foreign.statusCode()).as("acknowledged, never retried").isBetween(200, 299);
+    assertThat(phase()).isEqualTo("ASLEEP");
+    assertThat(stack.compute().calls()).doesNotContainKey(RESIZE);
+
+    publish("this is not JSON");
+
+    await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
+    assertThat(stack.compute().calls()).containsEntry(RESIZE, 1L);
+  }
+
+  @Test
+  void transientComputeFailuresAreRetriedThroughPubsubRedelivery(LocalEmulators emulators)
+      throws Exception {
+    start(emulators, "120");
+    stack.compute().faults().failNext(RESIZE, 1, 503);
+    stack.compute().faults().failNext(RESIZE, 1, 429);
+
+    publish("{}");
+
+    await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
+    assertThat(stack.compute().calls()).containsEntry(RESIZE, 3L);
+    assertThat(status().getAsJsonObject("mig").get("targetSize").getAsInt()).isEqualTo(1);
+  }
+
+  @Test
+  void noGpuCapacityIsShownWhileTheMigKeepsTryingThenItWakes(LocalEmulators emulators)
+      throws Exception {
+    start(emulators, "120");
+    List<String> zones = List.of("us-central1-a", "us-central1-b", "us-central1-c");
+    zones.forEach(zone -> stack.compute().faults().stockout(zone));
+
+    publish("{}");
+
+    await().atMost(WAIT).until(() -> !status().get("lastError").isJsonNull());
+    JsonObject waiting = status();
+    assertThat(waiting.get("phase").getAsString()).isEqualTo("WAKING");
+    assertThat(waiting.getAsJsonObject("lastError").get("code").getAsString())
+        .isEqualTo("ZONE_RESOURCE_POOL_EXHAUSTED");
+
+    zones.forEach(zone -> stack.compute().faults().endStockout(zone));
+    await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
+    assertThat(status().get("lastError").isJsonNull()).isTrue();
+  }
+
+  private void start(LocalEmulators emulators, String idleTimeout) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
+    env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
+    env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
+    env.put("SNOOZE_TOPIC", topic);
+    env.put("SNOOZE_STATE_COLLECTION", "test-" + UUID.randomUUID());
+    env.put("SNOOZE_IDLE_TIMEOUT", idleTimeout);
+    env.put("SNOOZE_SLEEP_CHECK_INTERVAL", "0.5");
+    env.put("SNOOZE_SIM_BOOT_TIME", "0.5");
+    stack = LocalStack.start(env);
+    channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
+  }
+
+  private Publisher publisher() throws Exception {
+    return Publisher.newBuilder(TopicName.of(SharedEmulators.PROJECT, topic))
+        .setChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
+        .setCredentialsProvider(NoCredentialsProvider.create())
+        .build();
+  }
+
+  private static PubsubMessage message(String data) {
+    return PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(data)).build();
+  }
+
+  private void publish(String data) throws Exception {
+    Publisher publisher = publisher();
+    try {
+      publisher.publish(message(data)).get(10, TimeUnit.SECONDS);
+    } finally {
+      publisher.shutdown();
+      publisher.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private JsonObject status() throws Exception {
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create(stack.functions().url(LocalFunctions.Entry.STATUS))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JsonParser.parseString(response.body()).getAsJsonObject();
+  }
+
+  private String phase() throws Exception {
+    return status().get("phase").getAsString();
+  }
+}
