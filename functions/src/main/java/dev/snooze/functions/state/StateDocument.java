@@ -1,0 +1,236 @@
+package dev.snooze.functions.state;
+
+import com.google.cloud.Timestamp;
+import dev.snooze.functions.state.FirestoreStateStore.UnreadableStateException;
+import dev.snooze.functions.state.SnoozeState.Claim;
+import dev.snooze.functions.state.SnoozeState.ClaimKind;
+import dev.snooze.functions.state.SnoozeState.EventKind;
+import dev.snooze.functions.state.SnoozeState.HistoryEvent;
+import dev.snooze.functions.state.SnoozeState.LastError;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link SnoozeState} to and from the field map of its Firestore document, following the schema
+ * documented on {@link SnoozeState}.
+ *
+ * <p>Writing: every field is always present, absent values as explicit nulls, so the document
+ * shows its whole shape in the console and a full {@code set} leaves nothing stale behind.
+ * Instants become Firestore Timestamps truncated to microseconds, which is all Firestore keeps:
+ * truncating here makes emulator and production store the same value. Enums are their names.
+ *
+ * <p>Reading is strict: a wrong type, an unknown enum name or a missing required field is an
+ * {@link UnreadableStateException} naming the document and the field, never a silent reset. An
+ * optional field may be null or absent.
+ */
+final class StateDocument {
+  static final String SCHEMA_VERSION = "schemaVersion";
+  static final String PHASE = "phase";
+  static final String PHASE_SINCE = "phaseSince";
+  static final String LAST_ACTIVITY = "lastActivity";
+  static final String LAST_SOURCE = "lastSource";
+  static final String IN_FLIGHT = "inFlight";
+  static final String IN_FLIGHT_AT = "inFlightAt";
+  static final String CLAIM = "claim";
+  static final String LAST_ERROR = "lastError";
+  static final String HISTORY = "history";
+
+  private StateDocument() {}
+
+  static Map<String, Object> toFields(SnoozeState state) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put(SCHEMA_VERSION, (long) SnoozeState.SCHEMA_VERSION);
+    fields.put(PHASE, state.phase().name());
+    fields.put(PHASE_SINCE, timestamp(state.phaseSince()));
+    fields.put(LAST_ACTIVITY, timestamp(state.lastActivity()));
+    fields.put(LAST_SOURCE, state.lastSource());
+    fields.put(IN_FLIGHT, (long) state.inFlight());
+    fields.put(IN_FLIGHT_AT, timestamp(state.inFlightAt()));
+    fields.put(CLAIM, claim(state.claim()));
+    fields.put(LAST_ERROR, lastError(state.lastError()));
+    List<Map<String, Object>> history = new ArrayList<>();
+    for (HistoryEvent event : state.history()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("kind", name(event.kind()));
+      map.put("at", timestamp(event.at()));
+      map.put("reason", event.reason());
+      history.add(map);
+    }
+    fields.put(HISTORY, history);
+    return fields;
+  }
+
+  private static Map<String, Object> claim(Claim claim) {
+    if (claim == null) {
+      return null;
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("id", claim.id());
+    map.put("kind", claim.kind().name());
+    map.put("at", timestamp(claim.at()));
+    map.put("messageId", claim.messageId());
+    return map;
+  }
+
+  private static Map<String, Object> lastError(LastError error) {
+    if (error == null) {
+      return null;
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("code", error.code());
+    map.put("message", error.message());
+    map.put("at", timestamp(error.at()));
+    return map;
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    if (instant == null) {
+      return null;
+    }
+    Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+    return Timestamp.ofTimeSecondsAndNanos(micros.getEpochSecond(), micros.getNano());
+  }
+
+  private static String name(Enum<?> value) {
+    return value == null ? null : value.name();
+  }
+
+  /** Reads the fields of {@code document} (its path, for messages). */
+  static SnoozeState fromFields(String document, Map<String, Object> fields) {
+    return new Reader(document, "").state(fields);
+  }
+
+  /** Typed access to one map of the document; {@code prefix} names nested fields in messages. */
+  private record Reader(String document, String prefix) {
+
+    SnoozeState state(Map<String, Object> fields) {
+      Object version = fields.get(SCHEMA_VERSION);
+      if (!(version instanceof Long v) || v != SnoozeState.SCHEMA_VERSION) {
+        throw new UnreadableStateException(
+            document, SCHEMA_VERSION,
+            "is " + describe(version) + "; this build reads only version " + SnoozeState.SCHEMA_VERSION
+                + " (a newer deployment may have written it: deploy the newer functions everywhere)");
+      }
+      List<HistoryEvent> history = new ArrayList<>();
+      List<?> events = required(fields, HISTORY, List.class);
+      for (int i = 0; i < events.size(); i++) {
+        String field = HISTORY + "[" + i + "]";
+        Map<String, Object> map = asMap(events.get(i), field);
+        Reader event = nested(field);
+        history.add(new HistoryEvent(
+            event.enumValue(map, "kind", EventKind.class, false),
+            event.instant(map, "at", false),
+            event.optional(map, "reason", String.class)));
+      }
+      return new SnoozeState(
+          enumValue(fields, PHASE, Phase.class, true),
+          instant(fields, PHASE_SINCE, true),
+          instant(fields, LAST_ACTIVITY, false),
+          optional(fields, LAST_SOURCE, String.class),
+          intValue(fields, IN_FLIGHT),
+          instant(fields, IN_FLIGHT_AT, false),
+          claim(fields),
+          lastError(fields),
+          history);
+    }
+
+    private Claim claim(Map<String, Object> fields) {
+      Object value = fields.get(CLAIM);
+      if (value == null) {
+        return null;
+      }
+      Reader claim = nested(CLAIM);
+      Map<String, Object> map = asMap(value, CLAIM);
+      return new Claim(
+          claim.required(map, "id", String.class),
+          claim.enumValue(map, "kind", ClaimKind.class, true),
+          claim.instant(map, "at", true),
+          claim.optional(map, "messageId", String.class));
+    }
+
+    private LastError lastError(Map<String, Object> fields) {
+      Object value = fields.get(LAST_ERROR);
+      if (value == null) {
+        return null;
+      }
+      Reader error = nested(LAST_ERROR);
+      Map<String, Object> map = asMap(value, LAST_ERROR);
+      return new LastError(
+          error.optional(map, "code", String.class),
+          error.optional(map, "message", String.class),
+          error.instant(map, "at", false));
+    }
+
+    private Reader nested(String field) {
+      return new Reader(document, prefix + field + ".");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asMap(Object value, String field) {
+      if (value instanceof Map<?, ?> map) {
+        return (Map<String, Object>) map;
+      }
+      throw unreadable(field, "is " + describe(value) + ", expected a map");
+    }
+
+    private int intValue(Map<String, Object> map, String field) {
+      long value = required(map, field, Long.class);
+      if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+        throw unreadable(field, "is " + value + ", out of int range");
+      }
+      return (int) value;
+    }
+
+    private Instant instant(Map<String, Object> map, String field, boolean required) {
+      Timestamp value = required ? required(map, field, Timestamp.class) : optional(map, field, Timestamp.class);
+      return value == null ? null : Instant.ofEpochSecond(value.getSeconds(), value.getNanos());
+    }
+
+    private <E extends Enum<E>> E enumValue(Map<String, Object> map, String field, Class<E> type, boolean required) {
+      String value = required ? required(map, field, String.class) : optional(map, field, String.class);
+      if (value == null) {
+        return null;
+      }
+      try {
+        return Enum.valueOf(type, value);
+      } catch (IllegalArgumentException e) {
+        throw unreadable(field, "is \"" + value + "\", not a " + type.getSimpleName() + " name");
+      }
+    }
+
+    private <V> V required(Map<String, Object> map, String field, Class<V> type) {
+      V value = optional(map, field, type);
+      if (value == null) {
+        throw unreadable(field, map.containsKey(field) ? "is null but required" : "is missing but required");
+      }
+      return value;
+    }
+
+    private <V> V optional(Map<String, Object> map, String field, Class<V> type) {
+      Object value = map.get(field);
+      if (value == null || type.isInstance(value)) {
+        return type.cast(value);
+      }
+      throw unreadable(field, "is " + describe(value) + ", expected " + type.getSimpleName());
+    }
+
+    private UnreadableStateException unreadable(String field, String problem) {
+      return new UnreadableStateException(document, prefix + field, problem);
+    }
+
+    private static String describe(Object value) {
+      if (value == null) {
+        return "missing or null";
+      }
+      String text = String.valueOf(value);
+      if (text.length() > 60) {
+        text = text.substring(0, 60) + "...";
+      }
+      return value.getClass().getSimpleName() + " " + (value instanceof String ? "\"" + text + "\"" : text);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.snooze.functions.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.snooze.functions.state.FirestoreStateStore.UnreadableStateException;
+import dev.snooze.functions.state.SnoozeState.Claim;
+import dev.snooze.functions.state.SnoozeState.ClaimKind;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The document mapping's refusals and the id rules, without an emulator. */
+class StateDocumentTest {
+  private static final String DOC = "snooze-state/p:z:m";
+
+  private static Map<String, Object> valid() {
+    SnoozeState state = SnoozeState.initial()
+        .withClaim(new Claim("req-1", ClaimKind.WAKE, Instant.parse("2026-11-28T10:00:00Z"), null));
+    return new HashMap<>(StateDocument.toFields(state));
+  }
+
+  private static UnreadableStateException unreadable(Map<String, Object> fields) {
+    try {
+      StateDocument.fromFields(DOC, fields);
+    } catch (UnreadableStateException e) {
+      return e;
+    }
+    throw new AssertionError("expected the document to be refused: " + fields);
+  }
+
+  @Test
+  void missingRequiredFieldIsNamed() {
+    Map<String, Object> fields = valid();
+    fields.remove("phaseSince");
+
+    UnreadableStateException e = unreadable(fields);
+
+    assertThat(e.document()).isEqualTo(DOC);
+    assertThat(e.field()).isEqualTo("phaseSince");
+    assertThat(e).hasMessageContaining("is missing but required");
+  }
+
+  @Test
+  void unknownEnumNamesAreRefusedWithTheirNestedPath() {
+    Map<String, Object> fields = valid();
+    Map<String, Object> claim = new HashMap<>(castMap(fields.get("claim")));
+    claim.put("kind", "WAKEUP");
+    fields.put("claim", claim);
+
+    assertThat(unreadable(fields)).hasMessageContaining("field claim.kind is \"WAKEUP\", not a ClaimKind name");
+    fields.put("claim", null);
+    fields.put("phase", "HIBERNATING");
+    assertThat(unreadable(fields).field()).isEqualTo("phase");
+  }
+
+  @Test
+  void historyEntriesAreCheckedByIndex() {
+    Map<String, Object> fields = valid();
+    fields.put("history", List.of("not a map"));
+
+    assertThat(unreadable(fields)).hasMessageContaining("field history[0] is String");
+  }
+
+  @Test
+  void missingOrNonIntegerSchemaVersionIsRefused() {
+    Map<String, Object> fields = valid();
+    fields.remove("schemaVersion");
+    assertThat(unreadable(fields).field()).isEqualTo("schemaVersion");
+    fields.put("schemaVersion", 1.0);
+    assertThat(unreadable(fields)).hasMessageContaining("Double 1.0");
+  }
+
+  @Test
+  void absentOptionalFieldsReadAsNull() {
+    Map<String, Object> fields = valid();
+    fields.keySet().removeAll(List.of("lastActivity", "lastSource", "inFlightAt", "claim", "lastError"));
+
+    assertThat(StateDocument.fromFields(DOC, fields)).isEqualTo(SnoozeState.initial());
+  }
+
+  @Test
+  void documentIdJoinsProjectLocationAndMig() {
+    assertThat(FirestoreStateStore.documentId("my-project", "us-central1-a", "gpu-l4")).isEqualTo("my-project:us-central1-a:gpu-l4");
+    assertThat(FirestoreStateStore.documentId("example.com:my-project", "europe-west4", "gpu"))
+        .isEqualTo("example.com:my-project:europe-west4:gpu");
+    assertThatThrownBy(() -> FirestoreStateStore.documentId("my-project", "zones/us-central1-a", "gpu"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("location");
+    assertThatThrownBy(() -> FirestoreStateStore.documentId("my-project", "us-central1-a", "GPU:1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mig");
+    assertThatThrownBy(() -> FirestoreStateStore.documentId(null, "us-central1-a", "gpu"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("project");
+  }
+
+  @Test
+  void collectionNamesFollowFirestoreRules() {
+    assertThat(FirestoreStateStore.validateCollection("snooze-state")).isEqualTo("snooze-state");
+    for (String bad : new String[] {null, "", " ", "a/b", ".", "..", "__state__", " state"}) {
+      assertThatThrownBy(() -> FirestoreStateStore.validateCollection(bad))
+          .as(String.valueOf(bad)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castMap(Object value) {
+    return (Map<String, Object>) value;
+  }
+}
