@@ -64,7 +64,10 @@ final class Wiring {
   private static Firestore firestore(SnoozeConfig config) {
     FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(config.project());
     if (config.firestoreEmulatorHost() != null) {
-      options.setEmulatorHost(config.firestoreEmulatorHost()).setCredentials(NoCredentials.getInstance());
+      // With NoCredentials the client builds its own channel to getHost(): without setHost it
+      // would dial firestore.googleapis.com despite the emulator host.
+      String host = config.firestoreEmulatorHost();
+      options.setHost(host).setEmulatorHost(host).setCredentials(NoCredentials.getInstance());
     }
     return options.build().getService();
   }

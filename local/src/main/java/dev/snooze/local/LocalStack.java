@@ -9,6 +9,7 @@ import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.PubsubEmulatorAdmin;
 import dev.snooze.local.eventarc.EventarcBridge;
 import dev.snooze.local.functions.LocalFunctions;
+import dev.snooze.local.functions.SchedulerTicker;
 import dev.snooze.local.gpu.StandInBackend;
 import dev.snooze.logging.JsonLog;
 import java.net.URI;

@@ -61,14 +61,15 @@ class WakeSleepStackTest {
 
   @Test
   void oneMessageWakesTheGpuAndIdlenessPutsItBackToSleep(LocalEmulators emulators) throws Exception {
-    start(emulators, "3");
+    // Longer than a simulated wake (boot 0.5 s, health 2 s), so that AWAKE is seen before sleep.
+    start(emulators, "6");
     assertThat(phase()).isEqualTo("ASLEEP");
 
     publish("{\"schemaVersion\":1,\"source\":\"integration-test\",\"kind\":\"request\"}");
 
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> phase().equals("WAKING"));
     await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
-    assertThat(status().get("secondsUntilSleep").getAsLong()).isBetween(0L, 4L);
+    assertThat(status().get("secondsUntilSleep").getAsLong()).isBetween(0L, 7L);
     assertThat(status().getAsJsonObject("mig").get("targetSize").getAsInt()).isEqualTo(1);
     await().atMost(WAIT).until(() -> phase().equals("ASLEEP"));
 

@@ -3,9 +3,10 @@ package dev.snooze.functions.state;
 import java.util.function.Function;
 
 /**
- * Where the MIG's {@link SnoozeState} lives. {@link #update} is a transaction: the decision sees
- * the committed state, and if another writer commits first the decision runs again on the new
- * state. That is what makes "at most one resize per wake" and "a wake beats a sleep" hold.
+ * Where the MIG's {@link SnoozeState} lives. {@link #update} is serialised (an optimistic
+ * transaction on the one document): the decision sees the committed state, and if another writer
+ * commits first the decision runs again on the new state. That is what makes "at most one resize
+ * per wake" and "a wake beats a sleep" hold.
  */
 public interface StateStore {
 
@@ -13,7 +14,7 @@ public interface StateStore {
   SnoozeState read();
 
   /**
-   * Runs {@code decide} on the current state inside a transaction and writes its
+   * Runs {@code decide} on the current state and, unless another writer got in first, writes its
    * {@link Change#next()} unless that is null. {@code decide} must be pure: it may run several
    * times.
    *

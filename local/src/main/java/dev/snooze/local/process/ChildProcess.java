@@ -27,6 +27,7 @@ public final class ChildProcess implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 20;
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration GRACE = Duration.ofSeconds(5);
+  private static final int PORT_ATTEMPTS = 3;
 
   private final String name;
   private final Process process;
@@ -52,8 +53,23 @@ public final class ChildProcess implements AutoCloseable {
    */
   public static ChildProcess start(String name, IntFunction<List<String>> command,
       Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(name, command, environment, ready, logDir, readyTimeout);
+      } catch (PortTakenException e) {
+        // The free port we picked was taken before the child bound it (other children pick
+        // ports too): pick another.
+        if (attempt == PORT_ATTEMPTS) {
+          throw new ChildProcessException(e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static ChildProcess startOnce(String name, IntFunction<List<String>> command,
+      Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
     int port = freePort();
-    Path log = logDir.resolve(name.toLowerCase(Locale.ROOT).replace(' ', '-') + "-" + port + ".log");
+    Path log = logDir.resolve(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + port + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command.apply(port))
             .redirectErrorStream(true)
@@ -88,6 +104,9 @@ public final class ChildProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (!process.isAlive()) {
+        if (logEnd().contains("Address already in use")) {
+          throw new PortTakenException("The " + name + " could not bind " + host() + ":\n" + logTail());
+        }
         throw new ChildProcessException(
             "The " + name + " exited with code " + process.exitValue()
                 + " before answering on " + host() + ". Last lines of " + log + ":\n" + logTail());
@@ -158,17 +177,22 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   private String logTail() {
+    List<String> lines = logEnd().lines().toList();
+    List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
+    return tail.isEmpty() ? "  (empty)" : String.join("\n", tail.stream().map(l -> "  " + l).toList());
+  }
+
+  /** The last 8 KiB of the log: enough for a start-up failure and its stack trace. */
+  private String logEnd() {
     try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
       long length = file.length();
       long from = Math.max(0, length - 8192);
       byte[] bytes = new byte[(int) (length - from)];
       file.seek(from);
       file.readFully(bytes);
-      List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-      List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
-      return tail.isEmpty() ? "  (empty)" : String.join("\n", tail.stream().map(l -> "  " + l).toList());
+      return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      return "  (log unreadable: " + e.getMessage() + ")";
+      return "(log unreadable: " + e.getMessage() + ")";
     }
   }
 
@@ -177,6 +201,12 @@ public final class ChildProcess implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("No free loopback port", e);
+    }
+  }
+
+  private static final class PortTakenException extends RuntimeException {
+    PortTakenException(String message) {
+      super(message);
     }
   }
 }
