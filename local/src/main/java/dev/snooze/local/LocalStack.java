@@ -11,6 +11,7 @@ import dev.snooze.local.eventarc.EventarcBridge;
 import dev.snooze.local.functions.LocalFunctions;
 import dev.snooze.local.functions.SchedulerTicker;
 import dev.snooze.local.gpu.StandInBackend;
+import dev.snooze.local.process.LogFollower;
 import dev.snooze.logging.JsonLog;
 import java.net.URI;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ public final class LocalStack implements AutoCloseable {
         : Path.of(System.getProperty("java.io.tmpdir"), "snooze-local-logs");
   }
 
-  private <T extends AutoCloseable> T started(T part) {
+  private synchronized <T extends AutoCloseable> T started(T part) {
     parts.push(part);
     return part;
   }
@@ -198,6 +199,7 @@ public final class LocalStack implements AutoCloseable {
         "simBootTime", stack.settings.simBootTime()));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();
+    stack.started(LogFollower.follow(stack.functions.logs(), System.out));
     stopped.await();
   }
 }

@@ -100,7 +100,7 @@ public final class Decisions {
       Instant now, String newClaimId, boolean idle, boolean busy, boolean claimAbandoned) {
     if (idle && !busy) {
       return claimSleep(state, now, newClaimId, "idle for " + ago(state.lastActivity(), now)
-          + " (idle timeout " + policy.idleTimeout() + ")");
+          + " (idle timeout " + human(policy.idleTimeout()) + ")");
     }
     if (mig.serving()) {
       return state.phase() == Phase.AWAKE
@@ -204,7 +204,11 @@ public final class Decisions {
   }
 
   private static String ago(Instant then, Instant now) {
-    return then == null ? "never" : Duration.between(then, now).withNanos(0).toString()
-        .substring(2).toLowerCase(java.util.Locale.ROOT);
+    return then == null ? "never" : human(Duration.between(then, now));
+  }
+
+  /** {@code 2m10s}: the form of the reasons in logs and Status. */
+  private static String human(Duration duration) {
+    return duration.withNanos(0).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -143,7 +143,7 @@ class DecisionsTest {
       assertThat(early.result()).isEqualTo(Action.NONE);
 
       Change<Action> due = Decisions.onTick(state, SERVING, POLICY, T0.plus(POLICY.sleepAfter()), "s1");
-      assertThat(due.result()).isEqualTo(new Action.Sleep("s1", "idle for 2m10s (idle timeout PT2M)"));
+      assertThat(due.result()).isEqualTo(new Action.Sleep("s1", "idle for 2m10s (idle timeout 2m)"));
       assertThat(due.next().phase()).isEqualTo(Phase.SLEEPING);
       assertThat(due.next().history()).extracting(SnoozeState.HistoryEvent::kind)
           .containsExactly(EventKind.WAKE, EventKind.SLEEP);

@@ -98,8 +98,9 @@ public final class LocalFunctions implements AutoCloseable {
     return urls;
   }
 
-  public Path log(Entry entry) {
-    return processes.get(entry).log();
+  /** Each function's log file: its JSON lines, as Cloud Logging would receive them. */
+  public List<Path> logs() {
+    return processes.values().stream().map(ChildProcess::log).toList();
   }
 
   /** The functions' processes, as they are now. */

@@ -1,0 +1,103 @@
+package dev.snooze.functions.activity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ActivityMessagesTest {
+  static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
+  static final String PUBLISHED = "2026-11-28T09:59:58.123Z";
+
+  static CloudEvent event(String type, String data) {
+    CloudEventBuilder builder = CloudEventBuilder.v1()
+        .withId("ce-1")
+        .withSource(URI.create("//pubsub.googleapis.com/projects/p/topics/snooze-activity"))
+        .withType(type)
+        .withTime(OffsetDateTime.parse("2026-11-28T09:59:59Z"));
+    if (data != null) {
+      builder.withDataContentType("application/json").withData(data.getBytes(StandardCharsets.UTF_8));
+    }
+    return builder.build();
+  }
+
+  static CloudEvent published(String body) {
+    String data = Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8));
+    return event(ActivityMessages.EVENT_TYPE,
+        "{\"message\":{\"data\":\"" + data + "\",\"messageId\":\"m-7\",\"publishTime\":\"" + PUBLISHED
+            + "\"},\"subscription\":\"projects/p/subscriptions/s\"}");
+  }
+
+  static ActivityMessages.Accepted accepted(CloudEvent event) {
+    ActivityMessages.Parsed parsed = ActivityMessages.parse(event, NOW);
+    assertThat(parsed).isInstanceOf(ActivityMessages.Accepted.class);
+    return (ActivityMessages.Accepted) parsed;
+  }
+
+  @Test
+  void readsTheDetailOfASchemaVersion1Body() {
+    ActivityMessages.Accepted accepted = accepted(published(
+        "{\"schemaVersion\":1,\"source\":\"frontend-x1\",\"kind\":\"heartbeat\",\"inFlight\":3}"));
+
+    assertThat(accepted.activity()).isEqualTo(new Activity(
+        "m-7", Instant.parse(PUBLISHED), "frontend-x1", Activity.Kind.HEARTBEAT, 3));
+    assertThat(accepted.warnings()).isEmpty();
+  }
+
+  @Test
+  void anEmptyBodyIsActivityWithoutDetailOrWarning() {
+    ActivityMessages.Accepted accepted = accepted(published(""));
+
+    assertThat(accepted.activity().publishTime()).isEqualTo(Instant.parse(PUBLISHED));
+    assertThat(accepted.activity().source()).isEqualTo("unknown");
+    assertThat(accepted.warnings()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"not json", "[1,2]", "{\"schemaVersion\":2}", "\"text\""})
+  void aBodyThatIsNotActivityJsonStillCountsWithAWarning(String body) {
+    ActivityMessages.Accepted accepted = accepted(published(body));
+
+    assertThat(accepted.activity().messageId()).isEqualTo("m-7");
+    assertThat(accepted.activity().kind()).isEqualTo(Activity.Kind.UNSPECIFIED);
+    assertThat(accepted.warnings()).singleElement().asString().contains("without detail");
+  }
+
+  @Test
+  void badFieldsAreIgnoredOneByOne() {
+    ActivityMessages.Accepted accepted = accepted(published(
+        "{\"source\":42,\"kind\":\"shout\",\"inFlight\":-1}"));
+
+    assertThat(accepted.activity().source()).isEqualTo("unknown");
+    assertThat(accepted.activity().inFlight()).isNull();
+    assertThat(accepted.warnings()).hasSize(3);
+  }
+
+  @Test
+  void withoutAPublishTimeTheEventTimeCounts() {
+    CloudEvent event = event(ActivityMessages.EVENT_TYPE, "{\"message\":{\"messageId\":\"m-8\"}}");
+
+    assertThat(accepted(event).activity().publishTime()).isEqualTo(Instant.parse("2026-11-28T09:59:59Z"));
+  }
+
+  @Test
+  void eventsThatAreNotPubsubMessagesAreRejectedWithTheReason() {
+    assertThat(ActivityMessages.parse(event("google.cloud.storage.object.v1.finalized", "{}"), NOW))
+        .isEqualTo(new ActivityMessages.Rejected(
+            "event type google.cloud.storage.object.v1.finalized is not " + ActivityMessages.EVENT_TYPE));
+    assertThat(ActivityMessages.parse(event(ActivityMessages.EVENT_TYPE, null), NOW))
+        .isEqualTo(new ActivityMessages.Rejected("event ce-1 has no data"));
+    assertThat(ActivityMessages.parse(event(ActivityMessages.EVENT_TYPE, "{\"subscription\":\"s\"}"), NOW))
+        .isEqualTo(new ActivityMessages.Rejected("event ce-1 carries no Pub/Sub message"));
+    assertThat(ActivityMessages.parse(event(ActivityMessages.EVENT_TYPE, "not json"), NOW))
+        .isInstanceOf(ActivityMessages.Rejected.class);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.snooze.functions.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.snooze.functions.compute.SleepMode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SnoozeConfigTest {
+
+  @Test
+  void aRegionalMigWithDefaults() {
+    SnoozeConfig config = SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_REGION", "us-central1"));
+
+    assertThat(config.location()).isEqualTo("us-central1");
+    assertThat(config.zone()).isNull();
+    assertThat(config.mig()).isEqualTo("snooze-gpu");
+    assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.desiredSize()).isEqualTo(1);
+    assertThat(config.sleepMode()).isEqualTo(SleepMode.DELETE);
+    assertThat(config.collection()).isEqualTo("snooze");
+    assertThat(config.computeEndpoint()).isNull();
+    assertThat(config.policy().sleepAfter()).isEqualTo(Duration.ofMinutes(15).plusSeconds(10));
+  }
+
+  @Test
+  void everyKnobIsRead() {
+    SnoozeConfig config = SnoozeConfig.fromEnv(Map.of(
+        "GOOGLE_CLOUD_PROJECT", "my-project",
+        "SNOOZE_ZONE", "europe-west4-a",
+        "SNOOZE_MIG", "ollama",
+        "SNOOZE_IDLE_TIMEOUT", "PT5M",
+        "SNOOZE_DESIRED_SIZE", "2",
+        "SNOOZE_SLEEP_MODE", "stop",
+        "SNOOZE_STATE_COLLECTION", "snooze-dev",
+        "SNOOZE_COMPUTE_ENDPOINT", "http://127.0.0.1:8090",
+        "FIRESTORE_EMULATOR_HOST", "127.0.0.1:8086"));
+
+    assertThat(config.project()).isEqualTo("my-project");
+    assertThat(config.location()).isEqualTo("europe-west4-a");
+    assertThat(config.mig()).isEqualTo("ollama");
+    assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.desiredSize()).isEqualTo(2);
+    assertThat(config.sleepMode()).isEqualTo(SleepMode.STOP);
+    assertThat(config.collection()).isEqualTo("snooze-dev");
+    assertThat(config.computeEndpoint()).isEqualTo("http://127.0.0.1:8090");
+    assertThat(config.firestoreEmulatorHost()).isEqualTo("127.0.0.1:8086");
+  }
+
+  @Test
+  void namesEveryMissingOrBadVariableWithItsFix() {
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of(
+            "SNOOZE_IDLE_TIMEOUT", "soon",
+            "SNOOZE_DESIRED_SIZE", "0",
+            "SNOOZE_SLEEP_MODE", "hibernate",
+            "SNOOZE_COMPUTE_ENDPOINT", "127.0.0.1:8090")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SNOOZE_PROJECT is not set")
+        .hasMessageContaining("SNOOZE_REGION is not set")
+        .hasMessageContaining("SNOOZE_IDLE_TIMEOUT=soon is not a positive duration")
+        .hasMessageContaining("SNOOZE_DESIRED_SIZE=0 is invalid: set it to a whole number from 1 to 100")
+        .hasMessageContaining("SNOOZE_SLEEP_MODE=hibernate is invalid: set it to one of delete, stop")
+        .hasMessageContaining("SNOOZE_COMPUTE_ENDPOINT=127.0.0.1:8090 is invalid");
+  }
+
+  @Test
+  void refusesAZoneAndARegionTogetherAndAGranularityAsLongAsTheIdleTimeout() {
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of(
+            "SNOOZE_PROJECT", "my-project", "SNOOZE_ZONE", "us-central1-a", "SNOOZE_REGION", "us-central1",
+            "SNOOZE_IDLE_TIMEOUT", "10", "SNOOZE_ACTIVITY_GRANULARITY", "10")))
+        .hasMessageContaining("SNOOZE_ZONE and SNOOZE_REGION are both set")
+        .hasMessageContaining("SNOOZE_ACTIVITY_GRANULARITY=PT10S must be shorter than SNOOZE_IDLE_TIMEOUT=PT10S");
+  }
+}
