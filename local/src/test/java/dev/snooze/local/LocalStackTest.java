@@ -50,6 +50,18 @@ class LocalStackTest {
         .containsKeys("compute", "backend", "functions")
         .doesNotContainKey("region");
     assertThat(stack.functions().urls()).containsOnlyKeys("wake", "sleep", "status");
+    // The scheduler's function takes POST only; Status answers GET only.
+    HttpResponse<String> getSleep = http.send(
+        HttpRequest.newBuilder(URI.create(stack.functions().urls().get("sleep"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(getSleep.statusCode()).isEqualTo(405);
+    assertThat(getSleep.headers().firstValue("Allow")).hasValue("POST");
+    HttpResponse<String> postStatus = http.send(
+        HttpRequest.newBuilder(URI.create(stack.functions().urls().get("status")))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(postStatus.statusCode()).isEqualTo(405);
+    assertThat(postStatus.body()).contains("use GET");
     // The topic exists on the emulator: publishing to it through REST succeeds.
     HttpResponse<String> published = http.send(
         HttpRequest.newBuilder(URI.create("http://" + emulators.pubsubHost() + "/v1/projects/"

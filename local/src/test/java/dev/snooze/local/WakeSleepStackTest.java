@@ -83,6 +83,27 @@ class WakeSleepStackTest {
   }
 
   @Test
+  void stopModeKeepsTheInstanceAndStartsItAgain(LocalEmulators emulators) throws Exception {
+    start(emulators, "10", Map.of("SNOOZE_SLEEP_MODE", "stop"));
+
+    publish("{}");
+    await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
+    String instance = instances().get(0).getAsJsonObject().get("name").getAsString();
+    await().atMost(WAIT).until(() -> phase().equals("ASLEEP"));
+    JsonObject asleep = status().getAsJsonObject("mig");
+    assertThat(asleep.get("targetStoppedSize").getAsInt()).isEqualTo(1);
+    await().atMost(WAIT).until(() ->
+        instances().get(0).getAsJsonObject().get("status").getAsString().equals("TERMINATED"));
+
+    publish("{}");
+    await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
+    assertThat(instances().get(0).getAsJsonObject().get("name").getAsString()).isEqualTo(instance);
+    assertThat(stack.compute().calls())
+        .containsEntry("compute.regionInstanceGroupManagers.stopInstances", 1L)
+        .containsEntry("compute.regionInstanceGroupManagers.startInstances", 1L);
+  }
+
+  @Test
   void aHundredConcurrentMessagesResizeOnce(LocalEmulators emulators) throws Exception {
     start(emulators, "120");
 
@@ -158,7 +179,12 @@ class WakeSleepStackTest {
   }
 
   private void start(LocalEmulators emulators, String idleTimeout) throws Exception {
-    Map<String, String> env = new HashMap<>();
+    start(emulators, idleTimeout, Map.of());
+  }
+
+  private void start(LocalEmulators emulators, String idleTimeout, Map<String, String> extra)
+      throws Exception {
+    Map<String, String> env = new HashMap<>(extra);
     env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
     env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
     env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
@@ -198,6 +224,10 @@ class WakeSleepStackTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JsonParser.parseString(response.body()).getAsJsonObject();
+  }
+
+  private com.google.gson.JsonArray instances() throws Exception {
+    return status().getAsJsonObject("mig").getAsJsonArray("instances");
   }
 
   private String phase() throws Exception {
