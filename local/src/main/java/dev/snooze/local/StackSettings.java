@@ -1,6 +1,7 @@
 package dev.snooze.local;
 
 import dev.snooze.functions.config.Env;
+import dev.snooze.functions.config.SnoozeConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +30,6 @@ public record StackSettings(
 
   public record Zone(String name) implements Location {}
 
-  private static final Pattern NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
-  private static final Pattern PROJECT = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
-  private static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
-  private static final Pattern REGION = Pattern.compile("[a-z]+-[a-z]+[0-9]+");
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z][-A-Za-z0-9._~%+]{2,254}");
 
   /**
@@ -46,12 +43,12 @@ public record StackSettings(
     Duration idle = reader.duration("SNOOZE_IDLE_TIMEOUT", Duration.ofMinutes(2));
     Duration check = reader.duration("SNOOZE_SLEEP_CHECK_INTERVAL", Duration.ofSeconds(15));
     Duration boot = reader.duration("SNOOZE_SIM_BOOT_TIME", Duration.ofSeconds(20));
-    String project = reader.string("SNOOZE_PROJECT", "snooze-local", PROJECT,
+    String project = reader.string("SNOOZE_PROJECT", "snooze-local", SnoozeConfig.PROJECT,
         "a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter");
-    String zone = reader.string("SNOOZE_ZONE", "", ZONE, "a zone such as us-central1-a");
-    String region = reader.string("SNOOZE_REGION", "us-central1", REGION,
+    String zone = reader.string("SNOOZE_ZONE", "", SnoozeConfig.ZONE, "a zone such as us-central1-a");
+    String region = reader.string("SNOOZE_REGION", "us-central1", SnoozeConfig.REGION,
         "a region such as us-central1");
-    String mig = reader.string("SNOOZE_MIG", "snooze-gpu", NAME,
+    String mig = reader.string("SNOOZE_MIG", "snooze-gpu", SnoozeConfig.RESOURCE_NAME,
         "a resource name: lowercase letters, digits and hyphens, starting with a letter");
     String topic = reader.string("SNOOZE_TOPIC", "snooze-activity", TOPIC,
         "a topic ID: 3 to 255 characters, starting with a letter");

@@ -11,10 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -81,37 +78,9 @@ public final class LocalEmulators implements AutoCloseable {
     Map<Emulator, Path> launchers = new EnumMap<>(Emulator.class);
     toStart.forEach(e -> launchers.put(e, CloudSdk.launcher(env, e)));
     Path logDir = logDir(env);
-    // One thread per emulator: each start mostly waits on a JVM booting in another process.
-    ExecutorService starter = Executors.newFixedThreadPool(toStart.size(), r -> {
-      Thread thread = new Thread(r, "snooze-emulator-start");
-      thread.setDaemon(true);
-      return thread;
-    });
-    List<CompletableFuture<ChildProcess>> futures =
-        toStart.stream()
-            .map(e -> CompletableFuture.supplyAsync(
-                () -> launch(e, launchers.get(e), project, logDir, readyTimeout), starter))
-            .toList();
-    starter.shutdown();
-    Map<Emulator, ChildProcess> started = new EnumMap<>(Emulator.class);
-    RuntimeException failure = null;
-    for (int i = 0; i < futures.size(); i++) {
-      try {
-        started.put(toStart.get(i), futures.get(i).join());
-      } catch (CompletionException e) {
-        RuntimeException cause =
-            e.getCause() instanceof RuntimeException r ? r : new EmulatorException(String.valueOf(e.getCause()), e.getCause());
-        if (failure == null) {
-          failure = cause;
-        } else {
-          failure.addSuppressed(cause);
-        }
-      }
-    }
-    if (failure != null) {
-      started.values().forEach(ChildProcess::close);
-      throw failure;
-    }
+    Map<Emulator, Supplier<ChildProcess>> starters = new EnumMap<>(Emulator.class);
+    toStart.forEach(e -> starters.put(e, () -> launch(e, launchers.get(e), project, logDir, readyTimeout)));
+    Map<Emulator, ChildProcess> started = new EnumMap<>(ChildProcess.startAll(starters));
     started.forEach((emulator, process) -> hosts.put(emulator, process.host()));
     return new LocalEmulators(hosts, started);
   }

@@ -10,8 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -55,34 +54,17 @@ public final class LocalFunctions implements AutoCloseable {
   public static LocalFunctions start(Map<String, String> environment, Path logDir, Duration readyTimeout) {
     String classpath = absoluteClasspath();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Map<Entry, CompletableFuture<ChildProcess>> starting = new LinkedHashMap<>();
+    Map<Entry, Supplier<ChildProcess>> starters = new LinkedHashMap<>();
     for (Entry entry : Entry.values()) {
-      starting.put(entry, CompletableFuture.supplyAsync(() -> ChildProcess.start(
+      starters.put(entry, () -> ChildProcess.start(
           entry.key + " function",
           port -> command(java, classpath, entry, port),
           environment,
           // The invoker answers /robots.txt itself, without running the function.
           host -> HttpProbe.responds(host, "/robots.txt"),
-          logDir, readyTimeout)));
+          logDir, readyTimeout));
     }
-    Map<Entry, ChildProcess> started = new LinkedHashMap<>();
-    RuntimeException failure = null;
-    for (Map.Entry<Entry, CompletableFuture<ChildProcess>> e : starting.entrySet()) {
-      try {
-        started.put(e.getKey(), e.getValue().join());
-      } catch (CompletionException ex) {
-        RuntimeException cause = ex.getCause() instanceof RuntimeException r ? r : ex;
-        if (failure == null) {
-          failure = cause;
-        } else {
-          failure.addSuppressed(cause);
-        }
-      }
-    }
-    if (failure != null) {
-      started.values().forEach(ChildProcess::close);
-      throw failure;
-    }
+    Map<Entry, ChildProcess> started = ChildProcess.startAll(starters);
     return new LocalFunctions(started);
   }
 

@@ -13,7 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 
@@ -64,6 +70,42 @@ public final class ChildProcess implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Starts several children at once (each mostly waits on a JVM booting in another process) and
+   * returns them once all are ready; if any fails, stops those that started and throws the first
+   * failure, with the others suppressed in it.
+   */
+  public static <K> Map<K, ChildProcess> startAll(Map<K, Supplier<ChildProcess>> starters) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, starters.size()), runnable -> {
+      Thread thread = new Thread(runnable, "child-process-start");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Map<K, CompletableFuture<ChildProcess>> starting = new LinkedHashMap<>();
+    starters.forEach((key, starter) -> starting.put(key, CompletableFuture.supplyAsync(starter, pool)));
+    pool.shutdown();
+    Map<K, ChildProcess> started = new LinkedHashMap<>();
+    RuntimeException failure = null;
+    for (Map.Entry<K, CompletableFuture<ChildProcess>> entry : starting.entrySet()) {
+      try {
+        started.put(entry.getKey(), entry.getValue().join());
+      } catch (CompletionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException r
+            ? r : new ChildProcessException(String.valueOf(e.getCause()), e.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      started.values().forEach(ChildProcess::close);
+      throw failure;
+    }
+    return started;
   }
 
   private static ChildProcess startOnce(String name, IntFunction<List<String>> command,
