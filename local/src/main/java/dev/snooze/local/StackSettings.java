@@ -1,6 +1,6 @@
 package dev.snooze.local;
 
-import dev.snooze.functions.config.Env;
+import dev.snooze.config.Env;
 import dev.snooze.functions.config.SnoozeConfig;
 import java.time.Duration;
 import java.util.List;

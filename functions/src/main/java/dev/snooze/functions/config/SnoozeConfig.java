@@ -1,5 +1,6 @@
 package dev.snooze.functions.config;
 
+import dev.snooze.config.Env;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.decision.Policy;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.snooze.functions.config;
+package dev.snooze.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
