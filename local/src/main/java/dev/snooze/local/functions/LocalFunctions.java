@@ -2,16 +2,14 @@ package dev.snooze.local.functions;
 
 import dev.snooze.local.process.ChildProcess;
 import dev.snooze.local.process.HttpProbe;
-import java.io.File;
+import dev.snooze.local.process.JavaCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Snooze's three functions, each in its own JVM under the Functions Framework's invoker, as
@@ -35,9 +33,6 @@ public final class LocalFunctions implements AutoCloseable {
   }
 
   private static final String INVOKER = "com.google.cloud.functions.invoker.runner.Invoker";
-  // Small, fast-starting JVMs: each function needs little heap, and the stack starts all three.
-  private static final List<String> JVM_FLAGS =
-      List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
   private final Map<Entry, ChildProcess> processes;
 
@@ -52,13 +47,11 @@ public final class LocalFunctions implements AutoCloseable {
    *     a null value unsets an inherited variable
    */
   public static LocalFunctions start(Map<String, String> environment, Path logDir, Duration readyTimeout) {
-    String classpath = absoluteClasspath();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Map<Entry, Supplier<ChildProcess>> starters = new LinkedHashMap<>();
     for (Entry entry : Entry.values()) {
       starters.put(entry, () -> ChildProcess.start(
           entry.key + " function",
-          port -> command(java, classpath, entry, port),
+          port -> JavaCommand.of(INVOKER, "--target", entry.target, "--port", Integer.toString(port)),
           environment,
           // The invoker answers /robots.txt itself, without running the function.
           host -> HttpProbe.responds(host, "/robots.txt"),
@@ -95,22 +88,5 @@ public final class LocalFunctions implements AutoCloseable {
   @Override
   public void close() {
     processes.values().parallelStream().forEach(ChildProcess::close);
-  }
-
-  private static List<String> command(String java, String classpath, Entry entry, int port) {
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.addAll(JVM_FLAGS);
-    command.addAll(List.of("-cp", classpath, INVOKER,
-        "--target", entry.target, "--port", Integer.toString(port)));
-    return command;
-  }
-
-  // The child may not share our working directory's meaning of relative entries (and a jar run
-  // with -jar lists only itself: its manifest Class-Path, resolved beside it, brings the rest).
-  private static String absoluteClasspath() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .map(entry -> Path.of(entry).toAbsolutePath().toString())
-        .collect(Collectors.joining(File.pathSeparator));
   }
 }
