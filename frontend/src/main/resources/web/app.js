@@ -1,0 +1,446 @@
+// Snooze demo page: chat with the model and show whether its GPU is asleep, waking or awake.
+// Plain ES module, no framework: the page is served under a strict CSP (no inline code, no eval).
+// Model output is only ever written with textContent / Text nodes, never as HTML.
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  status: $('status'), phase: $('phase'), detail: $('phase-detail'), progress: $('wake-progress'),
+  instances: $('instances'), gpuToday: $('gpu-today'),
+  conversation: $('conversation'), empty: $('empty'),
+  error: $('error'), errorText: $('error-text'), retry: $('retry'),
+  form: $('composer'), model: $('model'), modelList: $('model-list'), prompt: $('prompt'),
+  send: $('send'), stop: $('stop'), clear: $('clear'),
+};
+
+const MODEL_KEY = 'snooze.model';
+const ERROR_TEXT = {
+  // GCE error codes the Status function reports in lastError.code, in words a demo user understands.
+  ZONE_RESOURCE_POOL_EXHAUSTED: 'No GPU capacity in this zone right now; the group keeps trying.',
+  ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS: 'No GPU capacity in this zone right now; the group keeps trying.',
+  QUOTA_EXCEEDED: 'The project is out of GPU quota; an administrator has to raise it.',
+};
+
+// --- state ------------------------------------------------------------------------------------
+
+const conversation = [];   // committed turns, sent as `messages` with every request
+let inflight = null;        // { controller, startedAt } while a /api/chat request is running
+let failedTurn = null;      // { text, node } a user turn whose request failed; Retry resends it
+let status = null;          // last /snooze/status body
+let statusAt = 0;           // Date.now() when it arrived, to count down between polls
+let clockSkew = 0;          // server clock minus ours (from the Date header), for "since" timestamps
+let statusProblem = null;   // why the last poll failed, if it did
+let modelsLoaded = false;
+let pollTimer = 0;
+
+// --- status bar -------------------------------------------------------------------------------
+
+function derivePhase() {
+  const fn = status?.function;
+  const ready = status?.backend?.ready === true;
+  const ours = inflight !== null;
+  if (fn?.phase) {
+    // The Status function learns about a wake a moment after our request is held; don't
+    // claim "asleep" while we are visibly waiting for the GPU.
+    if (fn.phase === 'ASLEEP' && ours && !ready) return 'WAKING';
+    return fn.phase;
+  }
+  if (!status) return ours ? 'WAKING' : 'UNKNOWN';
+  if (ready) return 'AWAKE';
+  return ours || status.pending > 0 ? 'WAKING' : 'ASLEEP';
+}
+
+function renderStatus() {
+  const phase = derivePhase();
+  const fn = status?.function;
+  const now = Date.now();
+  let detail = '';
+  let showProgress = false;
+
+  switch (phase) {
+    case 'ASLEEP':
+      detail = 'GPU asleep — your first request wakes it.';
+      break;
+    case 'WAKING': {
+      // Elapsed since the wake began (server time) or, lacking that, since we sent our request.
+      const since = fn?.phase === 'WAKING' && fn.since ? Date.parse(fn.since) - clockSkew : inflight?.startedAt ?? now;
+      const elapsed = Math.max(0, (now - since) / 1000);
+      const expected = status?.expectedWakeSeconds || 90;
+      detail = `Waking the GPU — ${clock(elapsed)} elapsed, usually about ${clock(expected)}.`;
+      if (elapsed > expected * 1.5) detail += ' Taking longer than usual.';
+      // Capped below 100 %: the estimate is only an estimate, "done" is when the backend is ready.
+      el.progress.value = Math.min(95, (elapsed / expected) * 100);
+      showProgress = true;
+      break;
+    }
+    case 'AWAKE': {
+      const left = fn?.secondsUntilSleep;
+      if (inflight) detail = 'GPU awake — answering.';
+      else if (typeof left === 'number') {
+        const remaining = Math.max(0, left - (now - statusAt) / 1000);
+        detail = remaining > 0 ? `GPU awake — sleeps in ${clock(remaining)} if idle.` : 'GPU awake — going to sleep shortly.';
+      } else detail = 'GPU awake and ready.';
+      break;
+    }
+    case 'SLEEPING':
+      detail = 'GPU going to sleep — a new request will wake it again.';
+      break;
+    case 'ERROR': {
+      const e = fn?.lastError;
+      detail = e ? ERROR_TEXT[e.code] || e.message || e.code : 'The GPU group reported an error.';
+      break;
+    }
+    default:
+      detail = statusProblem || 'Checking the GPU…';
+  }
+
+  el.status.dataset.phase = phase;
+  setText(el.phase, phase);
+  setText(el.detail, detail);
+  el.progress.hidden = !showProgress;
+  renderInstances(phase, fn);
+  const gpu = fn?.gpuSecondsToday;
+  el.gpuToday.hidden = typeof gpu !== 'number';
+  if (typeof gpu === 'number') setText(el.gpuToday, `GPU time today: ${duration(gpu)}`);
+}
+
+function renderInstances(phase, fn) {
+  // Instance details matter while waking or failing (e.g. STAGING, RUNNING); otherwise they are noise.
+  const list = fn?.mig?.instances ?? [];
+  const show = (phase === 'WAKING' || phase === 'ERROR' || phase === 'SLEEPING') && list.length > 0;
+  el.instances.hidden = !show;
+  if (!show) return;
+  setText(el.instances, 'Instance: ' + list.map((i) => {
+    const bits = [i.status, i.health && i.health !== 'UNKNOWN' ? i.health.toLowerCase() : null,
+      i.action && i.action !== 'NONE' ? i.action.toLowerCase() : null].filter(Boolean);
+    return `${i.name}${i.zone ? ` (${i.zone})` : ''} ${bits.join(', ')}`;
+  }).join('; '));
+}
+
+// Only touch the DOM when text changes, so the polite live region isn't re-announced needlessly.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function clock(seconds) {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function duration(seconds) {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+async function poll() {
+  clearTimeout(pollTimer);
+  try {
+    const res = await fetch('/snooze/status', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (!res.ok) throw new Error(`Status unavailable (HTTP ${res.status}).`);
+    status = await res.json();
+    statusAt = Date.now();
+    const serverDate = Date.parse(res.headers.get('Date') || '');
+    clockSkew = Number.isNaN(serverDate) ? 0 : serverDate - statusAt;
+    statusProblem = null;
+  } catch (e) {
+    status = null;
+    statusProblem = e instanceof SyntaxError || e instanceof TypeError ? 'Status unavailable.' : e.message;
+  }
+  renderStatus();
+  // Ask for the model list only once the GPU is awake: /api/tags goes to the GPU and would wake it.
+  if (!modelsLoaded && derivePhase() === 'AWAKE' && !inflight) loadModels().catch(() => {});
+  schedulePoll();
+}
+
+function schedulePoll() {
+  clearTimeout(pollTimer);
+  if (document.hidden) return; // a background tab needs no status; we poll again when it's shown
+  pollTimer = setTimeout(poll, derivePhase() === 'WAKING' ? 1000 : 2000);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) clearTimeout(pollTimer);
+  else poll();
+});
+
+// Count down / up locally between polls so the numbers move every second.
+setInterval(() => { if (!document.hidden && status) renderStatus(); }, 1000);
+
+// --- models -----------------------------------------------------------------------------------
+
+async function loadModels(signal) {
+  const res = await fetch('/api/tags', { signal, headers: { Accept: 'application/json' } });
+  if (!res.ok) throw httpError(res.status, await readError(res));
+  const names = ((await res.json()).models ?? []).map((m) => m.name).filter(Boolean);
+  modelsLoaded = true;
+  el.modelList.replaceChildren(...names.map((n) => Object.assign(document.createElement('option'), { value: n })));
+  if (!el.model.value.trim() && names.length) el.model.value = names[0];
+  return { names, cold: res.headers.get('X-Snooze-Cold-Start') === 'true' };
+}
+
+el.model.value = localStorage.getItem(MODEL_KEY) || '';
+el.model.addEventListener('change', () => localStorage.setItem(MODEL_KEY, el.model.value.trim()));
+
+// --- conversation -----------------------------------------------------------------------------
+
+function addTurn(role, text, label) {
+  el.empty.hidden = true;
+  const turn = document.createElement('article');
+  turn.className = `turn turn-${role}`;
+  const who = document.createElement('p');
+  who.className = 'who';
+  who.textContent = label;
+  const body = document.createElement('div');
+  body.className = `msg ${role}`; // .user / .assistant: textContent is exactly the message
+  body.textContent = text;
+  turn.append(who, body);
+  el.conversation.append(turn);
+  scrollToEnd(true);
+  return { turn, body };
+}
+
+function addNote(turn, text, className = 'note') {
+  const note = document.createElement('p');
+  note.className = className;
+  note.textContent = text;
+  turn.append(note);
+  scrollToEnd();
+  return note;
+}
+
+// Follow the stream only if the reader is already at the bottom; don't yank them back up/down.
+function scrollToEnd(force = false) {
+  const doc = document.scrollingElement;
+  const nearBottom = doc.scrollHeight - doc.scrollTop - doc.clientHeight < 160;
+  if (force || nearBottom) doc.scrollTop = doc.scrollHeight;
+}
+
+function setBusy(busy) {
+  el.send.disabled = busy;
+  el.stop.disabled = !busy;
+  el.clear.disabled = busy;
+  el.conversation.setAttribute('aria-busy', String(busy));
+}
+
+function showError(text, retryable) {
+  el.errorText.textContent = text;
+  el.retry.hidden = !retryable;
+  el.error.hidden = false;
+}
+
+function hideError() {
+  el.error.hidden = true;
+}
+
+el.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = el.prompt.value.trim();
+  if (!text || inflight) return;
+  // A new message replaces a failed one (its text was put back in the prompt, so nothing is lost).
+  if (failedTurn) { failedTurn.node.remove(); failedTurn = null; }
+  el.prompt.value = '';
+  send(text, addTurn('user', text, 'You').turn);
+});
+
+el.prompt.addEventListener('keydown', (event) => {
+  // isComposing: Enter also confirms IME input (Japanese, Chinese…), which must not send.
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    el.form.requestSubmit();
+  }
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && inflight) inflight.controller.abort();
+});
+
+el.stop.addEventListener('click', () => inflight?.controller.abort());
+
+el.retry.addEventListener('click', () => {
+  if (!failedTurn || inflight) return;
+  const { text, node } = failedTurn;
+  failedTurn = null;
+  node.classList.remove('failed');
+  node.querySelector('.note-failed')?.remove();
+  if (el.prompt.value.trim() === text) el.prompt.value = '';
+  send(text, node);
+});
+
+el.clear.addEventListener('click', () => {
+  if (inflight) return;
+  conversation.length = 0;
+  failedTurn = null;
+  el.conversation.replaceChildren(el.empty);
+  el.empty.hidden = false;
+  hideError();
+  el.prompt.focus();
+});
+
+async function send(text, userNode) {
+  hideError();
+  const controller = new AbortController();
+  inflight = { controller, startedAt: Date.now() };
+  setBusy(true);
+  renderStatus();
+  schedulePoll(); // poll faster right away if this request is waking the GPU
+
+  const userTurn = { role: 'user', content: text };
+  let reply = null;
+  let content = '';
+  try {
+    let model = el.model.value.trim();
+    let cold = false;
+    reply = addTurn('assistant', '', model || 'Model');
+    reply.body.classList.add('pending');
+    if (!model) {
+      // No model known yet (first visit, GPU asleep): ask the server; this request wakes the GPU anyway.
+      const tags = await loadModels(controller.signal);
+      [model] = tags.names;
+      cold = tags.cold;
+      if (!model) throw new Error('The server has no models. Enter a model name.');
+      reply.turn.querySelector('.who').textContent = model;
+    }
+    localStorage.setItem(MODEL_KEY, model);
+
+    const res = await fetch('/api/chat', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/x-ndjson' },
+      body: JSON.stringify({ model, messages: [...conversation, userTurn], stream: true }),
+      signal: controller.signal,
+    });
+    if (!res.ok) throw httpError(res.status, await readError(res), res.headers.get('Retry-After'));
+    if (cold || res.headers.get('X-Snooze-Cold-Start') === 'true') {
+      addNote(reply.turn, `Woke the GPU for this request (${clock((Date.now() - inflight.startedAt) / 1000)}).`, 'note cold-start');
+    }
+
+    // Append tokens to one Text node: cheap, and model output never becomes markup.
+    const tokens = document.createTextNode('');
+    reply.body.append(tokens);
+    let final = null;
+    await readNdjson(res, (obj) => {
+      if (obj.error) throw new Error(`The model reported an error: ${obj.error}`);
+      const piece = obj.message?.content;
+      if (piece) {
+        if (!content) reply.body.classList.remove('pending');
+        content += piece;
+        tokens.appendData(piece);
+        scrollToEnd();
+      }
+      if (obj.done) final = obj;
+    });
+    reply.body.classList.remove('pending');
+    conversation.push(userTurn, { role: 'assistant', content });
+    if (final?.eval_count && final?.eval_duration) {
+      const rate = final.eval_count / (final.eval_duration / 1e9);
+      addNote(reply.turn, `${final.eval_count} tokens · ${rate.toFixed(1)} tokens/s`, 'note meta');
+    } else if (!final) {
+      addNote(reply.turn, 'The answer ended early (connection closed).', 'note meta');
+    }
+  } catch (e) {
+    reply?.body.classList.remove('pending');
+    if (e.name === 'AbortError') {
+      if (content) {
+        // Keep what was said: it is part of the conversation the model will see next time.
+        conversation.push(userTurn, { role: 'assistant', content });
+        addNote(reply.turn, 'Stopped.', 'note meta');
+      } else {
+        reply?.turn.remove();
+        fail(text, userNode, 'Stopped before the model answered.');
+      }
+    } else {
+      if (content) {
+        conversation.push(userTurn, { role: 'assistant', content });
+        addNote(reply.turn, 'Interrupted.', 'note meta');
+      } else reply?.turn.remove();
+      const { message, retryable } = describeError(e);
+      if (!content) fail(text, userNode, 'Not sent.');
+      showError(message, retryable && !content);
+    }
+  } finally {
+    inflight = null;
+    // Stop/Send were just disabled under the user's focus; give keyboard users a sensible place to be.
+    const focusLost = document.activeElement === el.stop || document.activeElement === document.body;
+    setBusy(false);
+    if (focusLost) el.prompt.focus({ preventScroll: true });
+    renderStatus();
+    schedulePoll();
+  }
+}
+
+// A turn that got no answer stays visible, marked, and its text goes back into the prompt.
+function fail(text, node, why) {
+  node.classList.add('failed');
+  addNote(node, why, 'note note-failed');
+  failedTurn = { text, node };
+  if (!el.prompt.value.trim()) el.prompt.value = text;
+}
+
+// NDJSON: one JSON object per line; a network chunk may end mid-line, so keep the tail for later.
+async function readNdjson(res, onObject) {
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const flush = (line) => { if (line.trim()) onObject(JSON.parse(line)); };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let nl;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      flush(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+    }
+  }
+  flush(buffer + decoder.decode());
+}
+
+// --- errors -----------------------------------------------------------------------------------
+
+async function readError(res) {
+  const text = await res.text().catch(() => '');
+  try { return JSON.parse(text); } catch { return { error: text.slice(0, 300) }; }
+}
+
+function httpError(code, body, retryAfter) {
+  const e = new Error(body?.error || `HTTP ${code}`);
+  e.status = code;
+  e.body = body;
+  e.retryAfter = Number(body?.retryAfterSeconds ?? retryAfter) || null;
+  return e;
+}
+
+function describeError(e) {
+  const detail = e.body?.error ? ` (${e.body.error})` : '';
+  switch (e.status) {
+    case undefined:
+      if (e instanceof TypeError) return { message: 'Network error: could not reach the server. Check your connection.', retryable: true };
+      return { message: e.message, retryable: true };
+    case 401:
+      return { message: 'Your sign-in has expired. Reload the page to sign in again.', retryable: false };
+    case 403:
+      return { message: 'Your account does not have access to this demo.', retryable: false };
+    case 413:
+      return { message: 'The conversation is too large to send. Start a new chat.', retryable: false };
+    case 429:
+      return { message: `Too many requests are waiting for the GPU. Try again in a moment${detail}.`, retryable: true };
+    case 502:
+      return { message: `The model server did not answer properly (502). Try again${detail}.`, retryable: true };
+    case 503: {
+      const wait = e.retryAfter ? ` Try again in about ${e.retryAfter} s.` : ' Try again shortly.';
+      const waking = e.body?.phase === 'WAKING' || derivePhase() === 'WAKING';
+      return {
+        message: (waking ? 'The GPU is still waking up and the request timed out.' : `The service is unavailable${detail}.`) + wait,
+        retryable: true,
+      };
+    }
+    case 504:
+      return { message: 'The model took too long to answer (504). Try again.', retryable: true };
+    default:
+      return { message: `The request failed (HTTP ${e.status})${detail}.`, retryable: e.status >= 500 };
+  }
+}
+
+// --- start ------------------------------------------------------------------------------------
+
+setBusy(false);
+poll();
