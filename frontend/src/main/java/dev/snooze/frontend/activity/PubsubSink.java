@@ -27,11 +27,27 @@ public final class PubsubSink implements ActivitySink {
     return publisher.publish(toPubsub(message));
   }
 
+  /**
+   * {@link Publisher#shutdown()} waits for outstanding publishes, retries included (up to
+   * {@link PublisherFactory#TOTAL_TIMEOUT} when Pub/Sub is unreachable), so it runs on its own
+   * daemon thread and the caller waits only {@code bound}; the rest finishes in the background.
+   */
   @Override
   public void close(Duration bound) throws InterruptedException {
-    publisher.shutdown();
-    if (!publisher.awaitTermination(Math.max(1, bound.toMillis()), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("Pub/Sub publisher did not finish within " + bound);
+    Thread closer = new Thread(() -> {
+      publisher.shutdown();
+      try {
+        publisher.awaitTermination(PublisherFactory.TOTAL_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "snooze-activity-close");
+    closer.setDaemon(true);
+    closer.start();
+    closer.join(Math.max(1, bound.toMillis()));
+    if (closer.isAlive()) {
+      throw new IllegalStateException("Pub/Sub publisher did not finish within " + bound
+          + ": outstanding messages are still retried in the background");
     }
   }
 }
