@@ -1,0 +1,321 @@
+package dev.snooze.frontend.activity;
+
+import com.google.api.core.ApiFutureCallback;
+import com.google.api.core.ApiFutures;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.pubsub.v1.TopicName;
+import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.logging.JsonLog;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Activity to Pub/Sub: a debounced {@code request} message when user requests begin (at once
+ * while the backend is asleep), and a {@code heartbeat} every {@code heartbeatInterval} while any
+ * request is in flight. {@link #begin} never blocks and never throws: messages go through a
+ * bounded queue to one background thread; when the queue is full they are dropped and counted.
+ */
+public final class PubsubActivity implements ActivitySignal, AutoCloseable {
+  /** While the backend is asleep, at most one immediate message per this window. */
+  public static final Duration ASLEEP_WINDOW = Duration.ofSeconds(1);
+  /** Drop and failure warnings: at most one line per this interval each. */
+  public static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final InFlight NOTHING = () -> {};
+
+  /** What {@link PubsubActivity} needs from the frontend's configuration. */
+  public record Settings(
+      String source,
+      Duration debounce,
+      Duration asleepWindow,
+      Duration heartbeatInterval,
+      int queueCapacity,
+      Duration closeTimeout) {
+    public Settings {
+      if (queueCapacity < 1) {
+        throw new IllegalArgumentException("queueCapacity must be at least 1, got " + queueCapacity);
+      }
+      if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+        throw new IllegalArgumentException("heartbeatInterval must be positive, got " + heartbeatInterval);
+      }
+    }
+
+    public static Settings from(FrontendConfig config) {
+      return new Settings(config.instanceId(), config.debounce(), ASLEEP_WINDOW,
+          config.heartbeatInterval(), config.activityQueue(), CLOSE_TIMEOUT);
+    }
+  }
+
+  private final Settings settings;
+  private final ActivitySink sink;
+  private final Scheduler scheduler;
+  private final ScheduledThreadPoolExecutor ownedExecutor;
+  private final JsonLog log;
+  private final Debouncer debouncer;
+  private final BlockingQueue<ActivityMessage> queue;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong droppedSinceLog = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong failedSinceLog = new AtomicLong();
+  private final RateLimit dropLog;
+  private final RateLimit failureLog;
+  private final Object heartbeatLock = new Object();
+  private Scheduler.Cancellable heartbeat; // guarded by heartbeatLock
+
+  /** For tests: an injected sink, scheduler (and so clock) and log. */
+  public PubsubActivity(Settings settings, ActivitySink sink, Scheduler scheduler, JsonLog log) {
+    this(settings, sink, scheduler, null, log);
+  }
+
+  private PubsubActivity(Settings settings, ActivitySink sink, Scheduler scheduler,
+      ScheduledThreadPoolExecutor ownedExecutor, JsonLog log) {
+    this.settings = settings;
+    this.sink = sink;
+    this.scheduler = scheduler;
+    this.ownedExecutor = ownedExecutor;
+    this.log = log;
+    this.debouncer = new Debouncer(settings.debounce(), settings.asleepWindow(), scheduler::nanoTime);
+    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.dropLog = new RateLimit(LOG_INTERVAL, scheduler::nanoTime);
+    this.failureLog = new RateLimit(LOG_INTERVAL, scheduler::nanoTime);
+  }
+
+  /** Production: the real Publisher (emulator when configured) and one daemon thread. */
+  public static PubsubActivity start(FrontendConfig config) {
+    return start(Settings.from(config), config.project(), config.topic(), config.pubsubEmulatorHost(),
+        JsonLog.forComponent("activity"));
+  }
+
+  public static PubsubActivity start(
+      Settings settings, String project, String topic, String emulatorHost, JsonLog log) {
+    ActivitySink sink = new PubsubSink(PublisherFactory.create(project, topic, emulatorHost));
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "snooze-activity");
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("topic", TopicName.of(project, topic).toString());
+    fields.put("emulator", emulatorHost);
+    fields.put("debounceSeconds", settings.debounce().toMillis() / 1000.0);
+    fields.put("heartbeatSeconds", settings.heartbeatInterval().toMillis() / 1000.0);
+    fields.put("queue", settings.queueCapacity());
+    log.info("Activity is published to Pub/Sub", fields);
+    return new PubsubActivity(settings, sink, Scheduler.of(executor), executor, log);
+  }
+
+  @Override
+  public InFlight begin(boolean backendAsleep) {
+    if (closed.get()) {
+      return NOTHING;
+    }
+    try {
+      int now = inFlight.incrementAndGet();
+      if (now == 1) {
+        ensureHeartbeat();
+      }
+      if (debouncer.tryPublish(backendAsleep)) {
+        enqueue(ActivityMessage.request(settings.source(), now));
+      }
+      return new Request();
+    } catch (RuntimeException e) {
+      // Never fail the user's request for activity's sake.
+      warnFailure("Activity signal failed", ActivityMessage.Kind.REQUEST, e);
+      return NOTHING;
+    }
+  }
+
+  private final class Request implements InFlight {
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    @Override
+    public void close() {
+      if (ended.compareAndSet(false, true) && inFlight.decrementAndGet() == 0) {
+        synchronized (heartbeatLock) {
+          if (inFlight.get() == 0) {
+            cancelHeartbeat();
+          }
+        }
+      }
+    }
+  }
+
+  private void ensureHeartbeat() {
+    synchronized (heartbeatLock) {
+      if (heartbeat == null && !closed.get()) {
+        heartbeat = scheduler.every(settings.heartbeatInterval(), this::beat);
+      }
+    }
+  }
+
+  private void beat() {
+    int now;
+    synchronized (heartbeatLock) {
+      now = inFlight.get();
+      if (now == 0 || closed.get()) {
+        cancelHeartbeat();
+        return;
+      }
+    }
+    debouncer.published();
+    enqueue(ActivityMessage.heartbeat(settings.source(), now));
+  }
+
+  private void cancelHeartbeat() {
+    if (heartbeat != null) {
+      heartbeat.cancel();
+      heartbeat = null;
+    }
+  }
+
+  private void enqueue(ActivityMessage message) {
+    if (!queue.offer(message)) {
+      long total = dropped.incrementAndGet();
+      long recent = droppedSinceLog.incrementAndGet();
+      if (dropLog.tryAcquire()) {
+        droppedSinceLog.addAndGet(-recent);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("kind", message.kind().wire());
+        fields.put("dropped", recent);
+        fields.put("droppedTotal", total);
+        fields.put("queue", settings.queueCapacity());
+        log.warning("Activity queue full: messages dropped", fields);
+      }
+      return;
+    }
+    scheduleDrain();
+  }
+
+  private void scheduleDrain() {
+    if (draining.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        draining.set(false); // closing: close() drains what is left
+      }
+    }
+  }
+
+  private void drain() {
+    try {
+      ActivityMessage message;
+      while ((message = queue.poll()) != null) {
+        send(message);
+      }
+    } finally {
+      draining.set(false);
+    }
+    if (!queue.isEmpty() && !closed.get()) {
+      scheduleDrain();
+    }
+  }
+
+  private void send(ActivityMessage message) {
+    try {
+      ApiFutures.addCallback(sink.publish(message), new ApiFutureCallback<>() {
+        @Override
+        public void onSuccess(String messageId) {
+          sent.incrementAndGet();
+        }
+
+        @Override
+        public void onFailure(Throwable error) {
+          warnFailure("Activity publish failed", message.kind(), error);
+        }
+      }, MoreExecutors.directExecutor());
+    } catch (RuntimeException e) {
+      warnFailure("Activity publish failed", message.kind(), e);
+    }
+  }
+
+  private void warnFailure(String what, ActivityMessage.Kind kind, Throwable error) {
+    failed.incrementAndGet();
+    long recent = failedSinceLog.incrementAndGet();
+    if (failureLog.tryAcquire()) {
+      failedSinceLog.addAndGet(-recent);
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("kind", kind.wire());
+      fields.put("failed", recent);
+      fields.put("failedTotal", failed.get());
+      fields.put("error", String.valueOf(error));
+      log.warning(what, fields);
+    }
+  }
+
+  /** Sends what is queued and stops, within {@link Settings#closeTimeout()}; never throws. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    synchronized (heartbeatLock) {
+      cancelHeartbeat();
+    }
+    try {
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdown();
+        ownedExecutor.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+      }
+      ActivityMessage message;
+      while ((message = queue.poll()) != null) {
+        send(message);
+      }
+      sink.close(Duration.ofNanos(remaining(deadline)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("error", String.valueOf(e));
+      log.warning("Activity publisher did not close cleanly", fields);
+    } finally {
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdownNow();
+      }
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("sent", sent.get());
+    fields.put("dropped", dropped.get());
+    fields.put("failed", failed.get());
+    log.info("Activity publisher closed", fields);
+  }
+
+  private static long remaining(long deadline) {
+    return Math.max(1, deadline - System.nanoTime());
+  }
+
+  /** Requests begun and not yet closed. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Messages dropped because the queue was full. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Messages Pub/Sub accepted. */
+  public long sent() {
+    return sent.get();
+  }
+
+  /** Messages whose publish failed (after the client's own retries). */
+  public long failed() {
+    return failed.get();
+  }
+}

@@ -1,0 +1,280 @@
+package dev.snooze.frontend.activity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.snooze.frontend.activity.ActivityMessage.Kind;
+import dev.snooze.frontend.activity.ActivitySignal.InFlight;
+import dev.snooze.logging.JsonLog;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PubsubActivityTest {
+  private static final Duration DEBOUNCE = Duration.ofSeconds(30);
+  private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final JsonLog log = new JsonLog("activity",
+      new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  private final ManualScheduler scheduler = new ManualScheduler(false);
+  private final RecordingSink sink = new RecordingSink();
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  private PubsubActivity activity(int queue, Duration asleepWindow, ActivitySink sink, Scheduler scheduler) {
+    PubsubActivity activity = new PubsubActivity(
+        new PubsubActivity.Settings("fe-1", DEBOUNCE, asleepWindow, HEARTBEAT, queue, Duration.ofSeconds(2)),
+        sink, scheduler, log);
+    toClose.add(activity);
+    return activity;
+  }
+
+  private PubsubActivity activity() {
+    return activity(100, Duration.ofSeconds(1), sink, scheduler);
+  }
+
+  private static List<String> summary(List<ActivityMessage> messages) {
+    return messages.stream().map(m -> m.kind().wire() + ":" + m.inFlight()).toList();
+  }
+
+  @Test
+  void firstRequestIsPublishedOthersWithinTheWindowAreNot() {
+    PubsubActivity activity = activity();
+    activity.begin(false).close();
+    InFlight second = activity.begin(false);
+    // Nothing is published on the caller's thread: only once the worker runs.
+    assertThat(sink.messages()).isEmpty();
+    assertThat(scheduler.runPending()).isEqualTo(1);
+    assertThat(summary(sink.messages())).containsExactly("request:1");
+    second.close();
+
+    scheduler.advance(Duration.ofSeconds(29));
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(summary(sink.messages())).containsExactly("request:1");
+
+    activity.begin(false).close();
+    scheduler.runPending();
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1");
+    assertThat(activity.sent()).isEqualTo(2);
+  }
+
+  @Test
+  void backendAsleepPublishesAtOnceButNeverFloods() {
+    PubsubActivity activity = activity();
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofSeconds(3));
+    for (int i = 0; i < 50; i++) {
+      activity.begin(true).close();
+    }
+    scheduler.runPending();
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1");
+
+    scheduler.advance(Duration.ofSeconds(1));
+    activity.begin(true).close();
+    scheduler.runPending();
+    assertThat(sink.messages()).hasSize(3);
+  }
+
+  @Test
+  void heartbeatsEveryIntervalWithTheInFlightCountAndNoneAfterTheLastClose() {
+    PubsubActivity activity = activity();
+    InFlight first = activity.begin(false);
+    scheduler.runPending();
+    scheduler.advance(HEARTBEAT);
+    assertThat(summary(sink.messages())).containsExactly("request:1", "heartbeat:1");
+
+    InFlight second = activity.begin(false); // debounced
+    scheduler.advance(HEARTBEAT);
+    assertThat(summary(sink.messages())).containsExactly("request:1", "heartbeat:1", "heartbeat:2");
+
+    first.close();
+    first.close(); // twice is harmless
+    scheduler.advance(HEARTBEAT);
+    assertThat(summary(sink.messages())).containsExactly("request:1", "heartbeat:1", "heartbeat:2", "heartbeat:1");
+    assertThat(activity.inFlight()).isEqualTo(1);
+
+    second.close();
+    assertThat(scheduler.repeatingCount()).isZero();
+    scheduler.advance(Duration.ofMinutes(10));
+    assertThat(sink.messages()).hasSize(4);
+    assertThat(activity.inFlight()).isZero();
+  }
+
+  @Test
+  void aLongStreamGetsHeartbeatsForItsWholeLength() {
+    PubsubActivity activity = activity();
+    InFlight stream = activity.begin(false);
+    for (int i = 0; i < 30; i++) {
+      scheduler.advance(HEARTBEAT);
+    }
+    stream.close();
+    scheduler.advance(Duration.ofMinutes(5));
+    List<ActivityMessage> messages = sink.messages();
+    assertThat(messages.get(0).kind()).isEqualTo(Kind.REQUEST);
+    assertThat(messages.subList(1, messages.size())).hasSize(30).allSatisfy(m -> {
+      assertThat(m.kind()).isEqualTo(Kind.HEARTBEAT);
+      assertThat(m.inFlight()).isEqualTo(1);
+      assertThat(m.source()).isEqualTo("fe-1");
+    });
+  }
+
+  @Test
+  void heartbeatsStartAgainWhenRequestsReturn() {
+    PubsubActivity activity = activity();
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofMinutes(1));
+    InFlight again = activity.begin(false);
+    scheduler.advance(HEARTBEAT);
+    again.close();
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1", "heartbeat:1");
+  }
+
+  @Test
+  void fullQueueDropsCountsAndWarnsOnceWhileBeginStaysInstant() {
+    PubsubActivity activity = activity(2, Duration.ofSeconds(1), sink, scheduler);
+    for (int i = 0; i < 5; i++) {
+      long started = System.nanoTime();
+      activity.begin(true).close();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(100));
+      // Time passes, but the worker never ran: the queue fills.
+      scheduler.advanceClockOnly(Duration.ofSeconds(1));
+    }
+    assertThat(activity.dropped()).isEqualTo(3);
+    String warnings = err.toString(StandardCharsets.UTF_8);
+    assertThat(warnings.lines()).hasSize(1);
+    assertThat(warnings).contains("\"severity\":\"WARNING\"").contains("Activity queue full")
+        .contains("\"dropped\":1").contains("\"droppedTotal\":1");
+
+    scheduler.runPending();
+    assertThat(sink.messages()).hasSize(2);
+    // Room again.
+    activity.begin(true).close();
+    scheduler.runPending();
+    assertThat(sink.messages()).hasSize(3);
+  }
+
+  @Test
+  void aStuckPublisherNeverSlowsBegin() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    RecordingSink stuck = new RecordingSink().blockingOn(gate);
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    try {
+      PubsubActivity activity = activity(10, Duration.ZERO, stuck, Scheduler.of(executor));
+      long slowest = 0;
+      for (int i = 0; i < 2_000; i++) {
+        long started = System.nanoTime();
+        activity.begin(true).close();
+        slowest = Math.max(slowest, System.nanoTime() - started);
+      }
+      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(100));
+      // One is stuck in the sink, ten wait in the queue: the rest are dropped, counted.
+      assertThat(activity.dropped()).isBetween(1_989L, 1_990L);
+      assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
+    } finally {
+      gate.countDown();
+      executor.shutdownNow();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void publishFailuresAreLoggedNeverThrown() {
+    RecordingSink failing = new RecordingSink().failingWith(new IllegalStateException("UNAVAILABLE: no route"));
+    PubsubActivity activity = activity(100, Duration.ofSeconds(1), failing, scheduler);
+    activity.begin(true).close();
+    scheduler.runPending();
+    assertThat(activity.failed()).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("Activity publish failed").contains("UNAVAILABLE: no route").contains("\"failed\":1");
+
+    RecordingSink throwing = new RecordingSink().throwing(new IllegalStateException("shut down"));
+    PubsubActivity other = activity(100, Duration.ofSeconds(1), throwing, scheduler);
+    other.begin(true).close();
+    scheduler.runPending();
+    assertThat(other.failed()).isEqualTo(1);
+  }
+
+  @Test
+  void closeFlushesWhatIsQueuedThenIgnoresNewRequests() {
+    PubsubActivity activity = activity();
+    InFlight open = activity.begin(true);
+    assertThat(sink.messages()).isEmpty();
+    activity.close();
+    assertThat(summary(sink.messages())).containsExactly("request:1");
+    assertThat(sink.closed()).isTrue();
+    assertThat(scheduler.repeatingCount()).isZero();
+
+    open.close();
+    scheduler.advance(Duration.ofSeconds(5));
+    activity.begin(true).close();
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(sink.messages()).hasSize(1);
+    activity.close(); // twice is harmless
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Activity publisher closed").contains("\"sent\":1");
+  }
+
+  @Test
+  void debounceUnderLoadFromEightThreads() throws Exception {
+    // Real clock, publishing on the callers' threads: the worst case for races.
+    Scheduler direct = new Scheduler() {
+      @Override
+      public void execute(Runnable task) {
+        task.run();
+      }
+
+      @Override
+      public Cancellable every(Duration period, Runnable task) {
+        return () -> {};
+      }
+
+      @Override
+      public long nanoTime() {
+        return System.nanoTime();
+      }
+    };
+    PubsubActivity activity = activity(1000, Duration.ofSeconds(1), sink, direct);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    long began = System.nanoTime();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 1_250; i++) {
+          activity.begin(false).close();
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(DEBOUNCE);
+    assertThat(sink.messages()).hasSizeBetween(1, 2);
+    assertThat(activity.inFlight()).isZero();
+    assertThat(activity.dropped()).isZero();
+  }
+}
