@@ -1,5 +1,6 @@
 package dev.snooze.frontend.server;
 
+import dev.snooze.logging.JsonLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The Status function over plain HTTP (no ID token: local stack, or a function that allows
@@ -19,6 +21,8 @@ import java.time.Instant;
  * {@code ttl} so that many open pages make about one call per second.
  */
 public final class HttpStatusSource implements StatusSource {
+  private static final JsonLog LOG = JsonLog.forComponent("frontend.status");
+
   private final HttpClient client;
   private final URI url;
   private final Duration timeout;
@@ -58,7 +62,9 @@ public final class HttpStatusSource implements StatusSource {
     cached = client.request(options)
         .compose(request -> request.send())
         .compose(response -> response.body().map(body -> parse(response.statusCode(), body)))
-        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onFailure(e -> LOG.warning("Status function unavailable",
+            Map.of("url", url.toString(), "error", String.valueOf(e.getMessage()))));
     return cached;
   }
 

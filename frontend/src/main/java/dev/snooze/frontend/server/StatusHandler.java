@@ -2,13 +2,11 @@ package dev.snooze.frontend.server;
 
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
-import dev.snooze.logging.JsonLog;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * {@code GET /snooze/status}:
@@ -16,8 +14,6 @@ import java.util.Map;
  * {@code function} is null when no Status URL is configured or the function did not answer in time.
  */
 final class StatusHandler implements Handler<RoutingContext> {
-  private static final JsonLog LOG = JsonLog.forComponent("frontend.status");
-
   private final BackendReadiness readiness;
   private final Hold hold;
   private final Duration expectedWake;
@@ -33,10 +29,7 @@ final class StatusHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Future<JsonObject> function = source == null ? Future.succeededFuture(null)
-        : source.fetch().recover(e -> {
-          LOG.warning("Status function unavailable", Map.of("error", String.valueOf(e.getMessage())));
-          return Future.succeededFuture(null);
-        });
+        : source.fetch().recover(e -> Future.succeededFuture(null));
     function.onComplete(result -> {
       JsonObject body = new JsonObject()
           .put("backend", new JsonObject()
