@@ -1,0 +1,52 @@
+package dev.snooze.frontend;
+
+import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.server.FrontendServer;
+import dev.snooze.logging.JsonLog;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the frontend from environment variables; stops cleanly on SIGTERM. */
+public final class Main {
+  private static final JsonLog LOG = JsonLog.forComponent("frontend");
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    FrontendConfig config;
+    try {
+      config = FrontendConfig.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    // Placeholders for the integrator: the Pub/Sub activity publisher and the IAP verifier.
+    ActivitySignal activity = new ActivitySignal.Counting();
+    FrontendServer server = new FrontendServer(vertx, config, activity, null, null);
+    try {
+      server.start().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("frontend failed to start", Map.of("port", config.port(), "error", String.valueOf(e.getMessage())));
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    LOG.info("frontend started", Map.of("port", server.port()));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("frontend stopping", Map.of("port", server.port()));
+      try {
+        // Separately, from this thread: a future composed on an event loop would be completed on
+        // a loop that vert.x has already terminated.
+        server.close().await(5, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+        LOG.info("frontend stopped", Map.of());
+      } catch (Exception e) {
+        LOG.warning("frontend stopped uncleanly", Map.of("error", String.valueOf(e.getMessage())));
+      }
+    }, "frontend-shutdown"));
+  }
+}

@@ -1,0 +1,154 @@
+package dev.snooze.frontend.coldstart;
+
+import dev.snooze.logging.JsonLog;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Whether the GPU backend serves: {@code GET backendUrl + backendHealthPath} answering 2xx.
+ * Probed every {@code interval} while not ready (and every {@code 10 x interval} while ready, so
+ * the page notices a sleep), on demand through {@link #probeNow()}, and marked not ready by the
+ * proxy when a forward is refused. Thread-safe; listeners run on the probe's thread.
+ */
+public final class BackendReadiness {
+  private static final JsonLog LOG = JsonLog.forComponent("frontend.readiness");
+  private static final int READY_PROBE_EVERY = 10;
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final URI backend;
+  private final String healthPath;
+  private final Clock clock;
+  private final Duration interval;
+  private final List<Runnable> readyListeners = new CopyOnWriteArrayList<>();
+
+  private boolean ready;
+  private Instant since;
+  private Future<Boolean> probing;
+  private long timer = -1;
+  private long ticks;
+
+  public BackendReadiness(Vertx vertx, URI backend, String healthPath, Clock clock, Duration interval) {
+    this.vertx = vertx;
+    this.backend = backend;
+    this.healthPath = healthPath;
+    this.clock = clock;
+    this.interval = interval;
+    long probeTimeout = Math.max(200, Math.min(2000, interval.toMillis() * 2));
+    this.client = vertx.createHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) probeTimeout)
+        .setKeepAlive(false));
+    this.since = clock.instant();
+  }
+
+  /** Probes at once and then on the schedule. */
+  public void start() {
+    probeNow();
+    timer = vertx.setPeriodic(interval.toMillis(), id -> {
+      boolean due;
+      synchronized (this) {
+        ticks++;
+        due = !ready || ticks % READY_PROBE_EVERY == 0;
+      }
+      if (due) {
+        probeNow();
+      }
+    });
+  }
+
+  public void close() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    client.close();
+  }
+
+  public synchronized boolean isReady() {
+    return ready;
+  }
+
+  /** When the backend last became ready or not ready (or when this frontend started). */
+  public synchronized Instant since() {
+    return since;
+  }
+
+  /** Runs {@code listener} each time the backend becomes ready. */
+  public void onReady(Runnable listener) {
+    readyListeners.add(listener);
+  }
+
+  /** A forward was refused: the backend has just gone to sleep. Probing resumes at once. */
+  public void markNotReady(String reason) {
+    set(false, reason);
+  }
+
+  /** Probes now unless a probe is already running; completes with the readiness it found. */
+  public Future<Boolean> probeNow() {
+    Promise<Boolean> promise;
+    synchronized (this) {
+      if (probing != null) {
+        return probing;
+      }
+      promise = Promise.promise();
+      probing = promise.future();
+    }
+    long timeout = Math.max(200, Math.min(2000, interval.toMillis() * 2));
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.GET)
+        .setHost(backend.getHost())
+        .setPort(port(backend))
+        .setURI(basePath(backend) + healthPath)
+        .setIdleTimeout(timeout);
+    client.request(options)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .onComplete(result -> {
+          boolean ok = result.succeeded() && result.result() / 100 == 2;
+          set(ok, result.succeeded() ? "health check answered " + result.result()
+              : "health check failed: " + result.cause().getMessage());
+          synchronized (this) {
+            probing = null;
+          }
+          promise.complete(ok);
+        });
+    return promise.future();
+  }
+
+  private void set(boolean nowReady, String reason) {
+    boolean becameReady;
+    synchronized (this) {
+      if (ready == nowReady) {
+        return;
+      }
+      ready = nowReady;
+      since = clock.instant();
+      becameReady = nowReady;
+    }
+    LOG.info(nowReady ? "backend ready" : "backend not ready",
+        Map.of("ready", nowReady, "reason", reason, "backend", backend.toString()));
+    if (becameReady) {
+      readyListeners.forEach(Runnable::run);
+    }
+  }
+
+  static int port(URI uri) {
+    return uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+  }
+
+  static String basePath(URI uri) {
+    String path = uri.getRawPath();
+    return path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+}

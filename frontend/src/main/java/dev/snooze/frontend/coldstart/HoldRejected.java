@@ -1,0 +1,29 @@
+package dev.snooze.frontend.coldstart;
+
+import io.vertx.core.json.JsonObject;
+
+/** A held request that will not be forwarded: the answer is a 503 with Retry-After. */
+public final class HoldRejected extends RuntimeException {
+  private final String phase;
+  private final long retryAfterSeconds;
+
+  public HoldRejected(String message, String phase, long retryAfterSeconds) {
+    super(message, null, false, false);
+    this.phase = phase;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  public String phase() {
+    return phase;
+  }
+
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /** {@code {"error":"the GPU is waking up","phase":"WAKING","retryAfterSeconds":30}} */
+  public JsonObject toJson() {
+    return new JsonObject().put("error", getMessage()).put("phase", phase)
+        .put("retryAfterSeconds", retryAfterSeconds);
+  }
+}

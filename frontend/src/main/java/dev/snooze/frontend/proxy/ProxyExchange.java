@@ -1,0 +1,330 @@
+package dev.snooze.frontend.proxy;
+
+import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.coldstart.BackendReadiness;
+import dev.snooze.frontend.coldstart.Hold;
+import dev.snooze.frontend.coldstart.HoldRejected;
+import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.logging.JsonLog;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.ConnectException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One proxied request, from arrival to the last byte: activity begun at once, held while the
+ * backend is not ready, forwarded with hop-by-hop headers removed, both bodies streamed chunk by
+ * chunk with back-pressure, capped at {@code requestTimeout}; a client that leaves resets the
+ * upstream request. Everything runs on the server request's context.
+ */
+final class ProxyExchange {
+  private static final JsonLog LOG = JsonLog.forComponent("frontend.proxy");
+  static final String COLD_START_HEADER = "X-Snooze-Cold-Start";
+  /** Never sent upstream: the backend gets the backend's Host, and no frontend credential. */
+  private static final Set<String> NOT_FORWARDED = Set.of("host", "x-goog-iap-jwt-assertion",
+      "x-snooze-cold-start");
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final FrontendConfig config;
+  private final BackendReadiness readiness;
+  private final Hold hold;
+  private final RoutingContext ctx;
+  private final HttpServerRequest request;
+  private final HttpServerResponse response;
+  private final String path;
+  private final Context context;
+  private final ActivitySignal.InFlight inFlight;
+
+  private Hold.Waiter waiter;
+  private HttpClientRequest upstream;
+  private long timer = -1;
+  private boolean done;
+  private long bodyBytes;
+
+  ProxyExchange(Vertx vertx, HttpClient client, FrontendConfig config, BackendReadiness readiness,
+      Hold hold, ActivitySignal activity, RoutingContext ctx, String path) {
+    this.vertx = vertx;
+    this.client = client;
+    this.config = config;
+    this.readiness = readiness;
+    this.hold = hold;
+    this.ctx = ctx;
+    this.request = ctx.request();
+    this.response = ctx.response();
+    this.path = path;
+    this.context = vertx.getOrCreateContext();
+    this.inFlight = activity.begin(!readiness.isReady());
+  }
+
+  static JsonObject tooLarge(int max) {
+    return new JsonObject().put("error", "the request body is larger than " + max + " bytes")
+        .put("maxBodyBytes", max);
+  }
+
+  void start() {
+    // Through the routing context: it owns the response's end and close handlers.
+    ctx.addEndHandler(ended -> {
+      if (ended.succeeded()) {
+        finish();
+      } else {
+        clientGone();
+      }
+    });
+    request.exceptionHandler(e -> clientGone());
+    admitThenForward(false);
+  }
+
+  private void admitThenForward(boolean refusedOnce) {
+    if (readiness.isReady()) {
+      forward(false, refusedOnce);
+      return;
+    }
+    waiter = hold.admit();
+    waiter.future().onComplete(result -> context.runOnContext(v -> {
+      waiter = null;
+      if (done) {
+        return;
+      }
+      if (result.failed()) {
+        HoldRejected rejected = result.cause() instanceof HoldRejected r ? r
+            : new HoldRejected("the GPU is waking up", Hold.WAKING, hold.retryAfterSeconds());
+        response.putHeader("Retry-After", Long.toString(rejected.retryAfterSeconds()));
+        JsonReplies.send(response, 503, rejected.toJson());
+        finish();
+      } else {
+        forward(true, refusedOnce);
+      }
+    }));
+  }
+
+  private void forward(boolean cold, boolean refusedOnce) {
+    URI backend = config.backendUrl();
+    RequestOptions options = new RequestOptions()
+        .setMethod(request.method())
+        .setHost(backend.getHost())
+        .setPort(backend.getPort() > 0 ? backend.getPort() : "https".equals(backend.getScheme()) ? 443 : 80)
+        .setSsl("https".equals(backend.getScheme()))
+        .setURI(basePath(backend) + path);
+    HopByHop.copy(request.headers(), options.getHeaders() == null ? headers(options) : options.getHeaders(),
+        NOT_FORWARDED);
+    addForwardedHeaders(options);
+    client.request(options).onComplete(result -> {
+      if (done) {
+        if (result.succeeded()) {
+          result.result().reset();
+        }
+        return;
+      }
+      if (result.failed()) {
+        Throwable cause = result.cause();
+        if (cause instanceof ConnectException && !cold && !refusedOnce) {
+          // It was ready a moment ago: it has just gone to sleep. Hold instead of failing.
+          readiness.markNotReady("forward refused: " + cause.getMessage());
+          admitThenForward(true);
+          return;
+        }
+        badGateway(cause);
+        return;
+      }
+      upstream = result.result();
+      startTimer();
+      upstream.response().onComplete(answer -> {
+        if (done) {
+          return;
+        }
+        if (answer.failed()) {
+          badGateway(answer.cause());
+        } else {
+          relay(answer.result(), cold);
+        }
+      });
+      pumpBody();
+    });
+  }
+
+  private static io.vertx.core.MultiMap headers(RequestOptions options) {
+    io.vertx.core.MultiMap map = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+    options.setHeaders(map);
+    return map;
+  }
+
+  private void addForwardedHeaders(RequestOptions options) {
+    io.vertx.core.MultiMap headers = options.getHeaders();
+    String remote = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    String previous = request.getHeader("X-Forwarded-For");
+    if (remote != null) {
+      headers.set("X-Forwarded-For", previous == null ? remote : previous + ", " + remote);
+    }
+    String proto = request.getHeader("X-Forwarded-Proto");
+    headers.set("X-Forwarded-Proto", proto != null ? proto : request.isSSL() ? "https" : "http");
+    if (request.getHeader("X-Forwarded-Host") == null && request.authority() != null) {
+      headers.set("X-Forwarded-Host", request.authority().toString());
+    }
+  }
+
+  private void pumpBody() {
+    boolean hasLength = request.headers().contains("Content-Length");
+    boolean chunkedIn = request.headers().contains("Transfer-Encoding")
+        || (request.version() != HttpVersion.HTTP_1_0 && request.version() != HttpVersion.HTTP_1_1
+        && !hasLength && request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD);
+    if (!hasLength && !chunkedIn) {
+      upstream.end();
+      resumeRequest();
+      return;
+    }
+    if (!hasLength) {
+      upstream.setChunked(true);
+    }
+    request.handler(this::bodyChunk);
+    request.endHandler(v -> {
+      if (!done && upstream != null) {
+        upstream.end();
+      }
+    });
+    resumeRequest();
+  }
+
+  /** Pausing or resuming an ended request would leave the connection unread: a leaving client unseen. */
+  private void resumeRequest() {
+    if (!request.isEnded()) {
+      request.resume();
+    }
+  }
+
+  private void bodyChunk(Buffer chunk) {
+    if (done) {
+      return;
+    }
+    bodyBytes += chunk.length();
+    if (bodyBytes > config.maxBodyBytes()) {
+      request.pause();
+      finish();
+      if (response.headWritten()) {
+        response.reset(); // the backend answered early: too late for a 413, cut the stream
+      } else {
+        JsonReplies.sendAndClose(request, 413, tooLarge(config.maxBodyBytes()));
+      }
+      resetUpstream();
+      return;
+    }
+    upstream.write(chunk);
+    if (upstream.writeQueueFull()) {
+      request.pause();
+      upstream.drainHandler(v -> request.resume());
+    }
+  }
+
+  private void relay(HttpClientResponse answer, boolean cold) {
+    response.setStatusCode(answer.statusCode());
+    if (answer.statusMessage() != null) {
+      response.setStatusMessage(answer.statusMessage());
+    }
+    HopByHop.copy(answer.headers(), response.headers(), Set.of());
+    if (cold) {
+      response.putHeader(COLD_START_HEADER, "true");
+    }
+    if (!response.headers().contains("Content-Length") && request.method() != HttpMethod.HEAD
+        && answer.statusCode() != 204 && answer.statusCode() != 304) {
+      response.setChunked(true);
+    }
+    answer.handler(chunk -> {
+      if (done) {
+        return;
+      }
+      response.write(chunk);
+      if (response.writeQueueFull()) {
+        answer.pause();
+        response.drainHandler(v -> answer.resume());
+      }
+    });
+    answer.exceptionHandler(e -> {
+      if (!done) {
+        LOG.warning("backend stream broke", Map.of("path", path, "error", String.valueOf(e.getMessage())));
+        response.reset();
+        finish();
+      }
+    });
+    answer.endHandler(v -> {
+      if (!done) {
+        response.end();
+      }
+    });
+  }
+
+  private void startTimer() {
+    timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
+      if (done) {
+        return;
+      }
+      LOG.warning("request timed out", Map.of("path", path,
+          "requestTimeoutSeconds", config.requestTimeout().toSeconds()));
+      finish();
+      if (response.headWritten()) {
+        response.reset();
+      } else {
+        JsonReplies.send(response, 504, new JsonObject()
+            .put("error", "the backend did not finish within " + config.requestTimeout().toSeconds() + " s"));
+      }
+      resetUpstream();
+    });
+  }
+
+  private void badGateway(Throwable cause) {
+    LOG.warning("backend unreachable", Map.of("path", path, "error", String.valueOf(cause.getMessage())));
+    if (response.headWritten()) {
+      response.reset();
+    } else {
+      JsonReplies.send(response, 502, new JsonObject().put("error", "the GPU backend is unreachable"));
+    }
+    finish();
+  }
+
+  private void clientGone() {
+    if (done) {
+      return;
+    }
+    LOG.info("client left", Map.of("path", path));
+    finish();
+    if (waiter != null) {
+      waiter.cancel();
+    }
+    resetUpstream();
+  }
+
+  /** Closes the backend connection of an unfinished exchange (HTTP/1.1: reset closes it). */
+  private void resetUpstream() {
+    if (upstream != null) {
+      upstream.reset();
+    }
+  }
+
+  private void finish() {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    inFlight.close();
+  }
+
+  private static String basePath(URI uri) {
+    String path = uri.getRawPath();
+    return path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+}

@@ -1,0 +1,190 @@
+package dev.snooze.frontend.server;
+
+import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.coldstart.BackendReadiness;
+import dev.snooze.frontend.coldstart.Hold;
+import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.proxy.JsonReplies;
+import dev.snooze.frontend.proxy.ProxyHandler;
+import dev.snooze.logging.JsonLog;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The frontend's HTTP server on {@code 0.0.0.0:port}. Routes, in order:
+ * <ol>
+ *   <li>CONNECT and absolute-form or {@code *} request targets: refused (never an open proxy);</li>
+ *   <li>{@code GET /healthz}: 200 {@code ok}, no authentication, no activity (the MIG's health check);</li>
+ *   <li>everything else passes {@code authentication} first when it is set;</li>
+ *   <li>{@code GET /snooze/status}: the status JSON ({@link StatusHandler});</li>
+ *   <li>paths under an allowed prefix: held while the GPU wakes, then proxied to the backend;</li>
+ *   <li>other GET/HEAD: the {@code page} handler when set;</li>
+ *   <li>anything else: 404 JSON.</li>
+ * </ol>
+ */
+public final class FrontendServer {
+  private static final JsonLog LOG = JsonLog.forComponent("frontend.server");
+
+  private final Vertx vertx;
+  private final FrontendConfig config;
+  private final ActivitySignal activity;
+  private final Handler<RoutingContext> authentication;
+  private final Handler<RoutingContext> page;
+
+  private Duration probeInterval = Duration.ofSeconds(1);
+  private Clock clock = Clock.systemUTC();
+  private Integer listenPort;
+  private StatusSource statusSource;
+  private boolean statusSourceSet;
+
+  private BackendReadiness readiness;
+  private Hold hold;
+  private ProxyHandler proxy;
+  private HttpServer server;
+
+  public FrontendServer(Vertx vertx, FrontendConfig config, ActivitySignal activity,
+      Handler<RoutingContext> authentication, Handler<RoutingContext> page) {
+    this.vertx = vertx;
+    this.config = config;
+    this.activity = activity;
+    this.authentication = authentication;
+    this.page = page;
+  }
+
+  /** How often the backend is probed while not ready (default 1 s). Before {@link #start()}. */
+  public FrontendServer probeInterval(Duration interval) {
+    this.probeInterval = interval;
+    return this;
+  }
+
+  /** The clock for readiness bookkeeping and caches. Before {@link #start()}. */
+  public FrontendServer clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /** Listen on this port instead of the configured one (0: any free port, for tests). */
+  public FrontendServer listenPort(int port) {
+    this.listenPort = port;
+    return this;
+  }
+
+  /** Replaces the default source (plain HTTP to {@code statusUrl}, or none): the ID-token seam. */
+  public FrontendServer statusSource(StatusSource source) {
+    this.statusSource = source;
+    this.statusSourceSet = true;
+    return this;
+  }
+
+  public Future<FrontendServer> start() {
+    readiness = new BackendReadiness(vertx, config.backendUrl(), config.backendHealthPath(), clock,
+        probeInterval);
+    hold = new Hold(vertx, readiness, config.wakeTimeout(), config.maxPending(), config.expectedWake(), clock);
+    proxy = new ProxyHandler(vertx, config, readiness, hold, activity);
+    if (!statusSourceSet && config.statusUrl() != null) {
+      statusSource = new HttpStatusSource(vertx, config.statusUrl(), Duration.ofSeconds(2),
+          Duration.ofSeconds(1), clock);
+    }
+    Router router = router();
+    int port = listenPort != null ? listenPort : config.port();
+    readiness.start();
+    return vertx.createHttpServer(new HttpServerOptions()
+            // HTTP/1.1 only, as the load balancer speaks to its backends: no h2c upgrade (on by
+            // default in vert.x), whose connection-wide closes would end every stream on it.
+            .setHttp2ClearTextEnabled(false)
+            .setIdleTimeout(0)
+            .setCompressionSupported(false))
+        .requestHandler(router)
+        .listen(port, "0.0.0.0")
+        .map(started -> {
+          server = started;
+          LOG.info("frontend listening", Map.of("port", started.actualPort(),
+              "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
+              "iap", authentication != null));
+          return this;
+        });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public BackendReadiness readiness() {
+    return readiness;
+  }
+
+  public Hold hold() {
+    return hold;
+  }
+
+  public Future<Void> close() {
+    if (readiness != null) {
+      readiness.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (statusSource != null) {
+      statusSource.close();
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().order(-1000).handler(FrontendServer::refuseProxyForms);
+    router.get("/healthz").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; charset=utf-8").end("ok"));
+    if (authentication != null) {
+      router.route().handler(authentication);
+    }
+    StatusHandler status = new StatusHandler(readiness, hold, config.expectedWake(), statusSource);
+    router.get("/snooze/status").handler(status);
+    List<String> prefixes = config.allowedPaths();
+    router.route().handler(ctx -> {
+      String path = ctx.normalizedPath();
+      if (prefixes.stream().anyMatch(path::startsWith)) {
+        proxy.handle(ctx);
+      } else if (page != null && (ctx.request().method() == HttpMethod.GET
+          || ctx.request().method() == HttpMethod.HEAD)) {
+        page.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+    router.route().handler(ctx -> JsonReplies.error(ctx.response(), 404, "not found"));
+    router.errorHandler(500, ctx -> {
+      LOG.error("request failed", Map.of("path", ctx.normalizedPath(),
+          "error", String.valueOf(ctx.failure())));
+      JsonReplies.error(ctx.response(), 500, "internal error");
+    });
+    return router;
+  }
+
+  private static void refuseProxyForms(RoutingContext ctx) {
+    // Keep a request body unread (buffered by Vert.x) through asynchronous authentication and
+    // the cold-start hold; the proxy resumes it when it streams it upstream.
+    if (!ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
+    if (ctx.request().method() == HttpMethod.CONNECT) {
+      JsonReplies.sendAndClose(ctx.request(), 405, new JsonObject().put("error", "CONNECT is not supported"));
+    } else if (!ctx.request().uri().startsWith("/")) {
+      JsonReplies.sendAndClose(ctx.request(), 400,
+          new JsonObject().put("error", "only origin-form request targets are accepted"));
+    } else {
+      ctx.next();
+    }
+  }
+}

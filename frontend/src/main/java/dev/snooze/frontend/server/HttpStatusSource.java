@@ -1,0 +1,82 @@
+package dev.snooze.frontend.server;
+
+import dev.snooze.logging.JsonLog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The Status function over plain HTTP (no ID token: local stack, or a function that allows
+ * unauthenticated calls), with a short timeout and answers (successes and failures) cached for
+ * {@code ttl} so that many open pages make about one call per second.
+ */
+public final class HttpStatusSource implements StatusSource {
+  private static final JsonLog LOG = JsonLog.forComponent("frontend.status");
+
+  private final HttpClient client;
+  private final URI url;
+  private final Duration timeout;
+  private final Duration ttl;
+  private final Clock clock;
+
+  private Future<JsonObject> cached;
+  private Instant cachedAt = Instant.MIN;
+
+  public HttpStatusSource(Vertx vertx, URI url, Duration timeout, Duration ttl, Clock clock) {
+    this.url = url;
+    this.timeout = timeout;
+    this.ttl = ttl;
+    this.clock = clock;
+    this.client = vertx.createHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) timeout.toMillis()));
+  }
+
+  @Override
+  public synchronized Future<JsonObject> fetch() {
+    Instant now = clock.instant();
+    if (cached != null && (!cached.isComplete() || now.isBefore(cachedAt.plus(ttl)))) {
+      return cached;
+    }
+    cachedAt = now;
+    boolean https = "https".equals(url.getScheme());
+    String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+        + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.GET)
+        .setHost(url.getHost())
+        .setPort(url.getPort() > 0 ? url.getPort() : https ? 443 : 80)
+        .setSsl(https)
+        .setURI(path)
+        .setIdleTimeout(timeout.toMillis())
+        .putHeader("Accept", "application/json");
+    cached = client.request(options)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> parse(response.statusCode(), body)))
+        .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onFailure(e -> LOG.warning("Status function unavailable",
+            Map.of("url", url.toString(), "error", String.valueOf(e.getMessage()))));
+    return cached;
+  }
+
+  private static JsonObject parse(int status, Buffer body) {
+    if (status / 100 != 2) {
+      throw new IllegalStateException("the Status function answered " + status);
+    }
+    return new JsonObject(body);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
