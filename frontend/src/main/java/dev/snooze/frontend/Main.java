@@ -1,10 +1,14 @@
 package dev.snooze.frontend;
 
-import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.activity.PubsubActivity;
 import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.iap.IapHandler;
 import dev.snooze.frontend.server.FrontendServer;
+import dev.snooze.frontend.web.PageHandler;
 import dev.snooze.logging.JsonLog;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,13 +28,15 @@ public final class Main {
       return;
     }
     Vertx vertx = Vertx.vertx();
-    // Placeholders for the integrator: the Pub/Sub activity publisher and the IAP verifier.
-    ActivitySignal activity = new ActivitySignal.Counting();
-    FrontendServer server = new FrontendServer(vertx, config, activity, null, null);
+    PubsubActivity activity = PubsubActivity.start(config);
+    // Without an audience IAP verification is off (the local stack); IapHandler logs a warning.
+    Handler<RoutingContext> authentication = config.iapEnabled() ? IapHandler.forConfig(vertx, config) : null;
+    FrontendServer server = new FrontendServer(vertx, config, activity, authentication, new PageHandler());
     try {
       server.start().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.error("frontend failed to start", Map.of("port", config.port(), "error", String.valueOf(e.getMessage())));
+      activity.close();
       vertx.close();
       System.exit(1);
       return;
@@ -42,6 +48,7 @@ public final class Main {
         // Separately, from this thread: a future composed on an event loop would be completed on
         // a loop that vert.x has already terminated.
         server.close().await(5, TimeUnit.SECONDS);
+        activity.close();
         vertx.close().await(10, TimeUnit.SECONDS);
         LOG.info("frontend stopped", Map.of());
       } catch (Exception e) {

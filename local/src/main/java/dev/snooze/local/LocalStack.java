@@ -8,9 +8,12 @@ import dev.snooze.local.compute.SimulatorConfig;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.PubsubEmulatorAdmin;
 import dev.snooze.local.eventarc.EventarcBridge;
+import dev.snooze.local.frontend.LocalFrontend;
 import dev.snooze.local.functions.LocalFunctions;
 import dev.snooze.local.functions.SchedulerTicker;
 import dev.snooze.local.gpu.StandInBackend;
+import dev.snooze.local.process.ChildProcess;
+import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.LogFollower;
 import dev.snooze.logging.JsonLog;
 import java.net.URI;
@@ -41,6 +44,10 @@ public final class LocalStack implements AutoCloseable {
       "SNOOZE_DESIRED_SIZE", "SNOOZE_SLEEP_MODE", "SNOOZE_STATE_COLLECTION",
       "SNOOZE_ACTIVITY_GRANULARITY", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_HEARTBEAT_TTL",
       "SNOOZE_OPERATION_TIMEOUT");
+  /** The frontend's own knobs that the stack hands on when they are set. */
+  private static final List<String> PASSED_TO_FRONTEND = List.of(
+      "SNOOZE_ALLOWED_PATHS", "SNOOZE_REQUEST_TIMEOUT", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_MAX_PENDING",
+      "SNOOZE_MAX_BODY_BYTES", "SNOOZE_ACTIVITY_DEBOUNCE", "SNOOZE_HEARTBEAT_INTERVAL");
   /** A readable pace for the stand-in model's streamed tokens. */
   private static final Duration TOKEN_INTERVAL = Duration.ofMillis(60);
 
@@ -51,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
   private GroupRef mig;
   private StandInBackend backend;
   private LocalFunctions functions;
+  private LocalFrontend frontend;
 
   private LocalStack(StackSettings settings) {
     this.settings = settings;
@@ -86,12 +94,44 @@ public final class LocalStack implements AutoCloseable {
     compute.addGroup(mig);
     backend = started(StandInBackend.start(0, () -> compute.serving(mig), TOKEN_INTERVAL));
     functions = started(LocalFunctions.start(functionEnvironment(env), logDir(env), FUNCTION_READY_TIMEOUT));
+    // The first call builds the function's clients (seconds): take it before users poll Status.
+    HttpProbe.answers(URI.create(functions.url(LocalFunctions.Entry.STATUS)).getAuthority(), "/");
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
     EventarcBridge eventarc = started(EventarcBridge.start(pubsub, project));
     eventarc.route("snooze-wake", settings.topic(), URI.create(functions.url(LocalFunctions.Entry.WAKE)));
     started(SchedulerTicker.start(URI.create(functions.url(LocalFunctions.Entry.SLEEP)),
         settings.sleepCheckInterval()));
+    int port = settings.frontendPort() == 0 ? ChildProcess.freePort() : settings.frontendPort();
+    frontend = started(LocalFrontend.start(port, frontendEnvironment(env), logDir(env), FUNCTION_READY_TIMEOUT));
+  }
+
+  /** What Terraform sets on the frontend's container, pointed at the local cloud. IAP is off. */
+  private Map<String, String> frontendEnvironment(Map<String, String> env) {
+    Map<String, String> frontendEnv = new HashMap<>();
+    for (String passed : PASSED_TO_FRONTEND) {
+      frontendEnv.put(passed, env.get(passed));
+    }
+    frontendEnv.put("SNOOZE_BACKEND_URL", backend.baseUrl());
+    frontendEnv.put("SNOOZE_PROJECT", settings.project());
+    frontendEnv.put("SNOOZE_TOPIC", settings.topic());
+    frontendEnv.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
+    frontendEnv.put("SNOOZE_STATUS_URL", functions.url(LocalFunctions.Entry.STATUS));
+    frontendEnv.put("SNOOZE_IAP_AUDIENCE", null);
+    // A simulated wake: delivery, boot, then the health delay.
+    frontendEnv.put("SNOOZE_EXPECTED_WAKE",
+        settings.simBootTime().plus(SimulatorConfig.defaults().healthDelay()).plusSeconds(2).toString());
+    // Activity must reach the functions well inside a (possibly time-compressed) idle timeout.
+    Duration quarter = settings.idleTimeout().dividedBy(4);
+    Duration activityPace = quarter.compareTo(Duration.ofSeconds(30)) < 0 ? quarter : Duration.ofSeconds(30);
+    if (frontendEnv.get("SNOOZE_ACTIVITY_DEBOUNCE") == null) {
+      frontendEnv.put("SNOOZE_ACTIVITY_DEBOUNCE", activityPace.toString());
+    }
+    if (frontendEnv.get("SNOOZE_HEARTBEAT_INTERVAL") == null) {
+      frontendEnv.put("SNOOZE_HEARTBEAT_INTERVAL", activityPace.toString());
+    }
+    frontendEnv.put("NO_GCE_CHECK", "true");
+    return frontendEnv;
   }
 
   /**
@@ -136,6 +176,7 @@ public final class LocalStack implements AutoCloseable {
   /** The READY line's object: where each part answers and what the MIG is. */
   public Map<String, Object> endpoints() {
     Map<String, Object> ready = new LinkedHashMap<>();
+    ready.put("frontend", frontend.url());
     ready.put("pubsub", emulators.pubsubHost());
     ready.put("firestore", emulators.firestoreHost());
     ready.put("compute", compute.baseUrl());
@@ -158,6 +199,10 @@ public final class LocalStack implements AutoCloseable {
 
   public LocalFunctions functions() {
     return functions;
+  }
+
+  public LocalFrontend frontend() {
+    return frontend;
   }
 
   /** Stops the parts in the reverse order of their start; safe to call twice. */
@@ -202,7 +247,9 @@ public final class LocalStack implements AutoCloseable {
         "simBootTime", stack.settings.simBootTime()));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();
-    stack.started(LogFollower.follow(stack.functions.logs(), System.out));
+    List<Path> logs = new java.util.ArrayList<>(stack.functions.logs());
+    logs.add(stack.frontend.log());
+    stack.started(LogFollower.follow(logs, System.out));
     stopped.await();
   }
 }

@@ -39,7 +39,7 @@ public record StackSettings(
    */
   public static StackSettings fromEnv(Map<String, String> env) {
     Env reader = new Env(env);
-    int port = reader.integer("SNOOZE_PORT", 8080, 1, 65535);
+    int port = reader.integer("SNOOZE_PORT", 8080, 0, 65535);
     Duration idle = reader.duration("SNOOZE_IDLE_TIMEOUT", Duration.ofMinutes(2));
     Duration check = reader.duration("SNOOZE_SLEEP_CHECK_INTERVAL", Duration.ofSeconds(15));
     Duration boot = reader.duration("SNOOZE_SIM_BOOT_TIME", Duration.ofSeconds(20));

@@ -38,6 +38,7 @@ class LocalStackProcessIT {
     builder.environment().remove("PUBSUB_EMULATOR_HOST");
     builder.environment().remove("FIRESTORE_EMULATOR_HOST");
     builder.environment().put("NO_GCE_CHECK", "true");
+    builder.environment().put("SNOOZE_PORT", "0");
     builder.environment().put("SNOOZE_EMULATOR_LOG_DIR",
         Files.createDirectories(Path.of("target", "process-it-logs")).toString());
     Process process = builder.start();
@@ -50,7 +51,7 @@ class LocalStackProcessIT {
       JsonObject endpoints =
           JsonParser.parseString(ready.substring(LocalStack.READY_PREFIX.length())).getAsJsonObject();
       assertThat(endpoints.keySet()).contains(
-          "pubsub", "firestore", "compute", "backend", "project", "region", "mig", "topic",
+          "frontend", "pubsub", "firestore", "compute", "backend", "project", "region", "mig", "topic",
           "functions");
       List<ProcessHandle> tree = process.descendants().toList();
       assertThat(tree).as("the emulators run as children of the stack").isNotEmpty();

@@ -123,6 +123,7 @@ class LocalStackTest {
     env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
     env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
     env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
+    env.put("SNOOZE_PORT", "0");
     return env;
   }
 }

@@ -54,7 +54,7 @@ class StackSettingsTest {
                         "SNOOZE_SIM_BOOT_TIME", "0",
                         "SNOOZE_MIG", "GPU_MIG")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("SNOOZE_PORT=80800 is invalid: set it to a whole number from 1 to 65535")
+        .hasMessageContaining("SNOOZE_PORT=80800 is invalid: set it to a whole number from 0 to 65535")
         .hasMessageContaining("SNOOZE_IDLE_TIMEOUT=two minutes is not a positive duration")
         .hasMessageContaining("e.g. PT2M")
         .hasMessageContaining("SNOOZE_SIM_BOOT_TIME=0 is not a positive duration")

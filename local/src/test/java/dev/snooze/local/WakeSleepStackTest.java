@@ -188,6 +188,7 @@ class WakeSleepStackTest {
     env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
     env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
     env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
+    env.put("SNOOZE_PORT", "0");
     env.put("SNOOZE_TOPIC", topic);
     env.put("SNOOZE_STATE_COLLECTION", "test-" + UUID.randomUUID());
     env.put("SNOOZE_IDLE_TIMEOUT", idleTimeout);

@@ -61,7 +61,7 @@ public final class ChildProcess implements AutoCloseable {
       Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return startOnce(name, command, environment, ready, logDir, readyTimeout);
+        return startOnce(freePort(), name, command, environment, ready, logDir, readyTimeout);
       } catch (PortTakenException e) {
         // The free port we picked was taken before the child bound it (other children pick
         // ports too): pick another.
@@ -108,9 +108,21 @@ public final class ChildProcess implements AutoCloseable {
     return started;
   }
 
-  private static ChildProcess startOnce(String name, IntFunction<List<String>> command,
+  /**
+   * Like {@link #start}, on a port chosen by the caller (one a user configured): if it is taken,
+   * this fails with a message saying so instead of moving elsewhere.
+   */
+  public static ChildProcess startOn(int port, String name, IntFunction<List<String>> command,
       Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
-    int port = freePort();
+    try {
+      return startOnce(port, name, command, environment, ready, logDir, readyTimeout);
+    } catch (PortTakenException e) {
+      throw new ChildProcessException("Port " + port + " is in use: " + e.getMessage());
+    }
+  }
+
+  private static ChildProcess startOnce(int port, String name, IntFunction<List<String>> command,
+      Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
     Path log = logDir.resolve(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + port + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command.apply(port))
@@ -238,7 +250,8 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A port free on loopback now. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
