@@ -1,0 +1,104 @@
+package dev.snooze.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.snooze.local.emulators.LocalEmulators;
+import dev.snooze.local.emulators.SharedEmulators;
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A web user in a real browser (Debian's Chromium, driven by its chromedriver) on the local
+ * stack: the page loads while the GPU sleeps, a prompt shows WAKING with its progress bar, then
+ * the streamed answer, then AWAKE.
+ *
+ * <p>Skipped when Chromium is not installed, unless SNOOZE_REQUIRE_BROWSER is set (CI sets it,
+ * after installing chromium and chromium-driver).
+ */
+@ExtendWith(SharedEmulators.class)
+class BrowserTest {
+  private static final File CHROMIUM = new File("/usr/bin/chromium");
+  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+  private LocalStack stack;
+  private WebDriver browser;
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aPromptWhileAsleepShowsWakingThenTheStreamedAnswerThenAwake(LocalEmulators emulators)
+      throws Exception {
+    boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+    if (System.getenv("SNOOZE_REQUIRE_BROWSER") == null) {
+      assumeTrue(installed, "install chromium and chromium-driver to run the browser test");
+    }
+    assertThat(installed).as("chromium and chromedriver are installed").isTrue();
+
+    Map<String, String> env = new HashMap<>();
+    env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
+    env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
+    env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
+    env.put("SNOOZE_PORT", "0");
+    env.put("SNOOZE_TOPIC", "activity-" + UUID.randomUUID());
+    env.put("SNOOZE_STATE_COLLECTION", "test-" + UUID.randomUUID());
+    env.put("SNOOZE_IDLE_TIMEOUT", "60");
+    env.put("SNOOZE_SLEEP_CHECK_INTERVAL", "1");
+    env.put("SNOOZE_SIM_BOOT_TIME", "4");
+    stack = LocalStack.start(env);
+    browser = chromium();
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(45));
+
+    browser.get(stack.frontend().url() + "/");
+    wait.until(ExpectedConditions.textToBe(By.id("phase"), "ASLEEP"));
+
+    browser.findElement(By.id("model")).sendKeys("snooze-demo");
+    browser.findElement(By.id("prompt")).sendKeys("Hello from a browser");
+    browser.findElement(By.id("send")).click();
+
+    wait.until(ExpectedConditions.textToBe(By.id("phase"), "WAKING"));
+    WebElement progress = browser.findElement(By.id("wake-progress"));
+    assertThat(progress.isDisplayed()).as("the wake progress bar shows").isTrue();
+
+    wait.until(ExpectedConditions.textMatches(By.cssSelector("#conversation .assistant"),
+        java.util.regex.Pattern.compile("(?s).*Hello from a browser.*woke up for you\\..*")));
+    wait.until(ExpectedConditions.textToBe(By.id("phase"), "AWAKE"));
+    assertThat(browser.findElement(By.id("conversation")).getText()).contains("Woke the GPU");
+  }
+
+  private static WebDriver chromium() throws Exception {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-quic", "--window-size=1280,900",
+        "--user-data-dir=" + Files.createTempDirectory("snooze-chromium"));
+    // The Debian driver, named explicitly: Selenium Manager must never try the network.
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+}
