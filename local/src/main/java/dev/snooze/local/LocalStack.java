@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -38,7 +40,7 @@ public final class LocalStack implements AutoCloseable {
   static final String READY_PREFIX = "SNOOZE READY ";
   private static final JsonLog LOG = JsonLog.forComponent("local-stack");
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-  private static final Duration FUNCTION_READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   /** The functions' own knobs that the stack hands on when they are set. */
   private static final List<String> PASSED_TO_FUNCTIONS = List.of(
       "SNOOZE_DESIRED_SIZE", "SNOOZE_SLEEP_MODE", "SNOOZE_STATE_COLLECTION",
@@ -93,21 +95,44 @@ public final class LocalStack implements AutoCloseable {
         : GroupRef.zonal(project, settings.location().name(), settings.mig());
     compute.addGroup(mig);
     backend = started(StandInBackend.start(0, () -> compute.serving(mig), TOKEN_INTERVAL));
-    functions = started(LocalFunctions.start(functionEnvironment(env), logDir(env), FUNCTION_READY_TIMEOUT));
-    // The first call builds the function's clients (seconds): take it before users poll Status.
-    HttpProbe.answers(URI.create(functions.url(LocalFunctions.Entry.STATUS)).getAuthority(), "/");
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
+    // The functions and the frontend are JVMs that start in seconds: start them together.
+    Map<LocalFunctions.Entry, Integer> functionPorts = LocalFunctions.freePorts();
+    String statusUrl = LocalFunctions.url(functionPorts.get(LocalFunctions.Entry.STATUS));
+    int port = settings.frontendPort() == 0 ? ChildProcess.freePort() : settings.frontendPort();
+    Map<String, String> frontendEnv = frontendEnvironment(env, statusUrl);
+    CompletableFuture<LocalFrontend> frontendStart = CompletableFuture.supplyAsync(
+        () -> LocalFrontend.start(port, frontendEnv, logDir(env), READY_TIMEOUT));
+    RuntimeException failure = null;
+    try {
+      functions = started(LocalFunctions.start(functionPorts, functionEnvironment(env), logDir(env), READY_TIMEOUT));
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      frontend = started(frontendStart.join());
+    } catch (CompletionException e) {
+      RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+      if (failure == null) {
+        failure = cause;
+      } else {
+        failure.addSuppressed(cause);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    // The first call builds the function's clients (seconds): take it before users poll Status.
+    HttpProbe.answers(URI.create(statusUrl).getAuthority(), "/");
     EventarcBridge eventarc = started(EventarcBridge.start(pubsub, project));
     eventarc.route("snooze-wake", settings.topic(), URI.create(functions.url(LocalFunctions.Entry.WAKE)));
     started(SchedulerTicker.start(URI.create(functions.url(LocalFunctions.Entry.SLEEP)),
         settings.sleepCheckInterval()));
-    int port = settings.frontendPort() == 0 ? ChildProcess.freePort() : settings.frontendPort();
-    frontend = started(LocalFrontend.start(port, frontendEnvironment(env), logDir(env), FUNCTION_READY_TIMEOUT));
   }
 
   /** What Terraform sets on the frontend's container, pointed at the local cloud. IAP is off. */
-  private Map<String, String> frontendEnvironment(Map<String, String> env) {
+  private Map<String, String> frontendEnvironment(Map<String, String> env, String statusUrl) {
     Map<String, String> frontendEnv = new HashMap<>();
     for (String passed : PASSED_TO_FRONTEND) {
       frontendEnv.put(passed, env.get(passed));
@@ -116,7 +141,7 @@ public final class LocalStack implements AutoCloseable {
     frontendEnv.put("SNOOZE_PROJECT", settings.project());
     frontendEnv.put("SNOOZE_TOPIC", settings.topic());
     frontendEnv.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
-    frontendEnv.put("SNOOZE_STATUS_URL", functions.url(LocalFunctions.Entry.STATUS));
+    frontendEnv.put("SNOOZE_STATUS_URL", statusUrl);
     frontendEnv.put("SNOOZE_IAP_AUDIENCE", null);
     // A simulated wake: delivery, boot, then the health delay.
     frontendEnv.put("SNOOZE_EXPECTED_WAKE",

@@ -41,15 +41,33 @@ public final class LocalFunctions implements AutoCloseable {
   }
 
   /**
-   * Starts the three functions at once and returns when each answers HTTP.
+   * Free loopback ports for the functions, chosen before they start so that what calls them (the
+   * frontend calls Status) can start at the same time.
+   */
+  public static Map<Entry, Integer> freePorts() {
+    Map<Entry, Integer> ports = new LinkedHashMap<>();
+    for (Entry entry : Entry.values()) {
+      ports.put(entry, ChildProcess.freePort());
+    }
+    return ports;
+  }
+
+  /** {@code http://127.0.0.1:PORT}. */
+  public static String url(int port) {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /**
+   * Starts the three functions at once on the given ports and returns when each answers HTTP.
    *
    * @param environment the functions' configuration (SNOOZE_*, FIRESTORE_EMULATOR_HOST...);
    *     a null value unsets an inherited variable
    */
-  public static LocalFunctions start(Map<String, String> environment, Path logDir, Duration readyTimeout) {
+  public static LocalFunctions start(Map<Entry, Integer> ports, Map<String, String> environment,
+      Path logDir, Duration readyTimeout) {
     Map<Entry, Supplier<ChildProcess>> starters = new LinkedHashMap<>();
     for (Entry entry : Entry.values()) {
-      starters.put(entry, () -> ChildProcess.start(
+      starters.put(entry, () -> ChildProcess.startOn(ports.get(entry),
           entry.key + " function",
           port -> JavaCommand.of(INVOKER, "--target", entry.target, "--port", Integer.toString(port)),
           environment,
