@@ -93,8 +93,10 @@ public final class FrontendServer {
     hold = new Hold(vertx, readiness, config.wakeTimeout(), config.maxPending(), config.expectedWake(), clock);
     proxy = new ProxyHandler(vertx, config, readiness, hold, activity);
     if (!statusSourceSet && config.statusUrl() != null) {
+      // HTTPS means a deployed function, invokable only with an ID token; HTTP the local stack.
+      boolean deployed = "https".equals(config.statusUrl().getScheme());
       statusSource = new HttpStatusSource(vertx, config.statusUrl(), Duration.ofSeconds(2),
-          Duration.ofSeconds(1), clock);
+          Duration.ofSeconds(1), clock, deployed ? new GoogleIdToken(config.statusUrl()) : null);
     }
     Router router = router();
     int port = listenPort != null ? listenPort : config.port();

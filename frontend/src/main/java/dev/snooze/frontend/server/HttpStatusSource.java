@@ -14,11 +14,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The Status function over plain HTTP (no ID token: local stack, or a function that allows
- * unauthenticated calls), with a short timeout and answers (successes and failures) cached for
- * {@code ttl} so that many open pages make about one call per second.
+ * The Status function over HTTP, with a short timeout and answers (successes and failures) cached
+ * for {@code ttl} so that many open pages make about one call per second. In GCP the function is
+ * invokable only by the frontend's service account: each call then carries a Google ID token for
+ * the function's URL ({@link GoogleIdToken}); the local stack calls it without one.
  */
 public final class HttpStatusSource implements StatusSource {
   private static final JsonLog LOG = JsonLog.forComponent("frontend.status");
@@ -28,11 +30,21 @@ public final class HttpStatusSource implements StatusSource {
   private final Duration timeout;
   private final Duration ttl;
   private final Clock clock;
+  private final Vertx vertx;
+  private final Supplier<String> idToken;
 
   private Future<JsonObject> cached;
   private Instant cachedAt = Instant.MIN;
 
   public HttpStatusSource(Vertx vertx, URI url, Duration timeout, Duration ttl, Clock clock) {
+    this(vertx, url, timeout, ttl, clock, null);
+  }
+
+  /** @param idToken gives the bearer token for each call (may block); null sends none */
+  public HttpStatusSource(Vertx vertx, URI url, Duration timeout, Duration ttl, Clock clock,
+      Supplier<String> idToken) {
+    this.vertx = vertx;
+    this.idToken = idToken;
     this.url = url;
     this.timeout = timeout;
     this.ttl = ttl;
@@ -59,7 +71,12 @@ public final class HttpStatusSource implements StatusSource {
         .setURI(path)
         .setIdleTimeout(timeout.toMillis())
         .putHeader("Accept", "application/json");
-    cached = client.request(options)
+    // Fetching a token may block on the metadata server: never on the event loop.
+    Future<RequestOptions> authorized = idToken == null
+        ? Future.succeededFuture(options)
+        : vertx.executeBlocking(() -> options.putHeader("Authorization", "Bearer " + idToken.get()), false);
+    cached = authorized
+        .compose(client::request)
         .compose(request -> request.send())
         .compose(response -> response.body().map(body -> parse(response.statusCode(), body)))
         .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)

@@ -49,6 +49,23 @@ class HttpStatusSourceTest {
   }
 
   @Test
+  void callsCarryTheIdTokenWhenOneIsNeeded() throws Exception {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer function = vertx.createHttpServer().requestHandler(request -> {
+      seen.add(String.valueOf(request.getHeader("Authorization")));
+      request.response().putHeader("Content-Type", "application/json").end("{\"phase\":\"AWAKE\"}");
+    }).listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
+    URI url = URI.create("http://127.0.0.1:" + function.actualPort() + "/");
+
+    new HttpStatusSource(vertx, url, Duration.ofSeconds(2), Duration.ofSeconds(1), clock, () -> "token-1")
+        .fetch().await(5, TimeUnit.SECONDS);
+    new HttpStatusSource(vertx, url, Duration.ofSeconds(2), Duration.ofSeconds(1), clock)
+        .fetch().await(5, TimeUnit.SECONDS);
+
+    assertThat(seen).containsExactly("Bearer token-1", "null");
+  }
+
+  @Test
   void aSilentFunctionFailsWithinTheTimeout() throws Exception {
     HttpServer silent = vertx.createHttpServer().requestHandler(request -> { })
         .listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
