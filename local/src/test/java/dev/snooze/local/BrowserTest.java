@@ -8,9 +8,7 @@ import dev.snooze.local.emulators.SharedEmulators;
 import java.io.File;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -58,16 +56,8 @@ class BrowserTest {
     }
     assertThat(installed).as("chromium and chromedriver are installed").isTrue();
 
-    Map<String, String> env = new HashMap<>();
-    env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
-    env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
-    env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
-    env.put("SNOOZE_PORT", "0");
-    env.put("SNOOZE_TOPIC", "activity-" + UUID.randomUUID());
-    env.put("SNOOZE_STATE_COLLECTION", "test-" + UUID.randomUUID());
-    env.put("SNOOZE_IDLE_TIMEOUT", "60");
-    env.put("SNOOZE_SLEEP_CHECK_INTERVAL", "1");
-    env.put("SNOOZE_SIM_BOOT_TIME", "4");
+    Map<String, String> env = TestStacks.env(emulators, Map.of(
+        "SNOOZE_IDLE_TIMEOUT", "60", "SNOOZE_SLEEP_CHECK_INTERVAL", "1", "SNOOZE_SIM_BOOT_TIME", "4"));
     stack = LocalStack.start(env);
     browser = chromium();
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(45));

@@ -17,10 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,16 +42,8 @@ class FrontendStackTest {
 
   @Test
   void aPromptWhileAsleepWakesTheGpuAndStreamsTheAnswer(LocalEmulators emulators) throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
-    env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
-    env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
-    env.put("SNOOZE_PORT", "0");
-    env.put("SNOOZE_TOPIC", "activity-" + UUID.randomUUID());
-    env.put("SNOOZE_STATE_COLLECTION", "test-" + UUID.randomUUID());
-    env.put("SNOOZE_IDLE_TIMEOUT", "30");
-    env.put("SNOOZE_SLEEP_CHECK_INTERVAL", "1");
-    env.put("SNOOZE_SIM_BOOT_TIME", "1");
+    Map<String, String> env = TestStacks.env(emulators, Map.of(
+        "SNOOZE_IDLE_TIMEOUT", "30", "SNOOZE_SLEEP_CHECK_INTERVAL", "1", "SNOOZE_SIM_BOOT_TIME", "1"));
     stack = LocalStack.start(env);
     String frontend = stack.frontend().url();
 

@@ -119,11 +119,10 @@ class LocalStackTest {
   }
 
   private static Map<String, String> env(LocalEmulators emulators, Map<String, String> extra) {
-    Map<String, String> env = new java.util.HashMap<>(extra);
-    env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
-    env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
-    env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
-    env.put("SNOOZE_PORT", "0");
+    Map<String, String> env = TestStacks.env(emulators, extra);
+    // The topic the README names: this test checks it exists.
+    env.remove("SNOOZE_TOPIC");
     return env;
   }
+
 }

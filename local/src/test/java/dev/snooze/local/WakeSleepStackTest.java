@@ -184,16 +184,12 @@ class WakeSleepStackTest {
 
   private void start(LocalEmulators emulators, String idleTimeout, Map<String, String> extra)
       throws Exception {
-    Map<String, String> env = new HashMap<>(extra);
-    env.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
-    env.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
-    env.put("SNOOZE_PROJECT", SharedEmulators.PROJECT);
-    env.put("SNOOZE_PORT", "0");
-    env.put("SNOOZE_TOPIC", topic);
-    env.put("SNOOZE_STATE_COLLECTION", "test-" + UUID.randomUUID());
-    env.put("SNOOZE_IDLE_TIMEOUT", idleTimeout);
-    env.put("SNOOZE_SLEEP_CHECK_INTERVAL", "0.5");
-    env.put("SNOOZE_SIM_BOOT_TIME", "0.5");
+    Map<String, String> knobs = new HashMap<>(extra);
+    knobs.put("SNOOZE_TOPIC", topic);
+    knobs.put("SNOOZE_IDLE_TIMEOUT", idleTimeout);
+    knobs.put("SNOOZE_SLEEP_CHECK_INTERVAL", "0.5");
+    knobs.put("SNOOZE_SIM_BOOT_TIME", "0.5");
+    Map<String, String> env = TestStacks.env(emulators, knobs);
     stack = LocalStack.start(env);
     channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
   }
