@@ -119,7 +119,7 @@ variable "idle_timeout" {
   type        = string
   default     = "15m"
   validation {
-    condition     = can(regex("^[0-9]+[smh]?$", var.idle_timeout)) && tonumber(regex("^[0-9]+", var.idle_timeout)) > 0
+    condition     = can(regex("^[0-9]+[smh]?$", var.idle_timeout)) && try(tonumber(regex("^[0-9]+", var.idle_timeout)) > 0, false)
     error_message = "idle_timeout must be a positive number of seconds or a number followed by s, m or h, e.g. \"900\" or \"15m\"."
   }
 }

@@ -39,6 +39,10 @@ variable "create_firestore_database" {
   description = "Create the (default) Firestore database in Native mode; false when the project already has one."
   type        = bool
   default     = true
+  validation {
+    condition     = var.create_firestore_database != null
+    error_message = "create_firestore_database must be true or false."
+  }
 }
 
 variable "mig_name" {

@@ -252,7 +252,7 @@ resource "google_compute_global_forwarding_rule" "https" {
   project               = var.project_id
   name                  = "${local.mig_name}-https"
   target                = google_compute_target_https_proxy.frontend.id
-  ip_address            = google_compute_global_address.frontend.id
+  ip_address            = google_compute_global_address.frontend.address
   ip_protocol           = "TCP"
   port_range            = "443"
   load_balancing_scheme = "EXTERNAL_MANAGED"

@@ -143,6 +143,10 @@ variable "artifact_registry_repository" {
     name     = string
   })
   default = null
+  validation {
+    condition     = var.artifact_registry_repository == null || try(can(regex("^[a-z][a-z0-9-]*$", var.artifact_registry_repository.location)) && length(var.artifact_registry_repository.name) > 0, false)
+    error_message = "artifact_registry_repository must be null or {location, name} of an Artifact Registry repository."
+  }
 }
 
 variable "wake_timeout_sec" {

@@ -238,7 +238,7 @@ resource "google_compute_forwarding_rule" "gpu" {
   region                = var.region
   load_balancing_scheme = "INTERNAL_MANAGED"
   ip_protocol           = "TCP"
-  ip_address            = google_compute_address.ilb.id
+  ip_address            = google_compute_address.ilb.address
   port_range            = tostring(var.backend_port)
   target                = google_compute_region_target_http_proxy.gpu.id
   network               = var.network_id

@@ -40,7 +40,7 @@ variable "proxy_subnet_cidr" {
   type        = string
   default     = "10.129.0.0/23"
   validation {
-    condition     = can(cidrhost(var.proxy_subnet_cidr, 0)) && tonumber(split("/", var.proxy_subnet_cidr)[1]) <= 26
+    condition     = can(cidrhost(var.proxy_subnet_cidr, 0)) && try(tonumber(split("/", var.proxy_subnet_cidr)[1]) <= 26, false)
     error_message = "proxy_subnet_cidr must be an IPv4 CIDR range of /26 or larger."
   }
 }
