@@ -62,7 +62,6 @@ resource "google_firestore_database" "default" {
   name                    = "(default)"
   location_id             = coalesce(var.firestore_location, var.region)
   type                    = "FIRESTORE_NATIVE"
-  concurrency_mode        = "OPTIMISTIC"
   delete_protection_state = "DELETE_PROTECTION_ENABLED"
   deletion_policy         = "ABANDON"
 }
