@@ -1,0 +1,130 @@
+# Snooze: scale-to-zero GPU serving on Compute Engine.
+#
+#   user -> HTTPS LB + IAP -> frontend VM -> internal ALB -> GPU MIG (0..desired_size)
+#                               |  publishes activity          ^ resized by
+#                               v                              |
+#                        Pub/Sub topic -> Wake function -------+
+#                        Cloud Scheduler (every minute) -> Sleep function
+#                        frontend -> Status function (page's progress)
+
+locals {
+  # idle_timeout: "900", "900s", "15m" or "1h" -> seconds, which the functions accept.
+  idle_timeout_parts   = regex("^([0-9]+)([smh]?)$", var.idle_timeout)
+  idle_timeout_seconds = tonumber(local.idle_timeout_parts[0]) * lookup({ "" = 1, s = 1, m = 60, h = 3600 }, local.idle_timeout_parts[1])
+
+  frontend_port = 8080
+
+  services = [
+    "artifactregistry.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "compute.googleapis.com",
+    "eventarc.googleapis.com",
+    "firestore.googleapis.com",
+    "iap.googleapis.com",
+    "logging.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "storage.googleapis.com",
+  ]
+}
+
+resource "google_project_service" "apis" {
+  for_each           = toset(local.services)
+  project            = var.project_id
+  service            = each.value
+  disable_on_destroy = false
+}
+
+# Cross-variable checks (variable validations may only refer to their own variable before
+# Terraform 1.9).
+resource "terraform_data" "checks" {
+  input = var.zones
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for z in var.zones : startswith(z, "${var.region}-")])
+      error_message = "Every zone in var.zones must be in var.region (${var.region})."
+    }
+    precondition {
+      condition     = local.idle_timeout_seconds > 10
+      error_message = "idle_timeout must be longer than 10 s (the functions' activity write granularity)."
+    }
+  }
+}
+
+module "network" {
+  source        = "./modules/network"
+  project_id    = var.project_id
+  region        = var.region
+  name          = var.name
+  backend_port  = var.backend_port
+  frontend_port = local.frontend_port
+  backend_tag   = "${var.name}-gpu"
+  frontend_tag  = "${var.name}-frontend"
+
+  depends_on = [google_project_service.apis]
+}
+
+module "gpu_backend" {
+  source              = "./modules/gpu_backend"
+  project_id          = var.project_id
+  region              = var.region
+  zones               = var.zones
+  name                = var.name
+  network_id          = module.network.network_id
+  subnet_id           = module.network.subnet_id
+  proxy_subnet_id     = module.network.proxy_subnet_id
+  network_tag         = module.network.backend_tag
+  machine_type        = var.machine_type
+  gpu_type            = var.gpu_type
+  gpu_count           = var.gpu_count
+  backend_image       = var.backend_image
+  backend_port        = var.backend_port
+  backend_timeout_sec = var.backend_timeout_sec
+
+  depends_on = [google_project_service.apis]
+}
+
+module "controller" {
+  source               = "./modules/controller"
+  project_id           = var.project_id
+  region               = var.region
+  name                 = var.name
+  mig_name             = module.gpu_backend.mig_name
+  idle_timeout_seconds = local.idle_timeout_seconds
+  wake_timeout_seconds = var.wake_timeout_sec
+  desired_size         = var.desired_size
+  sleep_mode           = var.sleep_mode
+  functions_jar        = var.functions_jar
+
+  depends_on = [google_project_service.apis]
+}
+
+module "frontend" {
+  source              = "./modules/frontend"
+  project_id          = var.project_id
+  region              = var.region
+  zones               = var.zones
+  name                = var.name
+  subnet_id           = module.network.subnet_id
+  network_tag         = module.network.frontend_tag
+  image               = var.frontend_image
+  port                = local.frontend_port
+  backend_url         = module.gpu_backend.backend_url
+  topic_id            = module.controller.topic_id
+  topic_name          = module.controller.topic_name
+  status_url          = module.controller.status_url
+  status_service_name = module.controller.status_service_name
+  artifact_registry_repository = {
+    location = module.controller.artifact_registry_repository.location
+    name     = module.controller.artifact_registry_repository.name
+  }
+  wake_timeout_sec    = var.wake_timeout_sec
+  request_timeout_sec = var.backend_timeout_sec
+  domain              = var.domain
+  iap_members         = var.iap_members
+
+  depends_on = [google_project_service.apis]
+}

@@ -1,0 +1,120 @@
+variable "project_id" {
+  description = "Project of the controller and of the GPU MIG it drives (SNOOZE_PROJECT)."
+  type        = string
+  validation {
+    condition     = length(var.project_id) >= 6
+    error_message = "project_id must be a project ID."
+  }
+}
+
+variable "region" {
+  description = "Region of the functions, the scheduler job, the bucket, the registry, Firestore, and of the regional MIG (SNOOZE_REGION)."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must be a region such as us-central1."
+  }
+}
+
+variable "name" {
+  description = "Prefix of the resource names; the topic is \"<name>-activity\"."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", var.name))
+    error_message = "name must be 2 to 16 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "firestore_location" {
+  description = "Location of the (default) Firestore database; null uses var.region."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.firestore_location == null || can(regex("^[a-z0-9-]+$", var.firestore_location))
+    error_message = "firestore_location must be a Firestore location such as us-central1 or nam5."
+  }
+}
+
+variable "create_firestore_database" {
+  description = "Create the (default) Firestore database in Native mode; false when the project already has one."
+  type        = bool
+  default     = true
+  validation {
+    condition     = var.create_firestore_database != null
+    error_message = "create_firestore_database must be true or false."
+  }
+}
+
+variable "mig_name" {
+  description = "Name of the regional GPU MIG the functions resize (SNOOZE_MIG)."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,62}$", var.mig_name))
+    error_message = "mig_name must be a Compute Engine resource name."
+  }
+}
+
+variable "idle_timeout_seconds" {
+  description = "Seconds without activity before the GPU sleeps (SNOOZE_IDLE_TIMEOUT)."
+  type        = number
+  validation {
+    condition     = var.idle_timeout_seconds > 10 && floor(var.idle_timeout_seconds) == var.idle_timeout_seconds
+    error_message = "idle_timeout_seconds must be an integer above 10 (the activity write granularity)."
+  }
+}
+
+variable "wake_timeout_seconds" {
+  description = "Seconds after which a wake that does not serve is reported as ERROR (SNOOZE_WAKE_TIMEOUT)."
+  type        = number
+  validation {
+    condition     = var.wake_timeout_seconds > 0
+    error_message = "wake_timeout_seconds must be positive."
+  }
+}
+
+variable "desired_size" {
+  description = "GPU VMs while awake (SNOOZE_DESIRED_SIZE)."
+  type        = number
+  validation {
+    condition     = var.desired_size >= 1 && var.desired_size <= 100
+    error_message = "desired_size must be from 1 to 100."
+  }
+}
+
+variable "sleep_mode" {
+  description = "delete or stop (SNOOZE_SLEEP_MODE)."
+  type        = string
+  validation {
+    condition     = contains(["delete", "stop"], var.sleep_mode)
+    error_message = "sleep_mode must be delete or stop."
+  }
+}
+
+variable "state_collection" {
+  description = "Firestore collection of the state documents (SNOOZE_STATE_COLLECTION)."
+  type        = string
+  default     = "snooze"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,100}$", var.state_collection))
+    error_message = "state_collection must be letters, digits, '-' or '_'."
+  }
+}
+
+variable "functions_jar" {
+  description = "Path of the functions uber-jar; zipped (the jar alone at the zip's root) as the gen2 source."
+  type        = string
+  validation {
+    condition     = endswith(var.functions_jar, ".jar")
+    error_message = "functions_jar must be the path of a .jar file."
+  }
+}
+
+variable "sleep_schedule" {
+  description = "Cron schedule of the Sleep tick."
+  type        = string
+  default     = "* * * * *"
+  validation {
+    condition     = length(split(" ", var.sleep_schedule)) == 5
+    error_message = "sleep_schedule must be a five-field cron expression."
+  }
+}

@@ -1,0 +1,186 @@
+variable "project_id" {
+  description = "Project of the frontend."
+  type        = string
+  validation {
+    condition     = length(var.project_id) >= 6
+    error_message = "project_id must be a project ID."
+  }
+}
+
+variable "region" {
+  description = "Region of the frontend's regional MIG."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must be a region such as us-central1."
+  }
+}
+
+variable "zones" {
+  description = "Zones the frontend's single VM may run in."
+  type        = list(string)
+  validation {
+    condition     = length(var.zones) > 0
+    error_message = "zones must not be empty."
+  }
+}
+
+variable "name" {
+  description = "Prefix of the resource names."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", var.name))
+    error_message = "name must be 2 to 16 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "subnet_id" {
+  description = "ID of the subnet of the frontend VM (Private Google Access on)."
+  type        = string
+  validation {
+    condition     = length(var.subnet_id) > 0
+    error_message = "subnet_id must not be empty."
+  }
+}
+
+variable "network_tag" {
+  description = "Network tag of the frontend VM (the frontend firewall rule's target)."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,62}$", var.network_tag))
+    error_message = "network_tag must be a valid network tag."
+  }
+}
+
+variable "machine_type" {
+  description = "Machine type of the always-on frontend VM."
+  type        = string
+  default     = "e2-small"
+  validation {
+    condition     = length(var.machine_type) > 0
+    error_message = "machine_type must not be empty."
+  }
+}
+
+variable "boot_image" {
+  description = "Container-Optimized OS image family of the frontend VM."
+  type        = string
+  default     = "projects/cos-cloud/global/images/family/cos-stable"
+  validation {
+    condition     = can(regex("^projects/cos-cloud/global/images/", var.boot_image))
+    error_message = "boot_image must be a Container-Optimized OS image (projects/cos-cloud/global/images/...)."
+  }
+}
+
+variable "image" {
+  description = "Container image of the frontend."
+  type        = string
+  validation {
+    condition     = length(var.image) > 0
+    error_message = "image must not be empty."
+  }
+}
+
+variable "port" {
+  description = "Port of the frontend (SNOOZE_PORT)."
+  type        = number
+  default     = 8080
+  validation {
+    condition     = var.port >= 1 && var.port <= 65535
+    error_message = "port must be from 1 to 65535."
+  }
+}
+
+variable "backend_url" {
+  description = "GPU backend base URL through the internal load balancer (SNOOZE_BACKEND_URL)."
+  type        = string
+  validation {
+    condition     = can(regex("^http://", var.backend_url))
+    error_message = "backend_url must be an http:// URL."
+  }
+}
+
+variable "topic_id" {
+  description = "ID (projects/P/topics/T) of the activity topic; the frontend's service account may publish to it only."
+  type        = string
+  validation {
+    condition     = can(regex("^projects/[^/]+/topics/[^/]+$", var.topic_id))
+    error_message = "topic_id must be projects/P/topics/T."
+  }
+}
+
+variable "topic_name" {
+  description = "Short name of the activity topic (SNOOZE_TOPIC)."
+  type        = string
+  validation {
+    condition     = length(var.topic_name) >= 3
+    error_message = "topic_name must be a topic name."
+  }
+}
+
+variable "status_url" {
+  description = "HTTPS URL of the Status function (SNOOZE_STATUS_URL); called with an ID token of the VM's service account."
+  type        = string
+  validation {
+    condition     = can(regex("^https://", var.status_url))
+    error_message = "status_url must be an https:// URL."
+  }
+}
+
+variable "status_service_name" {
+  description = "Cloud Run service of the Status function: the frontend's service account gets run.invoker on it only."
+  type        = string
+  validation {
+    condition     = length(var.status_service_name) > 0
+    error_message = "status_service_name must not be empty."
+  }
+}
+
+variable "artifact_registry_repository" {
+  description = "Artifact Registry repository (location and name) the frontend image is pulled from; the service account gets reader on it only. Null when the image is public."
+  type = object({
+    location = string
+    name     = string
+  })
+  default = null
+  validation {
+    condition     = var.artifact_registry_repository == null || try(can(regex("^[a-z][a-z0-9-]*$", var.artifact_registry_repository.location)) && length(var.artifact_registry_repository.name) > 0, false)
+    error_message = "artifact_registry_repository must be null or {location, name} of an Artifact Registry repository."
+  }
+}
+
+variable "wake_timeout_sec" {
+  description = "How long a request is held while the GPU wakes (SNOOZE_WAKE_TIMEOUT)."
+  type        = number
+  validation {
+    condition     = var.wake_timeout_sec >= 1
+    error_message = "wake_timeout_sec must be positive."
+  }
+}
+
+variable "request_timeout_sec" {
+  description = "Longest a proxied request may take (SNOOZE_REQUEST_TIMEOUT); the internal load balancer's timeout."
+  type        = number
+  validation {
+    condition     = var.request_timeout_sec >= 1
+    error_message = "request_timeout_sec must be positive."
+  }
+}
+
+variable "domain" {
+  description = "Domain of the Google-managed certificate."
+  type        = string
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain))
+    error_message = "domain must be a lowercase fully qualified domain name."
+  }
+}
+
+variable "iap_members" {
+  description = "Principals granted roles/iap.httpsResourceAccessor on the external backend service."
+  type        = list(string)
+  validation {
+    condition     = alltrue([for m in var.iap_members : !contains(["allUsers", "allAuthenticatedUsers"], m)])
+    error_message = "iap_members must not contain allUsers or allAuthenticatedUsers."
+  }
+}

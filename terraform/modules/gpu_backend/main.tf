@@ -1,0 +1,255 @@
+# GPU backend: a regional MIG of GPU VMs that Snooze resizes between 0 and the desired size,
+# behind a regional internal Application Load Balancer that the frontend proxies to.
+
+locals {
+  mig_name = "${var.name}-gpu"
+  # Named port of the MIG, used by the internal load balancer's backend service.
+  port_name = "http"
+}
+
+# --- Service account of the GPU VMs -------------------------------------------------------
+
+resource "google_service_account" "gpu" {
+  project      = var.project_id
+  account_id   = "${var.name}-gpu"
+  display_name = "Snooze GPU backend VMs"
+  description  = "Runs the GPU serving container: pulls images, writes logs and metrics."
+}
+
+resource "google_project_iam_member" "gpu" {
+  for_each = toset([
+    "roles/artifactregistry.reader",
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+  ])
+  project = var.project_id
+  role    = each.value
+  member  = "serviceAccount:${google_service_account.gpu.email}"
+}
+
+# --- Instance template --------------------------------------------------------------------
+
+# Image choice: a Deep Learning VM image (common-cu123, Debian 11) rather than
+# Container-Optimized OS. The DLVM installs the NVIDIA driver at first boot
+# (install-nvidia-driver=True) and ships Docker with the NVIDIA Container Toolkit, so the
+# unchanged container runs with the standard `docker run --gpus all`. On COS the driver comes
+# from `cos-extensions install gpu` and the container needs the driver's device nodes and
+# /var/lib/nvidia mounted by hand, because COS has no NVIDIA container runtime: `--gpus all`
+# does not work there.
+resource "google_compute_instance_template" "gpu" {
+  project     = var.project_id
+  name_prefix = "${local.mig_name}-"
+  region      = var.region
+  description = "Snooze GPU backend: ${var.backend_image} on ${var.gpu_count} x ${var.gpu_type}."
+
+  machine_type = var.machine_type
+  tags         = [var.network_tag]
+  labels = {
+    app  = "snooze"
+    role = "gpu-backend"
+  }
+
+  disk {
+    source_image = var.boot_image
+    boot         = true
+    auto_delete  = true
+    disk_type    = "pd-balanced"
+    disk_size_gb = var.boot_disk_size_gb
+  }
+
+  # No access_config: the VMs have no external IP; Cloud NAT and Private Google Access
+  # let them pull images.
+  network_interface {
+    subnetwork = var.subnet_id
+  }
+
+  guest_accelerator {
+    type  = var.gpu_type
+    count = var.gpu_count
+  }
+
+  # GPU VMs cannot live-migrate.
+  scheduling {
+    on_host_maintenance = "TERMINATE"
+    automatic_restart   = true
+    preemptible         = false
+  }
+
+  service_account {
+    email  = google_service_account.gpu.email
+    scopes = ["cloud-platform"]
+  }
+
+  shielded_instance_config {
+    enable_secure_boot          = false # the DLVM's driver modules are not signed for Secure Boot
+    enable_vtpm                 = true
+    enable_integrity_monitoring = true
+  }
+
+  metadata = {
+    install-nvidia-driver  = "True"
+    enable-oslogin         = "TRUE"
+    block-project-ssh-keys = "TRUE"
+    startup-script = templatefile("${path.module}/templates/startup.sh.tftpl", {
+      image = var.backend_image
+      port  = var.backend_port
+      env   = var.backend_env
+    })
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# --- Health checks ------------------------------------------------------------------------
+
+# Autohealing: recreates a VM whose container stops answering.
+resource "google_compute_health_check" "autohealing" {
+  project             = var.project_id
+  name                = "${local.mig_name}-autohealing"
+  check_interval_sec  = 10
+  timeout_sec         = 5
+  healthy_threshold   = 2
+  unhealthy_threshold = 6
+
+  http_health_check {
+    port         = var.backend_port
+    request_path = var.health_check_path
+  }
+}
+
+# Load balancing: which VM may receive traffic (the frontend's readiness signal).
+resource "google_compute_region_health_check" "lb" {
+  project             = var.project_id
+  name                = "${local.mig_name}-lb"
+  region              = var.region
+  check_interval_sec  = 5
+  timeout_sec         = 5
+  healthy_threshold   = 1
+  unhealthy_threshold = 3
+
+  http_health_check {
+    port         = var.backend_port
+    request_path = var.health_check_path
+  }
+}
+
+# --- Regional MIG -------------------------------------------------------------------------
+
+resource "google_compute_region_instance_group_manager" "gpu" {
+  project            = var.project_id
+  name               = local.mig_name
+  region             = var.region
+  base_instance_name = local.mig_name
+  description        = "Snooze GPU backend; sized by the Snooze functions (0 asleep, desired size awake)."
+
+  # ANY_SINGLE_ZONE: all VMs in one zone, picked where the GPU is in stock.
+  distribution_policy_zones        = var.zones
+  distribution_policy_target_shape = "ANY_SINGLE_ZONE"
+
+  version {
+    name              = "primary"
+    instance_template = google_compute_instance_template.gpu.id
+  }
+
+  # Asleep at creation; Snooze owns the size from then on.
+  target_size        = 0
+  wait_for_instances = false
+
+  named_port {
+    name = local.port_name
+    port = var.backend_port
+  }
+
+  auto_healing_policies {
+    health_check      = google_compute_health_check.autohealing.id
+    initial_delay_sec = var.autohealing_initial_delay_sec
+  }
+
+  # No autoscaler. ANY_SINGLE_ZONE requires no proactive redistribution; a regional MIG
+  # needs max surge and max unavailable of 0 or at least the number of zones.
+  update_policy {
+    type                         = "OPPORTUNISTIC"
+    minimal_action               = "REPLACE"
+    instance_redistribution_type = "NONE"
+    max_surge_fixed              = 0
+    max_unavailable_fixed        = length(var.zones)
+  }
+
+  lifecycle {
+    # Snooze resizes the group (and, in sleep_mode=stop, moves VMs between running and
+    # stopped, which changes target_stopped_size): Terraform must not undo it.
+    ignore_changes = [target_size, target_stopped_size]
+  }
+}
+
+# --- Regional internal Application Load Balancer ------------------------------------------
+
+resource "google_compute_region_backend_service" "gpu" {
+  project               = var.project_id
+  name                  = "${local.mig_name}-ilb"
+  region                = var.region
+  description           = "GPU backend behind the internal ALB; long timeout for streamed generations."
+  protocol              = "HTTP"
+  load_balancing_scheme = "INTERNAL_MANAGED"
+  port_name             = local.port_name
+  timeout_sec           = var.backend_timeout_sec
+  health_checks         = [google_compute_region_health_check.lb.id]
+
+  backend {
+    group           = google_compute_region_instance_group_manager.gpu.instance_group
+    balancing_mode  = "UTILIZATION"
+    capacity_scaler = 1.0
+  }
+
+  log_config {
+    enable      = true
+    sample_rate = 1.0
+  }
+}
+
+resource "google_compute_region_url_map" "gpu" {
+  project         = var.project_id
+  name            = "${local.mig_name}-ilb"
+  region          = var.region
+  default_service = google_compute_region_backend_service.gpu.id
+}
+
+resource "google_compute_region_target_http_proxy" "gpu" {
+  project = var.project_id
+  name    = "${local.mig_name}-ilb"
+  region  = var.region
+  url_map = google_compute_region_url_map.gpu.id
+}
+
+# A reserved address, so the backend URL the frontend is given never changes.
+resource "google_compute_address" "ilb" {
+  project      = var.project_id
+  name         = "${local.mig_name}-ilb"
+  region       = var.region
+  subnetwork   = var.subnet_id
+  address_type = "INTERNAL"
+}
+
+resource "google_compute_forwarding_rule" "gpu" {
+  project               = var.project_id
+  name                  = "${local.mig_name}-ilb"
+  region                = var.region
+  load_balancing_scheme = "INTERNAL_MANAGED"
+  ip_protocol           = "TCP"
+  ip_address            = google_compute_address.ilb.address
+  port_range            = tostring(var.backend_port)
+  target                = google_compute_region_target_http_proxy.gpu.id
+  network               = var.network_id
+  subnetwork            = var.subnet_id
+  network_tier          = "PREMIUM"
+
+  # The internal ALB needs the proxy-only subnet in the region before its forwarding rule.
+  depends_on = [terraform_data.proxy_subnet]
+}
+
+# Carries the proxy-only subnet dependency into this module.
+resource "terraform_data" "proxy_subnet" {
+  input = var.proxy_subnet_id
+}

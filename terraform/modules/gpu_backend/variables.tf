@@ -1,0 +1,175 @@
+variable "project_id" {
+  description = "Project that holds the GPU backend."
+  type        = string
+  validation {
+    condition     = length(var.project_id) >= 6
+    error_message = "project_id must be a project ID."
+  }
+}
+
+variable "region" {
+  description = "Region of the regional MIG and of the internal load balancer."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must be a region such as us-central1."
+  }
+}
+
+variable "zones" {
+  description = "Zones the MIG may place its VMs in (one at a time: ANY_SINGLE_ZONE)."
+  type        = list(string)
+  validation {
+    condition     = length(var.zones) > 0
+    error_message = "zones must not be empty."
+  }
+}
+
+variable "name" {
+  description = "Prefix of the resource names; the MIG is \"<name>-gpu\"."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", var.name))
+    error_message = "name must be 2 to 16 lowercase letters, digits or hyphens."
+  }
+}
+
+variable "network_id" {
+  description = "ID of the VPC."
+  type        = string
+  validation {
+    condition     = length(var.network_id) > 0
+    error_message = "network_id must not be empty."
+  }
+}
+
+variable "subnet_id" {
+  description = "ID of the subnet of the GPU VMs and of the internal load balancer's address."
+  type        = string
+  validation {
+    condition     = length(var.subnet_id) > 0
+    error_message = "subnet_id must not be empty."
+  }
+}
+
+variable "proxy_subnet_id" {
+  description = "ID of the proxy-only subnet; the internal forwarding rule is created only once it exists."
+  type        = string
+  validation {
+    condition     = length(var.proxy_subnet_id) > 0
+    error_message = "proxy_subnet_id must not be empty."
+  }
+}
+
+variable "network_tag" {
+  description = "Network tag of the GPU VMs (the backend firewall rule's target)."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,62}$", var.network_tag))
+    error_message = "network_tag must be a valid network tag."
+  }
+}
+
+variable "machine_type" {
+  description = "Machine type of the GPU VMs."
+  type        = string
+  validation {
+    condition     = length(var.machine_type) > 0
+    error_message = "machine_type must not be empty."
+  }
+}
+
+variable "gpu_type" {
+  description = "Accelerator type (e.g. nvidia-l4)."
+  type        = string
+  validation {
+    condition     = can(regex("^nvidia-[a-z0-9-]+$", var.gpu_type))
+    error_message = "gpu_type must be an accelerator type such as nvidia-l4."
+  }
+}
+
+variable "gpu_count" {
+  description = "Accelerators per VM."
+  type        = number
+  validation {
+    condition     = contains([1, 2, 4, 8], var.gpu_count)
+    error_message = "gpu_count must be 1, 2, 4 or 8."
+  }
+}
+
+variable "boot_image" {
+  description = "Boot image: a Deep Learning VM family with the NVIDIA driver, Docker and the NVIDIA Container Toolkit."
+  type        = string
+  default     = "projects/deeplearning-platform-release/global/images/family/common-cu123-debian-11-py310"
+  validation {
+    condition     = can(regex("^projects/[a-z0-9-]+/global/images/", var.boot_image))
+    error_message = "boot_image must be projects/P/global/images/NAME or projects/P/global/images/family/F."
+  }
+}
+
+variable "boot_disk_size_gb" {
+  description = "Boot disk size; it holds the image, the container image and the model."
+  type        = number
+  default     = 200
+  validation {
+    condition     = var.boot_disk_size_gb >= 50 && var.boot_disk_size_gb <= 65536
+    error_message = "boot_disk_size_gb must be from 50 to 65536 (the Deep Learning VM image needs 50 GB)."
+  }
+}
+
+variable "backend_image" {
+  description = "Container image run unchanged with --gpus all."
+  type        = string
+  validation {
+    condition     = length(var.backend_image) > 0
+    error_message = "backend_image must not be empty."
+  }
+}
+
+variable "backend_env" {
+  description = "Environment variables of the backend container (e.g. {OLLAMA_HOST = \"0.0.0.0:11434\"}); values must not contain single quotes."
+  type        = map(string)
+  default     = {}
+  validation {
+    condition     = alltrue([for k, v in var.backend_env : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k)) && !strcontains(v, "'")])
+    error_message = "backend_env keys must be environment variable names and values must not contain single quotes."
+  }
+}
+
+variable "backend_port" {
+  description = "Port the container listens on, published on the same host port."
+  type        = number
+  validation {
+    condition     = var.backend_port >= 1 && var.backend_port <= 65535
+    error_message = "backend_port must be from 1 to 65535."
+  }
+}
+
+variable "health_check_path" {
+  description = "HTTP path that answers 2xx once the model serves (Ollama: /)."
+  type        = string
+  default     = "/"
+  validation {
+    condition     = startswith(var.health_check_path, "/")
+    error_message = "health_check_path must start with /."
+  }
+}
+
+variable "autohealing_initial_delay_sec" {
+  description = "Seconds a new VM gets (driver install, image pull, model load) before autohealing may recreate it."
+  type        = number
+  default     = 600
+  validation {
+    condition     = var.autohealing_initial_delay_sec >= 0 && var.autohealing_initial_delay_sec <= 3600
+    error_message = "autohealing_initial_delay_sec must be from 0 to 3600."
+  }
+}
+
+variable "backend_timeout_sec" {
+  description = "Internal load balancer backend service timeout: the longest a request (a streamed generation) may take."
+  type        = number
+  validation {
+    condition     = var.backend_timeout_sec >= 600
+    error_message = "backend_timeout_sec must be at least 600."
+  }
+}

@@ -1,0 +1,50 @@
+output "page_url" {
+  description = "URL of the Snooze page (IAP asks for a Google sign-in; only var.iap_members get through)."
+  value       = module.frontend.url
+}
+
+output "lb_ip" {
+  description = "External IP of the HTTPS load balancer: create an A record for var.domain pointing here, then the managed certificate provisions."
+  value       = module.frontend.lb_ip
+}
+
+output "internal_lb_ip" {
+  description = "Internal IP of the GPU backend's internal load balancer."
+  value       = module.gpu_backend.ilb_ip
+}
+
+output "mig_name" {
+  description = "Name of the regional GPU MIG that Snooze resizes."
+  value       = module.gpu_backend.mig_name
+}
+
+output "topic" {
+  description = "ID of the activity topic; publishing any message to it wakes the GPU."
+  value       = module.controller.topic_id
+}
+
+output "function_urls" {
+  description = "HTTPS URLs of the Wake, Sleep and Status functions (internal ingress, IAM-authenticated)."
+  value       = module.controller.function_urls
+}
+
+output "artifact_registry" {
+  description = "Image prefix of the Artifact Registry repository (push the frontend image here)."
+  value       = module.controller.artifact_registry_repository.prefix
+}
+
+output "iap_audience" {
+  description = "Audience the frontend checks IAP's JWT against (SNOOZE_IAP_AUDIENCE)."
+  value       = module.frontend.iap_audience
+}
+
+output "service_accounts" {
+  description = "Email of every service account: GPU VMs, frontend VM, each function, the Wake trigger and the scheduler."
+  value = {
+    gpu_backend  = module.gpu_backend.service_account_email
+    frontend     = module.frontend.service_account_email
+    functions    = module.controller.function_service_accounts
+    wake_trigger = module.controller.wake_trigger_service_account
+    scheduler    = module.controller.scheduler_service_account
+  }
+}

@@ -1,0 +1,175 @@
+variable "project_id" {
+  description = "ID of the project that holds every Snooze resource."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "region" {
+  description = "Region of the GPU MIG, the internal load balancer, the functions, Firestore and the scheduler job (e.g. us-central1)."
+  type        = string
+  default     = "us-central1"
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must be a region such as us-central1."
+  }
+}
+
+variable "zones" {
+  description = "Zones of var.region the regional GPU MIG may use; with ANY_SINGLE_ZONE it picks one that has the GPU in stock. List only zones that offer var.gpu_type."
+  type        = list(string)
+  default     = ["us-central1-a", "us-central1-b", "us-central1-c"]
+  validation {
+    condition     = length(var.zones) > 0 && alltrue([for z in var.zones : can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", z))])
+    error_message = "zones must be a non-empty list of zones such as [\"us-central1-a\"], all in var.region (checked by a precondition in main.tf)."
+  }
+}
+
+variable "name" {
+  description = "Prefix of every resource name; the GPU MIG is \"<name>-gpu\"."
+  type        = string
+  default     = "snooze"
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", var.name))
+    error_message = "name must be 2 to 16 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "gpu_type" {
+  description = "Accelerator type attached to each GPU VM (e.g. nvidia-l4 with g2 machines, nvidia-tesla-t4 with n1)."
+  type        = string
+  default     = "nvidia-l4"
+  validation {
+    condition     = can(regex("^nvidia-[a-z0-9-]+$", var.gpu_type))
+    error_message = "gpu_type must be a Compute Engine accelerator type such as nvidia-l4."
+  }
+}
+
+variable "gpu_count" {
+  description = "GPUs per VM; must match what var.machine_type accepts (g2-standard-8: 1)."
+  type        = number
+  default     = 1
+  validation {
+    condition     = contains([1, 2, 4, 8], var.gpu_count)
+    error_message = "gpu_count must be 1, 2, 4 or 8."
+  }
+}
+
+variable "machine_type" {
+  description = "Machine type of the GPU VMs (e.g. g2-standard-8 for one L4)."
+  type        = string
+  default     = "g2-standard-8"
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", var.machine_type))
+    error_message = "machine_type must be a machine type such as g2-standard-8."
+  }
+}
+
+variable "backend_image" {
+  description = "Container image served on the GPU VMs, run unchanged with --gpus all (e.g. ollama/ollama or REGION-docker.pkg.dev/PROJECT/REPO/IMAGE:TAG)."
+  type        = string
+  default     = "ollama/ollama"
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$", var.backend_image))
+    error_message = "backend_image must be a container image reference such as ollama/ollama:0.5.7."
+  }
+}
+
+variable "backend_port" {
+  description = "TCP port the backend container listens on (Ollama: 11434); the VM publishes the same port."
+  type        = number
+  default     = 11434
+  validation {
+    condition     = var.backend_port >= 1 && var.backend_port <= 65535 && floor(var.backend_port) == var.backend_port && var.backend_port != 8080
+    error_message = "backend_port must be an integer from 1 to 65535, other than the frontend's 8080."
+  }
+}
+
+variable "frontend_image" {
+  description = "Container image of the Snooze frontend (dev.snooze.frontend.Main), e.g. REGION-docker.pkg.dev/PROJECT/snooze/frontend:TAG."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$", var.frontend_image))
+    error_message = "frontend_image must be a container image reference."
+  }
+}
+
+variable "iap_members" {
+  description = "Principals allowed through IAP to the page and the API (e.g. user:a@example.com, group:team@example.com). Never allUsers or allAuthenticatedUsers."
+  type        = list(string)
+  validation {
+    condition     = length(var.iap_members) > 0 && alltrue([for m in var.iap_members : can(regex("^(user|group|serviceAccount|domain|principal|principalSet):.+$", m))])
+    error_message = "iap_members must be a non-empty list of IAM principals such as user:a@example.com; allUsers and allAuthenticatedUsers are refused."
+  }
+}
+
+variable "domain" {
+  description = "Fully qualified domain name of the page; point its A record at the output lb_ip so the Google-managed certificate can be provisioned."
+  type        = string
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain))
+    error_message = "domain must be a lowercase fully qualified domain name such as llm.example.com."
+  }
+}
+
+variable "idle_timeout" {
+  description = "Sleep the GPU after this long without activity: seconds (\"900\") or a number with a unit s, m or h (\"15m\", \"1h\"). Passed to the functions as seconds."
+  type        = string
+  default     = "15m"
+  validation {
+    condition     = can(regex("^[0-9]+[smh]?$", var.idle_timeout)) && try(tonumber(regex("^[0-9]+", var.idle_timeout)) > 0, false)
+    error_message = "idle_timeout must be a positive number of seconds or a number followed by s, m or h, e.g. \"900\" or \"15m\"."
+  }
+}
+
+variable "sleep_mode" {
+  description = "How the GPU sleeps: delete (resize the MIG to 0: nothing billed but the image and model are pulled again at wake) or stop (stop the VMs: their disks are billed, wake is faster)."
+  type        = string
+  default     = "delete"
+  validation {
+    condition     = contains(["delete", "stop"], var.sleep_mode)
+    error_message = "sleep_mode must be delete or stop."
+  }
+}
+
+variable "backend_timeout_sec" {
+  description = "Longest a proxied request to the GPU backend may take, in seconds (the internal load balancer's backend service timeout and the frontend's SNOOZE_REQUEST_TIMEOUT)."
+  type        = number
+  default     = 900
+  validation {
+    condition     = var.backend_timeout_sec >= 600 && var.backend_timeout_sec <= 86400 && floor(var.backend_timeout_sec) == var.backend_timeout_sec
+    error_message = "backend_timeout_sec must be an integer from 600 to 86400."
+  }
+}
+
+variable "wake_timeout_sec" {
+  description = "How long the frontend holds a request while the GPU wakes, and after which the functions report a wake as ERROR, in seconds."
+  type        = number
+  default     = 600
+  validation {
+    condition     = var.wake_timeout_sec >= 60 && var.wake_timeout_sec <= 3600 && floor(var.wake_timeout_sec) == var.wake_timeout_sec
+    error_message = "wake_timeout_sec must be an integer from 60 to 3600."
+  }
+}
+
+variable "functions_jar" {
+  description = "Path to the functions uber-jar (functions/target/snooze-functions.jar); it is zipped and uploaded as the source of the three gen2 functions."
+  type        = string
+  default     = "../functions/target/snooze-functions.jar"
+  validation {
+    condition     = endswith(var.functions_jar, ".jar")
+    error_message = "functions_jar must be the path of a .jar file."
+  }
+}
+
+variable "desired_size" {
+  description = "GPU VMs while awake (SNOOZE_DESIRED_SIZE)."
+  type        = number
+  default     = 1
+  validation {
+    condition     = var.desired_size >= 1 && var.desired_size <= 100 && floor(var.desired_size) == var.desired_size
+    error_message = "desired_size must be an integer from 1 to 100."
+  }
+}
