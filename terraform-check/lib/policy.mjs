@@ -54,16 +54,18 @@ export function policyProblems(mod, policy, knownEnv) {
     });
   }
 
-  // No public principals anywhere.
+  // No public principals anywhere but where they cannot grant anything: a variable's description,
+  // its validation's condition and error message (which name them to refuse them).
   for (const f of mod.files) {
     const counts = new Map();
-    walkStrings(f.json, (s) => {
+    walkStrings(withoutProse(f.json), (s) => {
       for (const p of ['allUsers', 'allAuthenticatedUsers']) {
         if (s.includes(p)) {
           const n = counts.get(p) || 0;
           counts.set(p, n + 1);
-          let i = f.src.find(new RegExp(`\\b${p}\\b`), 0, undefined, n);
-          if (i < 0) i = f.src.find(new RegExp(`\\b${p}\\b`));
+          const principal = new RegExp(`^(?!\\s*(description|condition|error_message)\\s*=).*\\b${p}\\b`);
+          let i = f.src.find(principal, 0, undefined, n);
+          if (i < 0) i = f.src.find(principal);
           out.push({ file: f.name, line: i + 1, message: `"${p}" grants public access; remove it` });
         }
       }
@@ -189,6 +191,16 @@ function envKeys(mod, ev, prefix, depth = 0, keys = new Set()) {
     }
   }
   return keys;
+}
+
+const PROSE = new Set(['description', 'condition', 'error_message']);
+
+function withoutProse(v) {
+  if (Array.isArray(v)) return v.map(withoutProse);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).filter(([k]) => !PROSE.has(k)).map(([k, x]) => [k, withoutProse(x)]));
+  }
+  return v;
 }
 
 function walkStrings(v, fn) {

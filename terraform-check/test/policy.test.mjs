@@ -31,8 +31,8 @@ test('internal backend service timeout: literal too low, unvalidated variable, v
 });
 
 test('custom role permissions must equal the set in policy.json', async () => {
-  const tf = 'resource "google_project_iam_custom_role" "r" {\n  role_id = "snoozeMigController"\n  title = "t"\n  permissions = ["compute.instanceGroupManagers.get", "compute.instances.delete"]\n}\n';
-  assert.deepEqual(await run(tf), ['main.tf:4: google_project_iam_custom_role.r: permissions differ from policy.json: missing compute.instanceGroupManagers.update, compute.instances.start, compute.instances.stop, compute.regionOperations.get, compute.zoneOperations.get; not allowed compute.instances.delete']);
+  const tf = 'resource "google_project_iam_custom_role" "controller" {\n  role_id = "snoozeMigController"\n  title = "t"\n  permissions = ["compute.instanceGroupManagers.get", "compute.instances.delete"]\n}\n';
+  assert.deepEqual(await run(tf), ['main.tf:4: google_project_iam_custom_role.controller: permissions differ from policy.json: missing compute.instanceGroupManagers.list, compute.instanceGroupManagers.update, compute.regionOperations.get, compute.zoneOperations.get; not allowed compute.instances.delete']);
 });
 
 test('function env: required variables and region/zone exclusivity', async () => {
