@@ -155,9 +155,9 @@ variable "wake_timeout_sec" {
 }
 
 variable "functions_jar" {
-  description = "Path to the functions uber-jar (functions/target/snooze-functions.jar); it is zipped and uploaded as the source of the three gen2 functions."
+  description = "Path to the functions uber-jar (functions/target/snooze-functions-all.jar); it is zipped and uploaded as the source of the three gen2 functions."
   type        = string
-  default     = "../functions/target/snooze-functions.jar"
+  default     = "../functions/target/snooze-functions-all.jar"
   validation {
     condition     = endswith(var.functions_jar, ".jar")
     error_message = "functions_jar must be the path of a .jar file."
