@@ -147,14 +147,9 @@ public final class LocalStack implements AutoCloseable {
     frontendEnv.put("SNOOZE_EXPECTED_WAKE",
         settings.simBootTime().plus(SimulatorConfig.defaults().healthDelay()).plusSeconds(2).toString());
     // Activity must reach the functions well inside a (possibly time-compressed) idle timeout.
-    Duration quarter = settings.idleTimeout().dividedBy(4);
-    Duration activityPace = quarter.compareTo(Duration.ofSeconds(30)) < 0 ? quarter : Duration.ofSeconds(30);
-    if (frontendEnv.get("SNOOZE_ACTIVITY_DEBOUNCE") == null) {
-      frontendEnv.put("SNOOZE_ACTIVITY_DEBOUNCE", activityPace.toString());
-    }
-    if (frontendEnv.get("SNOOZE_HEARTBEAT_INTERVAL") == null) {
-      frontendEnv.put("SNOOZE_HEARTBEAT_INTERVAL", activityPace.toString());
-    }
+    String activityPace = atMost(settings.idleTimeout().dividedBy(4), Duration.ofSeconds(30)).toString();
+    frontendEnv.computeIfAbsent("SNOOZE_ACTIVITY_DEBOUNCE", k -> activityPace);
+    frontendEnv.computeIfAbsent("SNOOZE_HEARTBEAT_INTERVAL", k -> activityPace);
     frontendEnv.put("NO_GCE_CHECK", "true");
     return frontendEnv;
   }
@@ -174,16 +169,17 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("SNOOZE_ZONE", mig.scope() == GroupRef.Scope.ZONAL ? mig.location() : null);
     functionEnv.put("SNOOZE_MIG", settings.mig());
     functionEnv.put("SNOOZE_IDLE_TIMEOUT", settings.idleTimeout().toString());
-    if (functionEnv.get("SNOOZE_ACTIVITY_GRANULARITY") == null) {
-      // The functions' 10 s default, shortened for time-compressed runs (it must stay under the idle timeout).
-      Duration granularity = settings.idleTimeout().dividedBy(10);
-      functionEnv.put("SNOOZE_ACTIVITY_GRANULARITY",
-          (granularity.compareTo(Duration.ofSeconds(10)) < 0 ? granularity : Duration.ofSeconds(10)).toString());
-    }
+    // The functions' 10 s default, shortened for time-compressed runs (it must stay under the idle timeout).
+    functionEnv.computeIfAbsent("SNOOZE_ACTIVITY_GRANULARITY",
+        k -> atMost(settings.idleTimeout().dividedBy(10), Duration.ofSeconds(10)).toString());
     functionEnv.put("SNOOZE_COMPUTE_ENDPOINT", compute.baseUrl());
     functionEnv.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
     functionEnv.put("NO_GCE_CHECK", "true");
     return functionEnv;
+  }
+
+  private static Duration atMost(Duration value, Duration cap) {
+    return value.compareTo(cap) < 0 ? value : cap;
   }
 
   private static Path logDir(Map<String, String> env) {

@@ -109,10 +109,6 @@ public final class EventarcBridge implements AutoCloseable {
     return route;
   }
 
-  public List<Route> routes() {
-    return List.copyOf(routesBySubscription.values());
-  }
-
   /** http://127.0.0.1:PORT of the push endpoint. */
   public String baseUrl() {
     return server.baseUrl();

@@ -5,7 +5,6 @@ import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.JavaCommand;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,13 +93,6 @@ public final class LocalFunctions implements AutoCloseable {
   /** Each function's log file: its JSON lines, as Cloud Logging would receive them. */
   public List<Path> logs() {
     return processes.values().stream().map(ChildProcess::log).toList();
-  }
-
-  /** The functions' processes, as they are now. */
-  public List<ProcessHandle> processTree() {
-    List<ProcessHandle> tree = new ArrayList<>();
-    processes.values().forEach(p -> tree.addAll(p.tree()));
-    return tree;
   }
 
   @Override
