@@ -1,7 +1,9 @@
 package dev.snooze.frontend.server;
 
 import dev.snooze.logging.JsonLog;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -31,6 +33,7 @@ public final class HttpStatusSource implements StatusSource {
   private final Duration ttl;
   private final Clock clock;
   private final Vertx vertx;
+  private final Context context;
   private final Supplier<String> idToken;
 
   private Future<JsonObject> cached;
@@ -44,6 +47,9 @@ public final class HttpStatusSource implements StatusSource {
   public HttpStatusSource(Vertx vertx, URI url, Duration timeout, Duration ttl, Clock clock,
       Supplier<String> idToken) {
     this.vertx = vertx;
+    // Every step of a call runs on this one event loop: a chain built on another thread could see
+    // the response arrive before its body handler is attached, and wait forever.
+    this.context = vertx.getOrCreateContext();
     this.idToken = idToken;
     this.url = url;
     this.timeout = timeout;
@@ -71,18 +77,24 @@ public final class HttpStatusSource implements StatusSource {
         .setURI(path)
         .setIdleTimeout(timeout.toMillis())
         .putHeader("Accept", "application/json");
-    // Fetching a token may block on the metadata server: never on the event loop.
-    Future<RequestOptions> authorized = idToken == null
-        ? Future.succeededFuture(options)
-        : vertx.executeBlocking(() -> options.putHeader("Authorization", "Bearer " + idToken.get()), false);
-    cached = authorized
-        .compose(client::request)
-        .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> parse(response.statusCode(), body)))
+    Promise<JsonObject> answer = Promise.promise();
+    context.runOnContext(ignored -> call(options).onComplete(answer));
+    cached = answer.future()
         .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warning("Status function unavailable",
             Map.of("url", url.toString(), "error", String.valueOf(e.getMessage()))));
     return cached;
+  }
+
+  private Future<JsonObject> call(RequestOptions options) {
+    // Fetching a token may block on the metadata server: never on the event loop.
+    Future<RequestOptions> authorized = idToken == null
+        ? Future.succeededFuture(options)
+        : vertx.executeBlocking(() -> options.putHeader("Authorization", "Bearer " + idToken.get()), false);
+    return authorized
+        .compose(client::request)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> parse(response.statusCode(), body)));
   }
 
   private static JsonObject parse(int status, Buffer body) {
