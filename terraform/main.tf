@@ -82,6 +82,8 @@ module "gpu_backend" {
   gpu_count           = var.gpu_count
   backend_image       = var.backend_image
   backend_port        = var.backend_port
+  backend_env         = var.backend_env
+  backend_warmup      = var.backend_warmup
   backend_timeout_sec = var.backend_timeout_sec
 
   depends_on = [google_project_service.apis]
@@ -125,6 +127,7 @@ module "frontend" {
   request_timeout_sec = var.backend_timeout_sec
   domain              = var.domain
   iap_members         = var.iap_members
+  iap_oauth_client    = var.iap_oauth_client
 
   depends_on = [google_project_service.apis]
 }

@@ -39,12 +39,13 @@ output "iap_audience" {
 }
 
 output "service_accounts" {
-  description = "Email of every service account: GPU VMs, frontend VM, each function, the Wake trigger and the scheduler."
+  description = "Email of every service account: GPU VMs, frontend VM, each function, the Wake trigger, the scheduler and the functions' build."
   value = {
     gpu_backend  = module.gpu_backend.service_account_email
     frontend     = module.frontend.service_account_email
     functions    = module.controller.function_service_accounts
     wake_trigger = module.controller.wake_trigger_service_account
     scheduler    = module.controller.scheduler_service_account
+    build        = module.controller.build_service_account
   }
 }

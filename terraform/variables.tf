@@ -87,6 +87,29 @@ variable "backend_port" {
   }
 }
 
+variable "backend_env" {
+  description = "Environment variables of the backend container (e.g. {OLLAMA_KEEP_ALIVE = \"30m\"}); values must not contain single quotes."
+  type        = map(string)
+  default     = {}
+  validation {
+    condition     = alltrue([for k, v in var.backend_env : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k)) && !strcontains(v, "'")])
+    error_message = "backend_env keys must be environment variable names and values must not contain single quotes."
+  }
+}
+
+variable "backend_warmup" {
+  description = "JSON POSTs the GPU VM sends to its own container at every boot before the load balancer may reach it; for Ollama, [{path = \"/api/pull\", body = \"{\\\"model\\\":\\\"llama3.2\\\"}\"}] makes every woken GPU serve that model. Neither may contain single quotes."
+  type = list(object({
+    path = string
+    body = string
+  }))
+  default = []
+  validation {
+    condition     = alltrue([for w in var.backend_warmup : startswith(w.path, "/") && !strcontains(w.path, "'") && !strcontains(w.body, "'")])
+    error_message = "backend_warmup paths must start with / and neither paths nor bodies may contain single quotes."
+  }
+}
+
 variable "frontend_image" {
   description = "Container image of the Snooze frontend (dev.snooze.frontend.Main), e.g. REGION-docker.pkg.dev/PROJECT/snooze/frontend:TAG."
   type        = string
@@ -102,6 +125,20 @@ variable "iap_members" {
   validation {
     condition     = length(var.iap_members) > 0 && alltrue([for m in var.iap_members : can(regex("^(user|group|serviceAccount|domain|principal|principalSet):.+$", m))])
     error_message = "iap_members must be a non-empty list of IAM principals such as user:a@example.com; allUsers and allAuthenticatedUsers are refused."
+  }
+}
+
+variable "iap_oauth_client" {
+  description = "Custom OAuth client for IAP ({client_id, client_secret}), needed when var.iap_members are outside the project's organization or the project has none; null uses IAP's Google-managed client. Pass the secret as TF_VAR_iap_oauth_client, never in a committed file."
+  type = object({
+    client_id     = string
+    client_secret = string
+  })
+  default   = null
+  sensitive = true
+  validation {
+    condition     = var.iap_oauth_client == null ? true : (endswith(var.iap_oauth_client.client_id, ".apps.googleusercontent.com") && length(var.iap_oauth_client.client_secret) > 0)
+    error_message = "iap_oauth_client.client_id must end in .apps.googleusercontent.com and client_secret must not be empty."
   }
 }
 

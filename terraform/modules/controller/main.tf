@@ -116,6 +116,29 @@ resource "google_service_account" "function" {
   description  = "Runtime identity of the ${each.value.entry_point} function."
 }
 
+# Cloud Build turns the uploaded jar into the functions' images. Its own identity, because new
+# projects' default build identity (the Compute Engine default service account) may lack the
+# roles, and older projects' has far more than a build needs.
+resource "google_service_account" "build" {
+  project      = var.project_id
+  account_id   = "${var.name}-build"
+  display_name = "Snooze functions build"
+  description  = "Cloud Build identity for the three functions: reads their source, writes their images and build logs."
+}
+
+resource "google_project_iam_member" "build" {
+  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.build.email}"
+}
+
+resource "google_storage_bucket_iam_member" "build_source" {
+  bucket = google_storage_bucket.sources.name
+  role   = "roles/storage.objectAdmin"
+  member = "serviceAccount:${google_service_account.build.email}"
+}
+
 resource "google_service_account" "wake_trigger" {
   project      = var.project_id
   account_id   = "${var.name}-wake-trigger"
@@ -200,8 +223,9 @@ resource "google_cloudfunctions2_function" "function" {
   }
 
   build_config {
-    runtime     = "java17"
-    entry_point = each.value.entry_point
+    runtime         = "java17"
+    entry_point     = each.value.entry_point
+    service_account = google_service_account.build.id
     source {
       storage_source {
         bucket = google_storage_bucket.sources.name
@@ -238,6 +262,8 @@ resource "google_cloudfunctions2_function" "function" {
   }
 
   depends_on = [
+    google_project_iam_member.build,
+    google_storage_bucket_iam_member.build_source,
     google_project_iam_member.controller,
     google_project_iam_member.reader,
     google_project_iam_member.datastore_user,

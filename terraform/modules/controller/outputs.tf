@@ -55,3 +55,8 @@ output "custom_roles" {
     reader     = google_project_iam_custom_role.reader.id
   }
 }
+
+output "build_service_account" {
+  description = "Email of the service account Cloud Build uses to build the functions."
+  value       = google_service_account.build.email
+}

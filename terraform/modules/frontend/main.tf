@@ -195,8 +195,12 @@ resource "google_compute_backend_service" "frontend" {
     capacity_scaler = 1.0
   }
 
+  # Without a client IAP uses a Google-managed OAuth client, which admits only users of the
+  # project's own organization; a custom client admits anyone in var.iap_members.
   iap {
-    enabled = true
+    enabled              = true
+    oauth2_client_id     = try(var.iap_oauth_client.client_id, null)
+    oauth2_client_secret = try(var.iap_oauth_client.client_secret, null)
   }
 
   log_config {
@@ -255,5 +259,34 @@ resource "google_compute_global_forwarding_rule" "https" {
   ip_address            = google_compute_global_address.frontend.address
   ip_protocol           = "TCP"
   port_range            = "443"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+}
+
+# Plain HTTP on the same address only redirects to HTTPS: nothing is served without TLS.
+resource "google_compute_url_map" "redirect" {
+  project     = var.project_id
+  name        = "${local.mig_name}-redirect"
+  description = "Redirects http:// to https:// for ${var.domain}."
+
+  default_url_redirect {
+    https_redirect         = true
+    redirect_response_code = "MOVED_PERMANENTLY_DEFAULT"
+    strip_query            = false
+  }
+}
+
+resource "google_compute_target_http_proxy" "redirect" {
+  project = var.project_id
+  name    = "${local.mig_name}-http"
+  url_map = google_compute_url_map.redirect.id
+}
+
+resource "google_compute_global_forwarding_rule" "http" {
+  project               = var.project_id
+  name                  = "${local.mig_name}-http"
+  target                = google_compute_target_http_proxy.redirect.id
+  ip_address            = google_compute_global_address.frontend.address
+  ip_protocol           = "TCP"
+  port_range            = "80"
   load_balancing_scheme = "EXTERNAL_MANAGED"
 }

@@ -184,3 +184,17 @@ variable "iap_members" {
     error_message = "iap_members must not contain allUsers or allAuthenticatedUsers."
   }
 }
+
+variable "iap_oauth_client" {
+  description = "Custom OAuth client for IAP ({client_id, client_secret}); null uses the Google-managed client, which admits only users of the project's organization."
+  type = object({
+    client_id     = string
+    client_secret = string
+  })
+  default   = null
+  sensitive = true
+  validation {
+    condition     = var.iap_oauth_client == null ? true : (endswith(var.iap_oauth_client.client_id, ".apps.googleusercontent.com") && length(var.iap_oauth_client.client_secret) > 0)
+    error_message = "iap_oauth_client.client_id must end in .apps.googleusercontent.com and client_secret must not be empty."
+  }
+}

@@ -91,9 +91,11 @@ resource "google_compute_instance_template" "gpu" {
     enable-oslogin         = "TRUE"
     block-project-ssh-keys = "TRUE"
     startup-script = templatefile("${path.module}/templates/startup.sh.tftpl", {
-      image = var.backend_image
-      port  = var.backend_port
-      env   = var.backend_env
+      image  = var.backend_image
+      port   = var.backend_port
+      env    = var.backend_env
+      health = var.health_check_path
+      warmup = var.backend_warmup
     })
   }
 

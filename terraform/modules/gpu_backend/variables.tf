@@ -136,6 +136,19 @@ variable "backend_env" {
   }
 }
 
+variable "backend_warmup" {
+  description = "JSON POSTs the VM sends to its own container at every boot, once it answers health_check_path and before the load balancer may reach it (Ollama: path /api/pull, body naming the model). Neither may contain single quotes."
+  type = list(object({
+    path = string
+    body = string
+  }))
+  default = []
+  validation {
+    condition     = alltrue([for w in var.backend_warmup : startswith(w.path, "/") && !strcontains(w.path, "'") && !strcontains(w.body, "'")])
+    error_message = "backend_warmup paths must start with / and neither paths nor bodies may contain single quotes."
+  }
+}
+
 variable "backend_port" {
   description = "Port the container listens on, published on the same host port."
   type        = number
