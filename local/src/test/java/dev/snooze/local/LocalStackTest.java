@@ -1,7 +1,6 @@
 package dev.snooze.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.cloud.compute.v1.ManagedInstance;
@@ -10,7 +9,6 @@ import dev.snooze.local.compute.Clients;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.SharedEmulators;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,7 +75,7 @@ class LocalStackTest {
       LocalEmulators emulators) throws Exception {
     stack = LocalStack.start(env(emulators, Map.of("SNOOZE_SIM_BOOT_TIME", "0.3")));
     String backend = (String) stack.endpoints().get("backend");
-    assertThatThrownBy(() -> generate(backend)).isInstanceOf(ConnectException.class);
+    assertNoHealthyUpstream(generate(backend));
 
     try (RegionInstanceGroupManagersClient migs = Clients.regional(stack.compute())) {
       migs.resizeAsync(SharedEmulators.PROJECT, "us-central1", "snooze-gpu", 1).get();
@@ -91,15 +89,15 @@ class LocalStackTest {
           .last().asString().contains("\"done\":true");
 
       migs.resizeAsync(SharedEmulators.PROJECT, "us-central1", "snooze-gpu", 0).get();
-      await().atMost(Duration.ofSeconds(15)).until(() -> {
-        try {
-          generate(backend);
-          return false;
-        } catch (ConnectException refused) {
-          return true;
-        }
-      });
+      await().atMost(Duration.ofSeconds(15)).until(() -> generate(backend).statusCode() == 503);
+      assertNoHealthyUpstream(generate(backend));
     }
+  }
+
+  /** What the internal load balancer answers while no GPU VM is healthy. */
+  private static void assertNoHealthyUpstream(HttpResponse<String> response) {
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("no healthy upstream");
   }
 
   private static List<ManagedInstance> running(RegionInstanceGroupManagersClient migs) {

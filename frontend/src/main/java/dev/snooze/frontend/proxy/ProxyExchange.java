@@ -28,7 +28,9 @@ import java.util.Set;
  * One proxied request, from arrival to the last byte: activity begun at once, held while the
  * backend is not ready, forwarded with hop-by-hop headers removed, both bodies streamed chunk by
  * chunk with back-pressure, capped at {@code requestTimeout}; a client that leaves resets the
- * upstream request. Everything runs on the server request's context.
+ * upstream request. A forward that finds the GPU just gone to sleep (a refused connection, or the
+ * internal load balancer's 503 while the health check confirms it) is held and sent again, with
+ * the body it had already sent. Everything runs on the server request's context.
  */
 final class ProxyExchange {
   private static final JsonLog LOG = JsonLog.forComponent("frontend.proxy");
@@ -54,6 +56,9 @@ final class ProxyExchange {
   private long timer = -1;
   private boolean done;
   private long bodyBytes;
+  /** The body as sent upstream, until the answer shows it need not be sent again. */
+  private Buffer sent = Buffer.buffer();
+  private boolean resend;
 
   ProxyExchange(Vertx vertx, HttpClient client, FrontendConfig config, BackendReadiness readiness,
       Hold hold, ActivitySignal activity, RoutingContext ctx, String path) {
@@ -148,12 +153,47 @@ final class ProxyExchange {
         }
         if (answer.failed()) {
           badGateway(answer.cause());
+        } else if (answer.result().statusCode() == 503 && !cold && !refusedOnce && request.isEnded()) {
+          maybeAsleep(answer.result());
         } else {
+          sent = null;
           relay(answer.result(), cold);
         }
       });
-      pumpBody();
+      if (resend) {
+        upstream.end(sent);
+      } else {
+        pumpBody();
+      }
     });
+  }
+
+  /**
+   * A 503 from the internal load balancer means no GPU VM is healthy: the GPU has just gone to
+   * sleep and the readiness probe has not seen it yet. The health check tells that apart from the
+   * backend's own 503 (e.g. a full queue), which is passed on as it is.
+   */
+  private void maybeAsleep(HttpClientResponse answer) {
+    answer.pause();
+    readiness.probeNow().onComplete(probe -> context.runOnContext(v -> {
+      if (done) {
+        return;
+      }
+      if (probe.succeeded() && probe.result()) {
+        sent = null;
+        relay(answer, false);
+        answer.resume();
+        return;
+      }
+      LOG.info("backend answered 503 and is not ready: holding the request to send it again",
+          Map.of("path", path));
+      cancelTimer();
+      answer.exceptionHandler(ignored -> { }); // the reset below ends it; nothing to report
+      upstream.reset();
+      upstream = null;
+      resend = true;
+      admitThenForward(true);
+    }));
   }
 
   private static io.vertx.core.MultiMap headers(RequestOptions options) {
@@ -210,6 +250,9 @@ final class ProxyExchange {
       return;
     }
     bodyBytes += chunk.length();
+    if (sent != null) {
+      sent.appendBuffer(chunk);
+    }
     if (bodyBytes > config.maxBodyBytes()) {
       request.pause();
       finish();
@@ -317,10 +360,16 @@ final class ProxyExchange {
       return;
     }
     done = true;
+    cancelTimer();
+    sent = null;
+    inFlight.close();
+  }
+
+  private void cancelTimer() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+      timer = -1;
     }
-    inFlight.close();
   }
 
   private static String basePath(URI uri) {

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +130,55 @@ class ColdStartTest {
     HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("X-Snooze-Cold-Start")).contains("true");
+  }
+
+  @Test
+  void theLoadBalancers503AfterReadinessIsHeldAndTheBodySentAgain() throws Exception {
+    AtomicBoolean asleep = new AtomicBoolean();
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    // The internal load balancer: up all along, 503 "no healthy upstream" while no VM serves.
+    vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+      if (asleep.get()) {
+        request.response().setStatusCode(503).putHeader("Content-Type", "text/plain")
+            .end("no healthy upstream");
+      } else if (request.path().equals("/")) {
+        request.response().end("Ollama is running");
+      } else {
+        bodies.add(body.toString());
+        request.response().end("{\"echo\":" + body + ",\"done\":true}\n");
+      }
+    })).listen(backendPort, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    start(Map.of());
+    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.readiness().isReady());
+
+    asleep.set(true); // the GPU went to sleep; the frontend has not probed since
+    CompletableFuture<HttpResponse<String>> answer = post("/api/generate");
+    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.hold().pending() == 1);
+    assertThat(frontend.readiness().isReady()).isFalse();
+    assertThat(answer).isNotDone();
+
+    asleep.set(false);
+    HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("X-Snooze-Cold-Start")).contains("true");
+    assertThat(response.body()).isEqualTo("{\"echo\":{\"model\":\"m\",\"prompt\":\"hi\"},\"done\":true}\n");
+    assertThat(bodies).containsExactly("{\"model\":\"m\",\"prompt\":\"hi\"}");
+  }
+
+  @Test
+  void theBackendsOwn503IsPassedOnWhileItsHealthCheckPasses() throws Exception {
+    Fixtures.Backend backend = new Fixtures.Backend(vertx, backendPort, request ->
+        request.body().onSuccess(body -> request.response().setStatusCode(503)
+            .putHeader("Content-Type", "application/json").end("{\"error\":\"server busy\"}")));
+    start(Map.of());
+    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.readiness().isReady());
+
+    HttpResponse<String> response = post("/api/generate").get(10, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("{\"error\":\"server busy\"}");
+    assertThat(response.headers().firstValue("X-Snooze-Cold-Start")).isEmpty();
+    assertThat(backend.requests).hasSize(1);
+    assertThat(frontend.readiness().isReady()).isTrue();
   }
 
   @Test

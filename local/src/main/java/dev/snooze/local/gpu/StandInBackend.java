@@ -4,8 +4,7 @@ import dev.snooze.local.http.LoopbackServer;
 import dev.snooze.logging.JsonLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -15,25 +14,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A stand-in for the GPU MIG behind its internal load balancer: an Ollama-compatible server on a
- * fixed loopback port that listens only while the simulated MIG has a RUNNING, healthy instance.
- * While it sleeps, connections are refused, as they would be to a backend with no VM; when the
- * last VM goes, open streams are cut, as a deleted VM cuts them.
+ * A stand-in for the GPU MIG behind its internal load balancer. The load balancer listens on a
+ * fixed loopback port for the stack's lifetime and answers {@code 503 no healthy upstream} while
+ * the simulated MIG has no RUNNING, healthy instance; the "VM", an Ollama-compatible server on a
+ * port of its own, listens only while it has one. When the last VM goes, open streams are cut, as
+ * a deleted VM cuts them.
  */
 public final class StandInBackend implements AutoCloseable {
   private static final JsonLog LOG = JsonLog.forComponent("gpu-backend");
   private static final Duration POLL = Duration.ofMillis(100);
 
-  private final int port;
   private final BooleanSupplier serving;
   private final OllamaApi api;
   private final ScheduledExecutorService poller;
-  private LoopbackServer server; // guarded by this
+  private final LoopbackServer loadBalancer;
+  private LoopbackServer vm; // guarded by this
 
-  private StandInBackend(int port, BooleanSupplier serving, Duration tokenInterval) {
-    this.port = port;
+  private StandInBackend(int port, BooleanSupplier serving, Duration tokenInterval) throws IOException {
     this.serving = serving;
     this.api = new OllamaApi(tokenInterval, Clock.systemUTC());
+    this.loadBalancer = LoopbackServer.start(port, new InternalLoadBalancer(this::vmUrl));
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -46,41 +46,50 @@ public final class StandInBackend implements AutoCloseable {
   /**
    * Starts following {@code serving}.
    *
-   * @param port the backend's port; 0 picks a free one, kept for the backend's lifetime so that
-   *     the frontend always proxies to the same address
+   * @param port the load balancer's port; 0 picks a free one, kept for the backend's lifetime so
+   *     that the frontend always proxies to the same address
    * @param serving whether the simulated MIG has a RUNNING, healthy instance now
    * @param tokenInterval the pause before each streamed token
    */
   public static StandInBackend start(int port, BooleanSupplier serving, Duration tokenInterval) {
-    StandInBackend backend =
-        new StandInBackend(port == 0 ? freePort() : port, serving, tokenInterval);
+    StandInBackend backend;
+    try {
+      backend = new StandInBackend(port, serving, tokenInterval);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the GPU backend's load balancer could not listen on " + port, e);
+    }
     backend.follow();
     backend.poller.scheduleWithFixedDelay(
         backend::follow, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
     return backend;
   }
 
-  /** {@code http://127.0.0.1:PORT}: the address the internal load balancer would have. */
+  /** The internal load balancer's address, which the frontend proxies to. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port;
+    return loadBalancer.baseUrl();
   }
 
-  public synchronized boolean listening() {
-    return server != null;
+  /** Whether a VM serves behind the load balancer now. */
+  public synchronized boolean serving() {
+    return vm != null;
+  }
+
+  private synchronized URI vmUrl() {
+    return vm == null ? null : URI.create(vm.baseUrl());
   }
 
   private synchronized void follow() {
     boolean up = serving.getAsBoolean();
-    if (up && server == null) {
+    if (up && vm == null) {
       try {
-        server = LoopbackServer.start(port, api);
+        vm = LoopbackServer.start(0, api);
         LOG.info("GPU backend up: a simulated instance is RUNNING and healthy", Map.of("url", baseUrl()));
       } catch (IOException e) {
-        LOG.error("GPU backend could not listen", Map.of("port", port, "error", e));
+        LOG.error("GPU backend could not listen", Map.of("error", e));
       }
-    } else if (!up && server != null) {
-      server.close();
-      server = null;
+    } else if (!up && vm != null) {
+      vm.close();
+      vm = null;
       LOG.info("GPU backend down: no RUNNING, healthy instance", Map.of("url", baseUrl()));
     }
   }
@@ -88,17 +97,10 @@ public final class StandInBackend implements AutoCloseable {
   @Override
   public synchronized void close() {
     poller.shutdownNow();
-    if (server != null) {
-      server.close();
-      server = null;
+    if (vm != null) {
+      vm.close();
+      vm = null;
     }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port for the GPU backend", e);
-    }
+    loadBalancer.close();
   }
 }

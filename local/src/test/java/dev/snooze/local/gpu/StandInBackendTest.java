@@ -1,7 +1,6 @@
 package dev.snooze.local.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
@@ -10,7 +9,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,9 +41,14 @@ class StandInBackendTest {
   }
 
   @Test
-  void refusesConnectionsWhileNoInstanceServes() {
-    assertThat(backend.listening()).isFalse();
-    assertThatThrownBy(() -> get("/")).isInstanceOf(ConnectException.class);
+  void theLoadBalancerAnswers503NoHealthyUpstreamWhileNoInstanceServes() throws Exception {
+    assertThat(backend.serving()).isFalse();
+    assertNoHealthyUpstream(get("/"));
+    HttpResponse<InputStream> generate =
+        post("/api/generate", "{\"model\":\"snooze-demo\",\"prompt\":\"hi\"}");
+    assertThat(generate.statusCode()).isEqualTo(503);
+    assertThat(new String(generate.body().readAllBytes(), StandardCharsets.UTF_8))
+        .isEqualTo("no healthy upstream");
   }
 
   @Test
@@ -116,7 +119,7 @@ class StandInBackendTest {
   }
 
   @Test
-  void cutsOpenStreamsAndRefusesNewOnesWhenTheLastInstanceGoes() throws Exception {
+  void cutsOpenStreamsAndAnswers503ToNewOnesWhenTheLastInstanceGoes() throws Exception {
     wake();
     HttpResponse<InputStream> response =
         post("/api/generate", "{\"model\":\"snooze-demo\",\"prompt\":\"a long answer\"}");
@@ -124,7 +127,7 @@ class StandInBackendTest {
     try (BufferedReader reader = lines(response)) {
       received.add(reader.readLine());
       serving.set(false);
-      await().atMost(AWAIT).until(() -> !backend.listening());
+      await().atMost(AWAIT).until(() -> !backend.serving());
       try {
         for (String line; (line = reader.readLine()) != null; ) {
           received.add(line);
@@ -134,7 +137,7 @@ class StandInBackendTest {
       }
     }
     assertThat(received).noneMatch(line -> line.contains("\"done\":true"));
-    assertThatThrownBy(() -> get("/")).isInstanceOf(ConnectException.class);
+    assertNoHealthyUpstream(get("/"));
   }
 
   @Test
@@ -151,7 +154,12 @@ class StandInBackendTest {
 
   private void wake() {
     serving.set(true);
-    await().atMost(AWAIT).until(backend::listening);
+    await().atMost(AWAIT).until(backend::serving);
+  }
+
+  private static void assertNoHealthyUpstream(HttpResponse<String> response) {
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("no healthy upstream");
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
