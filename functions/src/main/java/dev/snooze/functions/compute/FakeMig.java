@@ -12,7 +12,7 @@ import java.util.Set;
  * An in-memory {@link Mig} for controller and decision tests. Woken instances serve at once
  * unless {@link #bootInstantly(boolean) bootInstantly(false)}, then {@link #finishBoot()} makes
  * them serve. Counts calls, records request ids (a repeated one changes nothing, as in the API)
- * and fails on demand: {@link #failNext}, {@link #stockout}.
+ * and fails on demand: {@link #failNext}, {@link #failNextAfterApplying}, {@link #stockout}.
  */
 public final class FakeMig implements Mig {
   public static final String ZONE = "fake-zone-a";
@@ -20,6 +20,7 @@ public final class FakeMig implements Mig {
   private final Clock clock;
   private final List<MigView.Instance> instances = new ArrayList<>();
   private final Deque<RuntimeException> failures = new ArrayDeque<>();
+  private final Deque<RuntimeException> failuresAfterApplying = new ArrayDeque<>();
   private final List<String> requestIds = new ArrayList<>();
   private final Set<String> applied = new HashSet<>();
   private int targetSize;
@@ -43,6 +44,22 @@ public final class FakeMig implements Mig {
   /** The next call (observe, wake or sleep) throws {@code failure} instead; queued in order. */
   public synchronized FakeMig failNext(RuntimeException failure) {
     failures.add(failure);
+    return this;
+  }
+
+  /**
+   * The next wake or sleep is carried out, then throws {@code failure}: an operation Compute
+   * accepted although the call timed out. Queued in order.
+   */
+  public synchronized FakeMig failNextAfterApplying(RuntimeException failure) {
+    failuresAfterApplying.add(failure);
+    return this;
+  }
+
+  /** Drops the failures not thrown yet. */
+  public synchronized FakeMig clearFailures() {
+    failures.clear();
+    failuresAfterApplying.clear();
     return this;
   }
 
@@ -99,7 +116,7 @@ public final class FakeMig implements Mig {
   @Override
   public synchronized MigView observe() {
     observes++;
-    throwIfFailing();
+    throwIfFailing(failures);
     boolean stable = instances.stream().allMatch(i -> "NONE".equals(i.action()));
     return new MigView(targetSize, targetStoppedSize, stable, instances, lastError);
   }
@@ -108,8 +125,15 @@ public final class FakeMig implements Mig {
   public synchronized MigView.MigError wake(int desiredSize, SleepMode mode, String requestId) {
     wakes++;
     requestIds.add(requestId);
-    throwIfFailing();
-    if (!firstTime("wake", requestId) || targetSize >= desiredSize) {
+    throwIfFailing(failures);
+    MigView.MigError error = applyWake(desiredSize, mode, requestId);
+    throwIfFailing(failuresAfterApplying);
+    return error;
+  }
+
+  private MigView.MigError applyWake(int desiredSize, SleepMode mode, String requestId) {
+    // As ComputeMig: a MIG already at its size gets no call, so Compute never sees the id.
+    if (targetSize >= desiredSize || !firstTime("wake", requestId)) {
       return null;
     }
     if (mode == SleepMode.STOP) {
@@ -137,25 +161,25 @@ public final class FakeMig implements Mig {
   public synchronized void sleep(SleepMode mode, String requestId) {
     sleeps++;
     requestIds.add(requestId);
-    throwIfFailing();
-    if (!firstTime("sleep", requestId)) {
-      return;
+    throwIfFailing(failures);
+    if (firstTime("sleep", requestId)) {
+      if (mode == SleepMode.STOP) {
+        replaceAll(i -> new MigView.Instance(i.name(), i.zone(), "TERMINATED", "", "NONE"));
+        targetStoppedSize = instances.size();
+      } else {
+        instances.clear();
+      }
+      targetSize = 0;
     }
-    if (mode == SleepMode.STOP) {
-      replaceAll(i -> new MigView.Instance(i.name(), i.zone(), "TERMINATED", "", "NONE"));
-      targetStoppedSize = instances.size();
-    } else {
-      instances.clear();
-    }
-    targetSize = 0;
+    throwIfFailing(failuresAfterApplying);
   }
 
   private boolean firstTime(String call, String requestId) {
     return requestId == null || applied.add(call + "|" + requestId);
   }
 
-  private void throwIfFailing() {
-    RuntimeException next = failures.poll();
+  private static void throwIfFailing(Deque<RuntimeException> queue) {
+    RuntimeException next = queue.poll();
     if (next != null) {
       throw next;
     }

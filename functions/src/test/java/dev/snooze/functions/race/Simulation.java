@@ -1,0 +1,419 @@
+package dev.snooze.functions.race;
+
+import dev.snooze.functions.activity.Activity;
+import dev.snooze.functions.compute.FakeMig;
+import dev.snooze.functions.compute.MigView;
+import dev.snooze.functions.compute.PermanentComputeException;
+import dev.snooze.functions.compute.SleepMode;
+import dev.snooze.functions.compute.TransientComputeException;
+import dev.snooze.functions.control.Controller;
+import dev.snooze.functions.decision.Action;
+import dev.snooze.functions.decision.Policy;
+import dev.snooze.functions.state.InMemoryStateStore;
+import dev.snooze.functions.state.Phase;
+import dev.snooze.functions.state.SnoozeState;
+import dev.snooze.functions.state.StateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One world for one schedule: the real {@link Controller} over {@link InMemoryStateStore} and
+ * {@link FakeMig} with a {@link ManualClock}, the Pub/Sub subscription and Cloud Scheduler
+ * around it, and function invocations interleaved at their yield points (see {@link Invocation}).
+ * It runs steps, drains, and records what the checks in {@link WakeSleepRaceTest} need,
+ * with a readable trace.
+ */
+final class Simulation {
+  static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
+  static final Duration SCHEDULER_INTERVAL = Duration.ofMinutes(1);
+
+  final Policy policy;
+  final SleepMode mode;
+  final ManualClock clock = new ManualClock(START);
+  final InMemoryStateStore store = new InMemoryStateStore();
+  final FakeMig fake = new FakeMig(clock).bootInstantly(false);
+  private final List<Invocation> live = new ArrayList<>();
+  private final RacingMig.SleepWatch sleepWatch;
+
+  private final List<Activity> unacknowledged = new ArrayList<>();
+  private final Map<String, Instant> acknowledgedAt = new HashMap<>();
+  private final List<Activity> acknowledged = new ArrayList<>();
+  private final Map<Invocation, Activity> wakes = new HashMap<>();
+  private final List<Line> trace = new ArrayList<>();
+  private long fingerprint = 0xcbf29ce484222325L;
+  private final List<String> wrongSleeps = new ArrayList<>();
+  private int published;
+  private int started;
+  private int ids;
+  private String stepLabel = "";
+
+  // Set by drain(): when its ticks began, and whether the first one, before any time passed, found it awake.
+  Instant drainedAt;
+  boolean awakeAtOnce;
+
+  // Figures for the statistics.
+  int sleepsIssued;
+  int sleepsOverNewerActivity;
+  int conflicts;
+  int faults;
+  int maxLive;
+
+  Simulation(Policy policy, SleepMode mode) {
+    this.policy = policy;
+    this.mode = mode;
+    sleepWatch = new RacingMig.SleepWatch() {
+      @Override
+      public void issued(String requestId) {
+        checkSleepIssued(requestId);
+      }
+
+      @Override
+      public void applying(String requestId) {
+        if (youngestAcknowledged().filter(a -> younger(a, policy.idleTimeout())).isPresent()) {
+          // Decided before that activity was acknowledged; afterSleep wakes the MIG again (checked at the end).
+          sleepsOverNewerActivity++;
+          note("  Compute sleep " + requestId + " lands after newer activity was acknowledged");
+        }
+      }
+    };
+  }
+
+  /** A Controller as one function instance has it, seeing the world through {@code invocation}. */
+  private Controller controller(Invocation invocation) {
+    return new Controller(policy, mode,
+        new RacingStore(store, invocation, () -> conflicts++),
+        new RacingMig(fake, invocation, sleepWatch),
+        invocation.clock(clock),
+        () -> invocation.interact(() -> "c" + (++ids)),
+        "snooze-gpu");
+  }
+
+  /** Carries out one step of the schedule. */
+  void run(int index, Step step) {
+    stepLabel = (index < 10 ? "  " : index < 100 ? " " : "") + index + " " + step;
+    if (step instanceof Step.Publish p) {
+      String id = "m" + (++published);
+      Activity activity = new Activity(id, clock.instant(), "frontend-1", p.kind(),
+          p.kind() == Activity.Kind.HEARTBEAT ? p.inFlight() : null);
+      unacknowledged.add(activity);
+      note(id + " published");
+    } else if (step instanceof Step.Deliver d) {
+      if (unacknowledged.isEmpty()) {
+        skip("nothing unacknowledged");
+      } else {
+        deliver(unacknowledged.get(d.pick() % unacknowledged.size()));
+      }
+    } else if (step instanceof Step.Burst) {
+      if (unacknowledged.isEmpty()) {
+        skip("nothing unacknowledged");
+      } else {
+        List.copyOf(unacknowledged).forEach(this::deliver);
+      }
+    } else if (step instanceof Step.Duplicate d) {
+      if (acknowledged.isEmpty()) {
+        skip("nothing acknowledged");
+      } else {
+        deliver(acknowledged.get(d.pick() % acknowledged.size()));
+      }
+    } else if (step instanceof Step.Tick) {
+      tick();
+    } else if (step instanceof Step.Resume r) {
+      if (live.isEmpty()) {
+        skip("nothing waiting");
+      } else {
+        resume(live.get(r.pick() % live.size()));
+      }
+    } else if (step instanceof Step.Advance a) {
+      clock.advance(Duration.ofSeconds(a.seconds()));
+      note("clock " + at(clock.instant()));
+    } else if (step instanceof Step.Quiet q) {
+      Instant newest = START;
+      for (Activity a : unacknowledged) {
+        newest = a.publishTime().isAfter(newest) ? a.publishTime() : newest;
+      }
+      for (Activity a : acknowledged) {
+        newest = a.publishTime().isAfter(newest) ? a.publishTime() : newest;
+      }
+      Instant until = newest.plus(policy.idleTimeout()).minusSeconds(15).plusSeconds(q.offsetSeconds());
+      if (until.isAfter(clock.instant())) {
+        clock.advance(Duration.between(clock.instant(), until));
+        note("clock " + at(clock.instant()));
+      } else {
+        skip("already quiet");
+      }
+    } else if (step instanceof Step.Boot) {
+      fake.finishBoot();
+      note("booting instances serve");
+    } else if (step instanceof Step.Stockout s) {
+      fake.stockout(s.on());
+      note(s.on() ? "no GPUs in the zone" : "GPUs available again");
+    } else if (step instanceof Step.ComputeFault f) {
+      faults++;
+      switch (f.kind()) {
+        case TRANSIENT -> fake.failNext(new TransientComputeException("injected: 503 from Compute", null));
+        case APPLIED_THEN_TIMEOUT -> fake.failNextAfterApplying(
+            new TransientComputeException("injected: operation not done in time", null));
+        case PERMANENT -> fake.failNext(
+            new PermanentComputeException("PERMISSION_DENIED", "injected: forbidden", null));
+      }
+      note("armed for the next Compute call");
+    } else if (step instanceof Step.StoreFault f) {
+      faults++;
+      RuntimeException failure = new StateStore.StoreUnavailableException("injected: Firestore UNAVAILABLE", null);
+      switch (f.kind()) {
+        case UNAVAILABLE -> store.failNext(failure);
+        case COMMITTED_THEN_UNAVAILABLE -> store.failNextAfterWrite(failure);
+      }
+      note("armed for the next store call");
+    } else if (step instanceof Step.Conflict) {
+      try {
+        // Same content, new version: what a concurrent writer's commit does to a waiting decision.
+        store.update(s -> new StateStore.Change<>(s.withClaim(s.claim()), null));
+        note("another writer committed");
+      } catch (StateStore.StoreUnavailableException e) {
+        note("the armed store fault hit the other writer");
+      }
+    }
+    maxLive = Math.max(maxLive, live.size());
+  }
+
+  /** Before the schedule: one activity, acknowledged, and the MIG serving it. */
+  void wakeUp() {
+    stepLabel = "start awake";
+    Activity first = new Activity("m" + (++published), clock.instant(), "frontend-1", Activity.Kind.REQUEST, null);
+    unacknowledged.add(first);
+    finish(deliver(first));
+    fake.finishBoot();
+    finish(tick());
+  }
+
+  /**
+   * Ends the schedule as the system would settle: faults stop, capacity comes back, boots finish,
+   * every waiting invocation runs to its end, Pub/Sub redelivers every unacknowledged message until
+   * it is acknowledged, all without time passing; then Cloud Scheduler ticks at once and every
+   * minute until the state and the MIG agree and the tick has nothing to do, at most for the
+   * claim lease plus three minutes (an abandoned claim blocks that long, by design).
+   *
+   * @return problems found: messages never acknowledged, a system that never settles
+   */
+  List<String> drain() {
+    stepLabel = "drain";
+    fake.clearFailures();
+    store.clearFailures();
+    fake.stockout(false);
+    fake.finishBoot();
+    note("faults off, GPUs available, boots done");
+    List<String> problems = new ArrayList<>();
+    while (!live.isEmpty()) {
+      finish(live.get(0));
+    }
+    for (int round = 1; !unacknowledged.isEmpty(); round++) {
+      if (round > 5) {
+        problems.add("messages never acknowledged though every fault stopped: " + unacknowledged);
+        break;
+      }
+      for (Activity activity : List.copyOf(unacknowledged)) {
+        finish(deliver(activity));
+      }
+    }
+    fake.finishBoot();
+    drainedAt = clock.instant();
+    long maxTicks = policy.claimLease().toSeconds() / SCHEDULER_INTERVAL.toSeconds() + 3;
+    for (int tick = 0; ; tick++) {
+      Invocation invocation = tick();
+      finish(invocation);
+      fake.finishBoot();
+      if (tick == 0) {
+        awakeAtOnce = awake(fake.observe()) && state().phase() == Phase.AWAKE;
+      }
+      if (invocation.failure() == null && invocation.result() instanceof Action.None && settled()) {
+        break;
+      }
+      if (tick >= maxTicks) {
+        problems.add("not settled after " + tick + " scheduler ticks: phase " + state().phase()
+            + ", MIG " + describe(fake.observe()));
+        break;
+      }
+      clock.advance(SCHEDULER_INTERVAL);
+      note("clock " + at(clock.instant()));
+    }
+    return problems;
+  }
+
+  /** The MIG serves at its size and the state says AWAKE, or it is empty and the state says ASLEEP. */
+  boolean settled() {
+    MigView view = fake.observe();
+    Phase phase = state().phase();
+    return phase == Phase.AWAKE && awake(view) || phase == Phase.ASLEEP && view.targetSize() == 0 && view.active() == 0;
+  }
+
+  boolean awake(MigView view) {
+    return view.targetSize() >= policy.desiredSize()
+        && view.instances().stream().filter(MigView.Instance::serving).count() >= policy.desiredSize();
+  }
+
+  SnoozeState state() {
+    return store.read();
+  }
+
+  /** The acknowledged activity with the newest publish time. */
+  Optional<Activity> youngestAcknowledged() {
+    return acknowledged.stream().max(Comparator.comparing(Activity::publishTime));
+  }
+
+  /** Published less than {@code age} before now. */
+  boolean younger(Activity activity, Duration age) {
+    return younger(activity, age, clock.instant());
+  }
+
+  /** Published less than {@code age} before {@code at}. */
+  static boolean younger(Activity activity, Duration age, Instant at) {
+    return Duration.between(activity.publishTime(), at).compareTo(age) < 0;
+  }
+
+  List<String> wrongSleeps() {
+    return wrongSleeps;
+  }
+
+  /** What happened, one line per step or event: for failure messages. */
+  List<String> trace() {
+    return trace.stream().map(Line::toString).toList();
+  }
+
+  /**
+   * 64 bits (FNV-1a) of the execution so far, every event with its time, steps that found
+   * nothing to act on left out: equal for two runs only if they interleaved alike.
+   */
+  long fingerprint() {
+    return fingerprint;
+  }
+
+  String describe(MigView view) {
+    return "targetSize=" + view.targetSize() + " targetStoppedSize=" + view.targetStoppedSize()
+        + " instances=" + view.instances().stream()
+            .map(i -> i.name() + ":" + (i.status().isEmpty() ? "waiting" : i.status())).toList();
+  }
+
+  /** hh:mm:ss since the start of the schedule. */
+  static String at(Instant instant) {
+    long s = Duration.between(START, instant).toSeconds();
+    return twoDigits(s / 3600) + ":" + twoDigits(s / 60 % 60) + ":" + twoDigits(s % 60);
+  }
+
+  // Not String.format, which parses its pattern on every call: every run writes dozens of lines.
+  private static String twoDigits(long n) {
+    return n < 10 ? "0" + n : Long.toString(n);
+  }
+
+  private Invocation deliver(Activity activity) {
+    Invocation invocation = new Invocation("wake#" + (++started) + "(" + activity.messageId() + ")",
+        self -> controller(self).onActivity(activity));
+    wakes.put(invocation, activity);
+    start(invocation);
+    return invocation;
+  }
+
+  private Invocation tick() {
+    Invocation invocation = new Invocation("tick#" + (++started), self -> controller(self).tick());
+    start(invocation);
+    return invocation;
+  }
+
+  private void start(Invocation invocation) {
+    live.add(invocation);
+    resume(invocation);
+  }
+
+  private void resume(Invocation invocation) {
+    invocation.resume();
+    if (invocation.done()) {
+      live.remove(invocation);
+    }
+    report(invocation);
+  }
+
+  private void finish(Invocation invocation) {
+    while (!invocation.done()) {
+      resume(invocation);
+    }
+  }
+
+  private void report(Invocation invocation) {
+    if (!invocation.done()) {
+      note(invocation + " waits before " + invocation.waitingAt());
+      return;
+    }
+    Activity activity = wakes.remove(invocation);
+    if (invocation.failure() != null) {
+      note(invocation + " failed: " + invocation.failure().getClass().getSimpleName() + ": "
+          + invocation.failure().getMessage() + (activity != null ? " (Pub/Sub will redeliver)" : ""));
+      return;
+    }
+    note(invocation + " returned " + describe((Action) invocation.result())
+        + (activity != null ? ", " + activity.messageId() + " acknowledged" : ""));
+    if (activity != null && acknowledgedAt.putIfAbsent(activity.messageId(), clock.instant()) == null) {
+      unacknowledged.remove(activity);
+      acknowledged.add(activity);
+    }
+  }
+
+  /**
+   * Wrong sleep, checked the moment the Controller asks Compute to sleep: that is in the same
+   * uninterrupted step as the commit of the sleep claim it carries out (a commit, the store's
+   * return, then this call), so "now" is the moment the sleep was decided.
+   */
+  private void checkSleepIssued(String requestId) {
+    sleepsIssued++;
+    for (Activity activity : acknowledged) {
+      if (younger(activity, policy.idleTimeout())) {
+        wrongSleeps.add("Compute asked to sleep (request " + requestId + ") at " + at(clock.instant())
+            + " while " + activity.messageId() + ", published at " + at(activity.publishTime())
+            + " and acknowledged at " + at(acknowledgedAt.get(activity.messageId()))
+            + ", is younger than the idle timeout " + policy.idleTimeout());
+      }
+    }
+    note("  Compute sleep " + requestId + " issued");
+  }
+
+  private static String describe(Action action) {
+    if (action instanceof Action.Wake w) {
+      return "Wake " + w.requestId();
+    }
+    if (action instanceof Action.Sleep s) {
+      return "Sleep " + s.claimId();
+    }
+    return "None";
+  }
+
+  private void note(String event) {
+    skip(event);
+    mix(clock.instant().getEpochSecond());
+    for (int i = 0; i < event.length(); i++) {
+      mix(event.charAt(i));
+    }
+  }
+
+  /** Traced, but not part of the execution: a step that found nothing to act on. */
+  private void skip(String event) {
+    trace.add(new Line(stepLabel, clock.instant(), event));
+    stepLabel = "";
+  }
+
+  private void mix(long value) {
+    fingerprint = (fingerprint ^ value) * 0x100000001b3L;
+  }
+
+  /** One line of the trace, formatted only when a failure is reported. */
+  private record Line(String step, Instant at, String event) {
+    @Override
+    public String toString() {
+      return step + " ".repeat(Math.max(1, 36 - step.length())) + Simulation.at(at) + "  " + event;
+    }
+  }
+}

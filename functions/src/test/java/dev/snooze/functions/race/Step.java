@@ -1,0 +1,138 @@
+package dev.snooze.functions.race;
+
+import dev.snooze.functions.activity.Activity;
+
+/**
+ * One step of a generated schedule. Picks are indexes taken modulo what is there to pick
+ * from, so every schedule runs and shrinking (fewer steps, smaller numbers) keeps it meaningful.
+ */
+sealed interface Step {
+
+  /** The frontend publishes activity now: a request, or a heartbeat reporting requests in flight. */
+  record Publish(Activity.Kind kind, int inFlight) implements Step {
+    @Override
+    public String toString() {
+      return kind == Activity.Kind.HEARTBEAT ? "publish heartbeat inFlight=" + inFlight : "publish request";
+    }
+  }
+
+  /**
+   * Pub/Sub delivers an unacknowledged message to a new Wake invocation: any of them, so in any
+   * order, and again while an earlier delivery still runs (its ack deadline passed).
+   */
+  record Deliver(int pick) implements Step {
+    @Override
+    public String toString() {
+      return "deliver #" + pick;
+    }
+  }
+
+  /** Pub/Sub delivers every unacknowledged message at once, each to its own Wake invocation: concurrent wakes. */
+  record Burst() implements Step {
+    @Override
+    public String toString() {
+      return "deliver all";
+    }
+  }
+
+  /** Pub/Sub delivers an acknowledged message once more (at-least-once delivery). */
+  record Duplicate(int pick) implements Step {
+    @Override
+    public String toString() {
+      return "duplicate #" + pick;
+    }
+  }
+
+  /** Cloud Scheduler calls Sleep: a new tick invocation. */
+  record Tick() implements Step {
+    @Override
+    public String toString() {
+      return "tick";
+    }
+  }
+
+  /** A waiting invocation goes on to its next yield point or its end. */
+  record Resume(int pick) implements Step {
+    @Override
+    public String toString() {
+      return "resume #" + pick;
+    }
+  }
+
+  /** Time passes. */
+  record Advance(int seconds) implements Step {
+    @Override
+    public String toString() {
+      return "+" + seconds + "s";
+    }
+  }
+
+  /**
+   * Time passes until the newest activity published is about idle: to {@code idle timeout - 15 s
+   * + offset} after it, so that ticks land on both sides of both thresholds (the idle timeout,
+   * and {@code sleepAfter}, the granularity later). Nothing if that is not ahead.
+   */
+  record Quiet(int offsetSeconds) implements Step {
+    @Override
+    public String toString() {
+      int relative = offsetSeconds - 15;
+      return "quiet until idle timeout" + (relative < 0 ? "" : "+") + relative + "s";
+    }
+  }
+
+  /** The MIG's booting instances finish: RUNNING and HEALTHY. */
+  record Boot() implements Step {
+    @Override
+    public String toString() {
+      return "boot";
+    }
+  }
+
+  /** The zone runs out of GPUs, or has them again. */
+  record Stockout(boolean on) implements Step {
+    @Override
+    public String toString() {
+      return "stockout " + (on ? "on" : "off");
+    }
+  }
+
+  /** The next Compute call fails. */
+  record ComputeFault(Kind kind) implements Step {
+    enum Kind {
+      /** 429 or 5xx: nothing done, {@code TransientComputeException}. */
+      TRANSIENT,
+      /** Done, but the operation was not awaited in time: {@code TransientComputeException} after the change. */
+      APPLIED_THEN_TIMEOUT,
+      /** Forbidden or not found: {@code PermanentComputeException}. */
+      PERMANENT
+    }
+
+    @Override
+    public String toString() {
+      return "compute fault " + kind;
+    }
+  }
+
+  /** The next state-store call fails, as FirestoreStateStore reports UNAVAILABLE, ABORTED or a timeout. */
+  record StoreFault(Kind kind) implements Step {
+    enum Kind {
+      /** Nothing read or written: {@code StoreUnavailableException}. */
+      UNAVAILABLE,
+      /** The commit landed, the caller timed out: {@code StoreUnavailableException} after the write. */
+      COMMITTED_THEN_UNAVAILABLE
+    }
+
+    @Override
+    public String toString() {
+      return "store fault " + kind;
+    }
+  }
+
+  /** Another writer rewrites the state document now: every decision waiting to write must decide again. */
+  record Conflict() implements Step {
+    @Override
+    public String toString() {
+      return "conflicting write";
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package dev.snooze.functions.race;
+
+import dev.snooze.functions.activity.Activity;
+import dev.snooze.functions.compute.MigView;
+import dev.snooze.functions.compute.SleepMode;
+import dev.snooze.functions.decision.Policy;
+import dev.snooze.functions.state.Phase;
+import dev.snooze.functions.state.SnoozeState;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * The wake/sleep control under random interleavings: the real {@link
+ * dev.snooze.functions.control.Controller} (the code Wake and Sleep run) over the in-memory store
+ * and MIG fakes and a manual clock, driven by a generated {@link Step schedule}: activity
+ * published and delivered in any order, several at once (concurrent wakes), again after a failure
+ * (Pub/Sub redelivery) or after an acknowledgement (duplicates), Cloud Scheduler ticks, time
+ * passing, boots, stockouts, and Compute and Firestore faults. Invocations interleave at every
+ * store write (a lost race makes the decision run again, as FirestoreStateStore's precondition
+ * does) and every Compute wake and sleep (see {@link Invocation}). {@value #TRIES} schedules run,
+ * and at least {@value #REQUIRED_INTERLEAVINGS} distinct executions are required.
+ *
+ * <p>Definitions, "acknowledged" meaning that a Wake invocation for the message returned normally
+ * (until then the message stays in the subscription and is delivered again):
+ *
+ * <dl>
+ *   <dt>Wrong sleep
+ *   <dd>At any step, the Controller asks Compute to sleep (resize to 0 or stop) while an
+ *       acknowledged activity was published less than the idle timeout before. The moment is the
+ *       sleep's decision (its claim's commit, which the Compute call follows with no other step
+ *       between). The idle timeout, not {@link Policy#sleepAfter()}, is the promise: activity
+ *       within the write granularity of the recorded one is not written, and the sleep waits
+ *       {@code sleepAfter = idle timeout + granularity} after the recorded one so that such
+ *       activity is always older than the idle timeout. Not a wrong sleep, by design: a sleep
+ *       decided earlier whose Compute call lands after newer activity was acknowledged; the
+ *       Controller then wakes the MIG again (counted in the statistics, checked by the next
+ *       definition).
+ *   <dt>Lost wake
+ *   <dd>After the schedule the system is drained ({@link Simulation#drain()}: faults stop, GPUs
+ *       are available, boots finish, every waiting invocation finishes, Pub/Sub redelivers every
+ *       unacknowledged message, then Cloud Scheduler ticks every minute until settled, for at most
+ *       the claim lease plus three minutes). A lost wake is any of: a message still not
+ *       acknowledged then (lost, or failing for good); at the end, an acknowledged activity
+ *       published less than the idle timeout before while the MIG is below its desired size, its
+ *       instances are not serving, or the state does not say AWAKE; and, when no Compute or
+ *       Firestore fault was injected, the same already at the drain's first tick, before any time
+ *       passes (without faults nothing may wait for a claim lease; with them a wake may lawfully
+ *       wait for it, e.g. after a Sleep that had to wake the MIG again failed).
+ *   <dt>Idle GPU left running
+ *   <dd>At the end, every activity is older than both {@code sleepAfter} and the heartbeat TTL,
+ *       yet the MIG is not empty or the state does not say ASLEEP.
+ * </dl>
+ */
+class WakeSleepRaceTest {
+  static final int TRIES = 12_000;
+  static final int REQUIRED_INTERLEAVINGS = 10_000;
+
+  /** Production's ratios, compressed so that a short schedule spans several sleeps and wakes. */
+  static Policy policy(int desiredSize) {
+    return new Policy(Duration.ofMinutes(2), desiredSize, Duration.ofSeconds(10), Duration.ofMinutes(3),
+        Duration.ofMinutes(3), Duration.ofMinutes(1));
+  }
+
+  static {
+    QuietConsole.install();
+  }
+
+  private static final Set<Long> INTERLEAVINGS = ConcurrentHashMap.newKeySet();
+  private static final Set<Long> CONCURRENT_INTERLEAVINGS = ConcurrentHashMap.newKeySet();
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static volatile boolean failed;
+  private static long startedAt;
+  private static long cpuAtStart;
+
+  @BeforeProperty
+  void reset() {
+    INTERLEAVINGS.clear();
+    CONCURRENT_INTERLEAVINGS.clear();
+    RUNS.set(0);
+    failed = false;
+    startedAt = System.nanoTime();
+    cpuAtStart = processCpuNanos();
+    QuietConsole.mute();
+  }
+
+  @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
+  void noLostWakeNoWrongSleepNoIdleGpu(
+      @ForAll("schedules") List<Step> schedule,
+      @ForAll SleepMode mode,
+      @ForAll @IntRange(min = 1, max = 2) int desiredSize,
+      @ForAll boolean startAwake) {
+    Policy policy = policy(desiredSize);
+    Simulation sim = new Simulation(policy, mode);
+    if (startAwake) {
+      sim.wakeUp();
+    }
+    for (int i = 0; i < schedule.size(); i++) {
+      sim.run(i, schedule.get(i));
+      failOnWrongSleep(sim);
+    }
+    countInterleaving(sim);
+
+    List<String> problems = new ArrayList<>(sim.drain());
+    failOnWrongSleep(sim);
+    MigView mig = sim.fake.observe();
+    SnoozeState state = sim.state();
+    Optional<Activity> youngest = sim.youngestAcknowledged();
+    boolean fresh = youngest.filter(a -> sim.younger(a, policy.idleTimeout())).isPresent();
+    if (fresh && (!sim.awake(mig) || state.phase() != Phase.AWAKE)) {
+      problems.add(youngest.get().messageId() + " was published at " + Simulation.at(youngest.get().publishTime())
+          + ", less than the idle timeout ago, yet the MIG is at " + sim.describe(mig) + " and the state says "
+          + state.phase());
+    }
+    if (sim.faults == 0 && !sim.awakeAtOnce
+        && youngest.filter(a -> Simulation.younger(a, policy.idleTimeout(), sim.drainedAt)).isPresent()) {
+      problems.add("no fault was injected, yet the first tick of the drain found the GPU not awake, although "
+          + youngest.get().messageId() + " was published less than the idle timeout before");
+    }
+    if (!problems.isEmpty()) {
+      throw failure("lost wake", problems, sim);
+    }
+    Duration quiet = policy.sleepAfter().compareTo(policy.heartbeatTtl()) > 0
+        ? policy.sleepAfter() : policy.heartbeatTtl();
+    boolean idle = youngest.filter(a -> sim.younger(a, quiet)).isEmpty();
+    if (idle && (mig.targetSize() > 0 || mig.active() > 0 || state.phase() != Phase.ASLEEP)) {
+      throw failure("idle GPU left running", List.of("no activity for " + quiet + " yet the MIG is at "
+          + sim.describe(mig) + " and the state says " + state.phase()), sim);
+    }
+
+    Statistics.label("ends with activity younger than the idle timeout (lost-wake check bites)").collect(fresh);
+    Statistics.label("ends idle (idle-GPU check bites)").collect(idle);
+    Statistics.label("most invocations in flight at once").collect(Math.min(sim.maxLive, 4));
+    Statistics.label("sleeps issued").collect(Math.min(sim.sleepsIssued, 3));
+    Statistics.label("decisions redone after a lost store race").collect(sim.conflicts > 0);
+    Statistics.label("a sleep reached Compute after newer activity (woken again)")
+        .collect(sim.sleepsOverNewerActivity > 0);
+    Statistics.label("faults injected").collect(Math.min(sim.faults, 3));
+  }
+
+  private static void failOnWrongSleep(Simulation sim) {
+    if (!sim.wrongSleeps().isEmpty()) {
+      throw failure("wrong sleep", sim.wrongSleeps(), sim);
+    }
+  }
+
+  private static void countInterleaving(Simulation sim) {
+    RUNS.incrementAndGet();
+    long interleaving = sim.fingerprint();
+    INTERLEAVINGS.add(interleaving);
+    if (sim.maxLive >= 2) {
+      CONCURRENT_INTERLEAVINGS.add(interleaving);
+    }
+  }
+
+  @AfterProperty
+  void enoughInterleavings() {
+    QuietConsole.unmute();
+    double seconds = (System.nanoTime() - startedAt) / 1e9;
+    double cpu = (processCpuNanos() - cpuAtStart) / 1e9;
+    System.out.printf("wake/sleep race: %d schedules run, %d distinct interleavings (%d with concurrent"
+            + " invocations) in %.1f s (%.1f s of CPU)%n",
+        RUNS.get(), INTERLEAVINGS.size(), CONCURRENT_INTERLEAVINGS.size(), seconds, cpu);
+    // After a failure jqwik stops early and shrinks: its report, not this count, is what matters.
+    if (!failed && INTERLEAVINGS.size() < REQUIRED_INTERLEAVINGS) {
+      throw new AssertionError("only " + INTERLEAVINGS.size() + " distinct interleavings ran; "
+          + REQUIRED_INTERLEAVINGS + " are required");
+    }
+  }
+
+  /** CPU time of this JVM (all threads, JIT and GC included), for the report: wall time depends on the load. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : 0;
+  }
+
+  /** What a step does; its numbers come separately, so that each shrinks on its own. */
+  private enum StepKind {
+    RESUME, PUBLISH_REQUEST, PUBLISH_HEARTBEAT, DELIVER, BURST, DUPLICATE, TICK, SECONDS, MINUTES, QUIET,
+    BOOT, STOCKOUT, COMPUTE_FAULT, STORE_FAULT, CONFLICT
+  }
+
+  /**
+   * Schedules of up to 60 steps. Each step is a kind (shrinking towards RESUME, first in the list,
+   * a no-op when nothing waits) and two numbers it may use (shrinking towards 0), combined rather
+   * than flat-mapped, which jqwik cannot shrink well: a failure then shrinks to a short schedule.
+   */
+  @Provide
+  Arbitrary<List<Step>> schedules() {
+    Arbitrary<StepKind> kind = Arbitraries.frequency(
+        Tuple.of(10, StepKind.RESUME),
+        Tuple.of(4, StepKind.PUBLISH_REQUEST),
+        Tuple.of(1, StepKind.PUBLISH_HEARTBEAT),
+        Tuple.of(6, StepKind.DELIVER),
+        Tuple.of(2, StepKind.BURST),
+        Tuple.of(1, StepKind.DUPLICATE),
+        Tuple.of(6, StepKind.TICK),
+        Tuple.of(3, StepKind.SECONDS),
+        Tuple.of(3, StepKind.MINUTES),
+        Tuple.of(3, StepKind.QUIET),
+        Tuple.of(2, StepKind.BOOT),
+        Tuple.of(1, StepKind.STOCKOUT),
+        Tuple.of(2, StepKind.COMPUTE_FAULT),
+        Tuple.of(2, StepKind.STORE_FAULT),
+        Tuple.of(1, StepKind.CONFLICT));
+    Arbitrary<Integer> number = Arbitraries.integers().between(0, 30);
+    // Up to twice the idle timeout in one go.
+    Arbitrary<Integer> seconds = Arbitraries.integers().between(1, 240).withDistribution(RandomDistribution.uniform());
+    return Combinators.combine(kind, number, seconds).as(WakeSleepRaceTest::step)
+        .list().ofMinSize(6).ofMaxSize(60).withSizeDistribution(RandomDistribution.uniform());
+  }
+
+  private static Step step(StepKind kind, int n, int seconds) {
+    return switch (kind) {
+      case RESUME -> new Step.Resume(n);
+      case PUBLISH_REQUEST -> new Step.Publish(Activity.Kind.REQUEST, 0);
+      case PUBLISH_HEARTBEAT -> new Step.Publish(Activity.Kind.HEARTBEAT, n % 3);
+      case DELIVER -> new Step.Deliver(n);
+      case BURST -> new Step.Burst();
+      case DUPLICATE -> new Step.Duplicate(n);
+      case TICK -> new Step.Tick();
+      // Activity a few seconds apart is what the write granularity skips.
+      case SECONDS -> new Step.Advance(n + 1);
+      case MINUTES -> new Step.Advance(seconds);
+      case QUIET -> new Step.Quiet(n);
+      case BOOT -> new Step.Boot();
+      case STOCKOUT -> new Step.Stockout(n % 2 == 0);
+      case COMPUTE_FAULT -> new Step.ComputeFault(Step.ComputeFault.Kind.values()[n % 3]);
+      case STORE_FAULT -> new Step.StoreFault(Step.StoreFault.Kind.values()[n % 2]);
+      case CONFLICT -> new Step.Conflict();
+    };
+  }
+
+  private static AssertionError failure(String what, List<String> problems, Simulation sim) {
+    failed = true;
+    sim.fake.clearFailures();
+    sim.store.clearFailures();
+    StringBuilder message = new StringBuilder(what).append(" (definitions: WakeSleepRaceTest javadoc)\n");
+    problems.forEach(p -> message.append("  ").append(p).append('\n'));
+    message.append("what happened (step, clock, event):\n");
+    sim.trace().forEach(line -> message.append("  ").append(line).append('\n'));
+    message.append("final state: ").append(sim.state().phase()).append(", lastActivity ")
+        .append(sim.state().lastActivity() == null ? "none" : Simulation.at(sim.state().lastActivity()))
+        .append(", claim ").append(sim.state().claim()).append('\n');
+    message.append("final MIG: ").append(sim.describe(sim.fake.observe()));
+    return new AssertionError(message.toString());
+  }
+}
