@@ -62,7 +62,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FaultsStackTest {
   private static final String RESIZE = "compute.regionInstanceGroupManagers.resize";
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String COLLECTION = "faults-" + UUID.randomUUID();
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final String topic = "activity-" + UUID.randomUUID();
@@ -70,7 +69,7 @@ class FaultsStackTest {
   private LocalStack stack;
   private ManagedChannel channel;
   private Firestore firestore;
-  private String collection;
+  private final String collection = "faults-" + UUID.randomUUID();
 
   @AfterEach
   void stop() throws Exception {
@@ -251,7 +250,7 @@ class FaultsStackTest {
     knobs.put("SNOOZE_IDLE_TIMEOUT", idleTimeout);
     knobs.put("SNOOZE_SLEEP_CHECK_INTERVAL", "0.5");
     knobs.put("SNOOZE_SIM_BOOT_TIME", "0.5");
-    knobs.put("SNOOZE_STATE_COLLECTION", collection = COLLECTION + "-" + UUID.randomUUID());
+    knobs.put("SNOOZE_STATE_COLLECTION", collection);
     Map<String, String> env = TestStacks.env(emulators, knobs);
     stack = closed(LocalStack.start(env));
     channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
