@@ -2,7 +2,9 @@ package dev.snooze.functions;
 
 import com.google.cloud.functions.CloudEventsFunction;
 import dev.snooze.functions.activity.ActivityMessages;
+import dev.snooze.functions.compute.TransientComputeException;
 import dev.snooze.functions.control.Controller;
+import dev.snooze.functions.state.StateStore;
 import dev.snooze.logging.JsonLog;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
@@ -40,6 +42,13 @@ public final class Wake implements CloudEventsFunction {
     for (String warning : accepted.warnings()) {
       LOG.warning(warning, Map.of("messageId", accepted.activity().messageId()));
     }
-    controller.onActivity(accepted.activity());
+    try {
+      controller.onActivity(accepted.activity());
+    } catch (TransientComputeException | StateStore.StoreUnavailableException e) {
+      // The invoker's own SEVERE line is a stack trace; this is the entry to filter and alert on.
+      LOG.warning("transient failure: failing the delivery so that Pub/Sub redelivers it",
+          Map.of("messageId", accepted.activity().messageId(), "error", String.valueOf(e.getMessage())));
+      throw e;
+    }
   }
 }

@@ -61,6 +61,7 @@ public final class LocalStack implements AutoCloseable {
   private StandInBackend backend;
   private LocalFunctions functions;
   private LocalFrontend frontend;
+  private EventarcBridge eventarc;
 
   private LocalStack(StackSettings settings) {
     this.settings = settings;
@@ -125,7 +126,7 @@ public final class LocalStack implements AutoCloseable {
     }
     // The first call builds the function's clients (seconds): take it before users poll Status.
     HttpProbe.answers(URI.create(statusUrl).getAuthority(), "/");
-    EventarcBridge eventarc = started(EventarcBridge.start(pubsub, project));
+    eventarc = started(EventarcBridge.start(pubsub, project));
     eventarc.route("snooze-wake", settings.topic(), URI.create(functions.url(LocalFunctions.Entry.WAKE)));
     started(SchedulerTicker.start(URI.create(functions.url(LocalFunctions.Entry.SLEEP)),
         settings.sleepCheckInterval()));
@@ -224,6 +225,11 @@ public final class LocalStack implements AutoCloseable {
 
   public LocalFrontend frontend() {
     return frontend;
+  }
+
+  /** The Eventarc bridge to Wake, with what became of its deliveries. */
+  public EventarcBridge eventarc() {
+    return eventarc;
   }
 
   /** Stops the parts in the reverse order of their start; safe to call twice. */

@@ -5,6 +5,7 @@ import dev.snooze.functions.compute.Mig;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.compute.PermanentComputeException;
 import dev.snooze.functions.compute.SleepMode;
+import dev.snooze.functions.compute.TransientComputeException;
 import dev.snooze.functions.decision.Action;
 import dev.snooze.functions.decision.Decisions;
 import dev.snooze.functions.decision.Policy;
@@ -107,6 +108,14 @@ public final class Controller {
     } catch (PermanentComputeException e) {
       recordPermanent(e);
       return;
+    } catch (TransientComputeException e) {
+      // Without this the claim would hold off every retry until its lease ends (minutes of GPU).
+      try {
+        store.update(s -> Decisions.onSleepFailed(s, sleep.claimId()));
+      } catch (RuntimeException release) {
+        e.addSuppressed(release);
+      }
+      throw e;
     }
     Instant now = clock.instant();
     String requestId = ids.get();

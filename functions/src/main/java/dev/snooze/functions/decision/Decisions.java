@@ -87,7 +87,9 @@ public final class Decisions {
         if (mig.active() == 0 && mig.targetSize() == 0) {
           return new Change<>(asleep(state, now), Action.NONE);
         }
-        return claimSleep(state, now, newClaimId, "retry of an abandoned sleep");
+        // The same sleep, already in the history once: a new claim, not a new event.
+        return new Change<>(state.withClaim(new Claim(newClaimId, ClaimKind.SLEEP, now, null)),
+            new Action.Sleep(newClaimId, "retry of an abandoned sleep"));
       }
       default -> {
         return whileWanted(state, mig, policy, now, newClaimId, idle, busy, claimAbandoned);
@@ -143,6 +145,19 @@ public final class Decisions {
     }
     if (state.phase().wantsGpu()) {
       return new Change<>(null, new Action.Wake(newRequestId, "a wake arrived while going to sleep"));
+    }
+    return new Change<>(null, Action.NONE);
+  }
+
+  /**
+   * The sleep claimed as {@code claimId} failed transiently (Compute 429/5xx) before Compute took
+   * it: free the claim, so that the next check retries at once rather than after the claim lease.
+   * The phase stays SLEEPING, so a wake arriving meanwhile still wins.
+   */
+  public static Change<Action> onSleepFailed(SnoozeState state, String claimId) {
+    Claim claim = state.claim();
+    if (state.phase() == Phase.SLEEPING && claim != null && claim.id().equals(claimId)) {
+      return new Change<>(state.withClaim(null), Action.NONE);
     }
     return new Change<>(null, Action.NONE);
   }

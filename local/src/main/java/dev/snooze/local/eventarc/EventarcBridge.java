@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A local Eventarc for Pub/Sub triggers. The emulator pushes Pub/Sub's wrapped format to this
@@ -38,7 +39,22 @@ public final class EventarcBridge implements AutoCloseable {
   private final HttpClient http;
   private final Map<String, Route> routesBySubscription = new ConcurrentHashMap<>();
   private final AtomicInteger subscriptionCounter = new AtomicInteger();
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong unreachable = new AtomicLong();
+  private final AtomicLong timedOut = new AtomicLong();
   private final LoopbackServer server;
+
+  /**
+   * What became of the pushes forwarded to functions so far, over every route: each failure is
+   * a redelivery to come, so a test can tell that a function was really tried while it failed.
+   *
+   * @param delivered the function answered 2xx: acknowledged
+   * @param failed the function answered another status (a thrown exception is a 500)
+   * @param unreachable the function's port refused or reset the connection
+   * @param timedOut the function did not answer within the function timeout
+   */
+  public record Deliveries(long delivered, long failed, long unreachable, long timedOut) {}
 
   private EventarcBridge(PubsubEmulatorAdmin admin, String project, BridgeConfig config, JsonLog log)
       throws IOException {
@@ -107,6 +123,10 @@ public final class EventarcBridge implements AutoCloseable {
     log.info("Route created", Map.of("trigger", trigger, "topic", topic, "subscription", subscription,
         "function", functionUrl.toString()));
     return route;
+  }
+
+  public Deliveries deliveries() {
+    return new Deliveries(delivered.get(), failed.get(), unreachable.get(), timedOut.get());
   }
 
   /** http://127.0.0.1:PORT of the push endpoint. */
@@ -182,10 +202,12 @@ public final class EventarcBridge implements AutoCloseable {
     try {
       status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (HttpTimeoutException e) {
+      timedOut.incrementAndGet();
       log.warning("Function timed out; the emulator will redeliver", with(fields, "timeout", config.functionTimeout().toString()));
       LoopbackServer.sendJson(exchange, 504, error(504, "function did not answer within " + config.functionTimeout()));
       return;
     } catch (IOException e) {
+      unreachable.incrementAndGet();
       log.warning("Function unreachable; the emulator will redeliver", with(fields, "error", describe(e)));
       LoopbackServer.sendJson(exchange, 502, error(502, "function unreachable: " + describe(e)));
       return;
@@ -196,9 +218,11 @@ public final class EventarcBridge implements AutoCloseable {
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     if (status / 100 == 2) {
+      delivered.incrementAndGet();
       log.info("Event delivered", with(with(fields, "status", status), "latencyMs", millis));
       LoopbackServer.sendJson(exchange, 204, "");
     } else {
+      failed.incrementAndGet();
       log.warning("Function failed; the emulator will redeliver", with(with(fields, "status", status), "latencyMs", millis));
       // The function's own status, so the emulator's view matches what the function said.
       LoopbackServer.sendJson(exchange, status, error(status, "function answered " + status));

@@ -6,6 +6,7 @@ import dev.snooze.local.process.JavaCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,23 @@ import java.util.Map;
  */
 public final class LocalFrontend implements AutoCloseable {
   private static final String MAIN = "dev.snooze.frontend.Main";
+
+  /**
+   * The frontend's JVM flags, defined once here for its container image to use as they are (in
+   * JAVA_TOOL_OPTIONS or the entrypoint): the VM is small (e2-small, 2 GB) and always on, so
+   * memory is fixed up front and bounded, not left to the JVM's ergonomics (a quarter of the
+   * machine for the heap alone). The heap is 64 MiB (~15 MiB live under load), fixed and touched
+   * at start (Xms = Xmx, AlwaysPreTouch: the footprint is all there from the first second, so
+   * later growth can only be a leak outside the heap); Netty's direct buffers, metaspace (~35 MiB
+   * used) and the code cache (~10 MiB used) are capped; the serial collector (one small heap, no
+   * GC threads competing with the event loops on 2 vCPUs); and an out-of-memory error exits the
+   * JVM, so that Docker's {@code --restart always} brings up a healthy one rather than a limping
+   * one. {@code FrontendLoadIT} holds its resident memory under 256 MiB at saturation.
+   */
+  public static final List<String> JVM_FLAGS = List.of(
+      "-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=64m",
+      "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-XX:+UseSerialGC", "-Xss512k",
+      "-XX:+ExitOnOutOfMemoryError");
 
   private final ChildProcess process;
 
@@ -29,7 +47,7 @@ public final class LocalFrontend implements AutoCloseable {
   public static LocalFrontend start(int port, Map<String, String> environment, Path logDir, Duration readyTimeout) {
     Map<String, String> env = new HashMap<>(environment);
     env.put("SNOOZE_PORT", Integer.toString(port));
-    return new LocalFrontend(ChildProcess.startOn(port, "frontend", ignored -> JavaCommand.of(MAIN), env,
+    return new LocalFrontend(ChildProcess.startOn(port, "frontend", ignored -> JavaCommand.withFlags(JVM_FLAGS, MAIN), env,
         host -> HttpProbe.answers(host, "/healthz"), logDir, readyTimeout));
   }
 
@@ -40,6 +58,11 @@ public final class LocalFrontend implements AutoCloseable {
 
   public Path log() {
     return process.log();
+  }
+
+  /** The frontend's JVM, e.g. to watch its memory. */
+  public ProcessHandle process() {
+    return process.tree().get(0);
   }
 
   @Override

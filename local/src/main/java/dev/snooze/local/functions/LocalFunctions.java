@@ -5,6 +5,7 @@ import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.JavaCommand;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,26 @@ public final class LocalFunctions implements AutoCloseable {
 
   private static final String INVOKER = "com.google.cloud.functions.invoker.runner.Invoker";
 
-  private final Map<Entry, ChildProcess> processes;
+  private final Launcher launcher;
+  private final Map<Entry, ChildProcess> processes; // guarded by this
+  private final Map<Entry, Integer> restarts = new EnumMap<>(Entry.class); // guarded by this
 
-  private LocalFunctions(Map<Entry, ChildProcess> processes) {
-    this.processes = processes;
+  private LocalFunctions(Launcher launcher, Map<Entry, ChildProcess> processes) {
+    this.launcher = launcher;
+    this.processes = new EnumMap<>(processes);
+  }
+
+  /** How one function's JVM is launched on its port; {@code name} also names its log file. */
+  private record Launcher(Map<Entry, Integer> ports, Map<String, String> environment, Path logDir,
+      Duration readyTimeout) {
+    ChildProcess launch(Entry entry, String name) {
+      return ChildProcess.startOn(ports.get(entry), name,
+          port -> JavaCommand.of(INVOKER, "--target", entry.target, "--port", Integer.toString(port)),
+          environment,
+          // The invoker answers /robots.txt itself, without running the function.
+          host -> HttpProbe.responds(host, "/robots.txt"),
+          logDir, readyTimeout);
+    }
   }
 
   /**
@@ -64,39 +81,57 @@ public final class LocalFunctions implements AutoCloseable {
    */
   public static LocalFunctions start(Map<Entry, Integer> ports, Map<String, String> environment,
       Path logDir, Duration readyTimeout) {
+    Launcher launcher = new Launcher(Map.copyOf(ports), environment, logDir, readyTimeout);
     Map<Entry, Supplier<ChildProcess>> starters = new LinkedHashMap<>();
     for (Entry entry : Entry.values()) {
-      starters.put(entry, () -> ChildProcess.startOn(ports.get(entry),
-          entry.key + " function",
-          port -> JavaCommand.of(INVOKER, "--target", entry.target, "--port", Integer.toString(port)),
-          environment,
-          // The invoker answers /robots.txt itself, without running the function.
-          host -> HttpProbe.responds(host, "/robots.txt"),
-          logDir, readyTimeout));
+      starters.put(entry, () -> launcher.launch(entry, entry.key + " function"));
     }
     Map<Entry, ChildProcess> started = ChildProcess.startAll(starters);
-    return new LocalFunctions(started);
+    return new LocalFunctions(launcher, started);
   }
 
-  /** {@code http://127.0.0.1:PORT} of one function. */
-  public String url(Entry entry) {
+  /** {@code http://127.0.0.1:PORT} of one function; it stays the same across {@link #restart}. */
+  public synchronized String url(Entry entry) {
     return "http://" + processes.get(entry).host();
   }
 
   /** The READY line's {@code functions} object. */
-  public Map<String, String> urls() {
+  public synchronized Map<String, String> urls() {
     Map<String, String> urls = new LinkedHashMap<>();
     processes.keySet().forEach(entry -> urls.put(entry.key, url(entry)));
     return urls;
   }
 
   /** Each function's log file: its JSON lines, as Cloud Logging would receive them. */
-  public List<Path> logs() {
+  public synchronized List<Path> logs() {
     return processes.values().stream().map(ChildProcess::log).toList();
   }
 
+  /** One function's log file; a restarted function has a new one, named after the restart. */
+  public synchronized Path log(Entry entry) {
+    return processes.get(entry).log();
+  }
+
+  /**
+   * Stops one function's JVM, as a crashed instance goes away: its port refuses connections
+   * until {@link #restart}. Stopping a stopped function does nothing.
+   */
+  public synchronized void stop(Entry entry) {
+    processes.get(entry).close();
+  }
+
+  /**
+   * Starts a fresh JVM for one function on its port, with the same environment, and returns
+   * once it answers, as a new instance replaces a crashed one.
+   */
+  public synchronized void restart(Entry entry) {
+    processes.get(entry).close();
+    int restart = restarts.merge(entry, 1, Integer::sum);
+    processes.put(entry, launcher.launch(entry, entry.key + " function restart " + restart));
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
     processes.values().parallelStream().forEach(ChildProcess::close);
   }
 }

@@ -20,9 +20,14 @@ public final class JavaCommand {
 
   /** {@code java <flags> -cp <this classpath> mainClass args...}. */
   public static List<String> of(String mainClass, String... args) {
+    return withFlags(JVM_FLAGS, mainClass, args);
+  }
+
+  /** The same with the program's own JVM flags, e.g. those of its production container. */
+  public static List<String> withFlags(List<String> jvmFlags, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
+    command.addAll(jvmFlags);
     command.add("-cp");
     command.add(absoluteClasspath());
     command.add(mainClass);
