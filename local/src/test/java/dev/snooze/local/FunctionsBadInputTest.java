@@ -89,7 +89,9 @@ class FunctionsBadInputTest {
         "SNOOZE_IDLE_TIMEOUT", "3600",
         "SNOOZE_SLEEP_CHECK_INTERVAL", "3600",
         // Every counted message is written, however close to the previous one.
-        "SNOOZE_ACTIVITY_GRANULARITY", "0.001"));
+        "SNOOZE_ACTIVITY_GRANULARITY", "0.001",
+        // The wake's VM never boots meanwhile: the phase stays WAKING.
+        "SNOOZE_SIM_BOOT_TIME", "3600"));
     stack = LocalStack.start(env);
     collection = env.get("SNOOZE_STATE_COLLECTION");
     documentId = FirestoreStateStore.documentId(
@@ -441,7 +443,9 @@ class FunctionsBadInputTest {
     HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(URI.create(url(Entry.STATUS))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(status.statusCode()).isEqualTo(200);
-    assertThat(JsonParser.parseString(status.body()).getAsJsonObject().get("phase").getAsString()).isEqualTo("WAKING");
+    JsonObject shown = JsonParser.parseString(status.body()).getAsJsonObject();
+    assertThat(shown.get("phase").getAsString()).isEqualTo("WAKING");
+    assertThat(Instant.parse(shown.get("lastActivity").getAsString())).isEqualTo(now);
 
     HttpResponse<String> sleep = HTTP.send(HttpRequest.newBuilder(URI.create(url(Entry.SLEEP)))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
