@@ -11,10 +11,10 @@ import com.google.cloud.firestore.FirestoreOptions;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.snooze.functions.state.FirestoreStateStore;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.SharedEmulators;
-import dev.snooze.local.functions.LocalFunctions;
 import dev.snooze.local.functions.LocalFunctions.Entry;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bad input to the three functions, each in its JVM under the Functions Framework as Cloud
  * Functions runs it, on one local stack. Every case is one line of a table: what is sent, and
  * what must come back. Each case checks that nothing changed that should not have (the Firestore
- * state document, Compute's resizes, stops and starts), and the last tests check that each
+ * state document, Compute's resizes, stops and starts), and the last test checks that each
  * function still does its job afterwards.
  *
  * <p>Wake must acknowledge (2xx) whatever it is given, or Pub/Sub would redeliver a bad message
@@ -57,7 +57,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Pub/Sub message whose body is not Snooze's activity JSON still counts as activity at its
  * publish time (README: "any message on the activity topic counts"), with a WARNING naming what
  * was dropped. Requests without the CloudEvent headers never reach Snooze's code: the Functions
- * Framework answers them itself (see {@link #FRAMEWORK_REFUSES}); Eventarc, and the local bridge
+ * Framework answers them itself (see {@link #frameworkRefuses}); Eventarc, and the local bridge
  * (EventarcBadInputTest), always send them.
  *
  * <p>Orders: Status and Sleep first (the GPU asleep, so a tick changes nothing), then events
@@ -305,17 +305,18 @@ class FunctionsBadInputTest {
             new Ignored("is not " + PUBSUB_TYPE)));
   }
 
-  /** Refused by the framework itself (answered 500, or 4xx); never sent by Eventarc. */
-  static final List<WakeCase> FRAMEWORK_REFUSES = List.of(
-      new WakeCase("no CloudEvent headers at all", Map.of("Content-Type", "application/json"),
-          "{\"message\":{\"data\":\"e30=\"}}", null, new FrameworkRefuses(500)),
-      new WakeCase("no ce-id", headers(PUBSUB_TYPE, "ce-id", null), "{\"message\":{}}", null,
-          new FrameworkRefuses(500)),
-      new WakeCase("unknown ce-specversion", headers(PUBSUB_TYPE, "ce-specversion", "9.9"),
-          "{\"message\":{}}", null, new FrameworkRefuses(500)));
-
+  /**
+   * Not a CloudEvent: the Functions Framework answers 500 itself, before Snooze's code runs (a
+   * retry loop if Pub/Sub pushed it; Eventarc and the local bridge always send these headers).
+   */
   static Stream<WakeCase> frameworkRefuses() {
-    return FRAMEWORK_REFUSES.stream();
+    return Stream.of(
+        new WakeCase("no CloudEvent headers at all", Map.of("Content-Type", "application/json"),
+            "{\"message\":{\"data\":\"e30=\"}}", null, new FrameworkRefuses(500)),
+        new WakeCase("no ce-id", headers(PUBSUB_TYPE, "ce-id", null), "{\"message\":{}}", null,
+            new FrameworkRefuses(500)),
+        new WakeCase("unknown ce-specversion", headers(PUBSUB_TYPE, "ce-specversion", "9.9"),
+            "{\"message\":{}}", null, new FrameworkRefuses(500)));
   }
 
   static Stream<WakeCase> countedMessages() {
@@ -326,7 +327,7 @@ class FunctionsBadInputTest {
     weird.put("long", "v".repeat(1024));
     StringBuilder attributes = new StringBuilder();
     weird.forEach((k, v) -> attributes.append(attributes.length() == 0 ? "" : ",")
-        .append(new com.google.gson.JsonPrimitive(k)).append(':').append(new com.google.gson.JsonPrimitive(v)));
+        .append(new JsonPrimitive(k)).append(':').append(new JsonPrimitive(v)));
     return Stream.of(
         body("body is not JSON", "wake up!", WITHOUT_DETAIL),
         body("body is a JSON array", "[1,2,3]", WITHOUT_DETAIL),

@@ -139,7 +139,14 @@ final class ControlApi {
 
   private static int integer(JsonObject in, String field, int fallback) {
     JsonElement e = in.get(field);
-    return e == null || e.isJsonNull() ? fallback : Math.toIntExact(number(in, field));
+    if (e == null || e.isJsonNull()) {
+      return fallback;
+    }
+    long value = number(in, field);
+    if (value != (int) value) {
+      throw new IllegalArgumentException("'" + field + "' is out of range, got " + value);
+    }
+    return (int) value;
   }
 
   private static long number(JsonObject in, String field) {

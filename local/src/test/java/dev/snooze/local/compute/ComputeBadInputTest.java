@@ -133,6 +133,7 @@ class ComputeBadInputTest {
         control("fault with status 200", "POST", "/simulator/faults/http", "{\"method\":\"*\",\"status\":200}", 400, "status must be 429, 500 or 503"),
         control("fault with count 0", "POST", "/simulator/faults/http", "{\"method\":\"*\",\"status\":503,\"count\":0}", 400, "count must be at least 1"),
         control("fault with count a word", "POST", "/simulator/faults/http", "{\"method\":\"*\",\"status\":503,\"count\":\"many\"}", 400, "'count' must be a whole number"),
+        control("fault with count past int32", "POST", "/simulator/faults/http", "{\"method\":\"*\",\"status\":503,\"count\":3000000000}", 400, "'count' is out of range"),
         control("stockout without a zone", "POST", "/simulator/faults/stockout", "{\"active\":true}", 400, "'zone' is required"),
         control("negative boot time", "POST", "/simulator/faults/boot-time", "{\"millis\":-5}", 400, "boot time must be a non-negative duration"),
         control("boot time missing", "POST", "/simulator/faults/boot-time", "{}", 400, "'millis' is required"),

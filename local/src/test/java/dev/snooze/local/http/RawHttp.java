@@ -46,10 +46,10 @@ public final class RawHttp {
     return exchange(port, request.toByteArray());
   }
 
-  /** Writes {@code bytes} as they are and reads until the server closes (10 s at most). */
+  /** Writes {@code bytes} as they are and reads until the server closes (30 s at most: a safety net). */
   public static Response exchange(int port, byte[] bytes) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(30_000);
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       InputStream in = socket.getInputStream();
