@@ -58,6 +58,8 @@ public final class IapVerifier {
   /** Tokens longer than this are refused before any parsing. */
   static final int MAX_TOKEN_CHARS = 8 * 1024;
   private static final int MAX_REMEMBERED = 1024;
+  /** JOSE's ES256 signature: R and S, 32 bytes each. */
+  private static final int ES256_SIGNATURE_BYTES = 64;
   private static final Pattern COMPACT_JWS =
       Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
@@ -151,6 +153,10 @@ public final class IapVerifier {
       throw new IapVerificationException(UNSUPPORTED_ALGORITHM,
           "unsupported algorithm (only ES256 is accepted)");
     }
+    // The library assumes JOSE's 64-byte R||S and throws IllegalStateException on any other.
+    if (signatureLength(parts[2]) != ES256_SIGNATURE_BYTES) {
+      throw new IapVerificationException(BAD_SIGNATURE, "bad signature (ES256 signatures are 64 bytes)");
+    }
     String kid = string(header, "kid");
     if (kid == null || kid.isEmpty()) {
       throw new IapVerificationException(MALFORMED, "no key ID (kid)");
@@ -180,7 +186,14 @@ public final class IapVerifier {
     }
 
     // Then the library: signature against the published key, audience, issuer, expiry again.
-    JsonWebSignature verified = libraryVerify(token);
+    JsonWebSignature verified;
+    try {
+      verified = libraryVerify(token);
+    } catch (RuntimeException e) {
+      // Whatever else the library trips over in a token that passed our checks is still the
+      // token's fault: a 401, never the handler's 500.
+      throw new IapVerificationException(MALFORMED, "not a compact signed JWT", e);
+    }
     if (!ALGORITHM.equals(verified.getHeader().getAlgorithm())) {
       throw new IapVerificationException(UNSUPPORTED_ALGORITHM, "unsupported algorithm");
     }
@@ -291,6 +304,14 @@ public final class IapVerifier {
       return element.getAsJsonObject();
     } catch (IllegalArgumentException | com.google.gson.JsonParseException e) {
       throw new IapVerificationException(MALFORMED, "the " + what + " is not base64url JSON");
+    }
+  }
+
+  private static int signatureLength(String part) {
+    try {
+      return Base64.getUrlDecoder().decode(part).length;
+    } catch (IllegalArgumentException e) {
+      return -1;
     }
   }
 

@@ -10,21 +10,27 @@ import dev.snooze.logging.JsonLog;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * The frontend's HTTP server on {@code 0.0.0.0:port}. Routes, in order:
  * <ol>
- *   <li>CONNECT and absolute-form or {@code *} request targets: refused (never an open proxy);</li>
+ *   <li>CONNECT and absolute-form or {@code *} request targets: refused (never an open proxy); a
+ *       Transfer-Encoding other than chunked: refused (its body would be read as another request);</li>
  *   <li>{@code GET /healthz}: 200 {@code ok}, no authentication, no activity (the MIG's health check);</li>
  *   <li>everything else passes {@code authentication} first when it is set;</li>
  *   <li>{@code GET /snooze/status}: the status JSON ({@link StatusHandler});</li>
@@ -47,6 +53,10 @@ public final class FrontendServer {
   private Integer listenPort;
   private StatusSource statusSource;
   private boolean statusSourceSet;
+
+  /** Connections that sent a request without valid framing; they are closed after answering. */
+  private final Set<HttpConnection> untrusted =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   private BackendReadiness readiness;
   private Hold hold;
@@ -145,7 +155,7 @@ public final class FrontendServer {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.route().order(-1000).handler(FrontendServer::refuseProxyForms);
+    router.route().order(-1000).handler(this::refuseProxyForms);
     router.get("/healthz").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; charset=utf-8").end("ok"));
     if (authentication != null) {
@@ -174,17 +184,36 @@ public final class FrontendServer {
     return router;
   }
 
-  private static void refuseProxyForms(RoutingContext ctx) {
+  /** No Transfer-Encoding, or exactly one: chunked (what load balancers and browsers send). */
+  private static boolean framedByChunkedOrLength(HttpServerRequest request) {
+    List<String> codings = request.headers().getAll("Transfer-Encoding");
+    return codings.isEmpty() || codings.size() == 1 && "chunked".equalsIgnoreCase(codings.get(0).trim());
+  }
+
+  private void refuseProxyForms(RoutingContext ctx) {
     // Keep a request body unread (buffered by Vert.x) through asynchronous authentication and
     // the cold-start hold; the proxy resumes it when it streams it upstream.
     if (!ctx.request().isEnded()) {
       ctx.request().pause();
     }
-    if (ctx.request().method() == HttpMethod.CONNECT) {
+    if (untrusted.contains(ctx.request().connection())) {
+      // Pipelined after a request whose body length was unknown: it may be that body.
+      JsonReplies.sendAndClose(ctx.request(), 400,
+          new JsonObject().put("error", "an earlier request on this connection had no valid framing"));
+    } else if (ctx.request().method() == HttpMethod.CONNECT) {
       JsonReplies.sendAndClose(ctx.request(), 405, new JsonObject().put("error", "CONNECT is not supported"));
     } else if (!ctx.request().uri().startsWith("/")) {
       JsonReplies.sendAndClose(ctx.request(), 400,
           new JsonObject().put("error", "only origin-form request targets are accepted"));
+    } else if (!framedByChunkedOrLength(ctx.request())) {
+      // The HTTP codec reads a body whose Transfer-Encoding is not chunked as no body at all, so
+      // the body's bytes would be parsed as the next request on the connection: request
+      // smuggling. RFC 9112 6.3: answer 400 and close the connection. Vert.x may already hold
+      // the next request, and dispatches it as soon as this answer is written, before the
+      // close: it gets a 400 too.
+      untrusted.add(ctx.request().connection());
+      JsonReplies.sendAndClose(ctx.request(), 400,
+          new JsonObject().put("error", "Transfer-Encoding must be chunked alone"));
     } else {
       ctx.next();
     }

@@ -26,15 +26,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Test kit: EC P-256 keys made with the JDK, ES256 JWTs signed by hand (JOSE R||S), and a JWK set
- * served from a loopback JDK HttpServer. Nothing leaves 127.0.0.1.
+ * served from a loopback JDK HttpServer. Nothing leaves 127.0.0.1. Public for the frontend's
+ * other test packages (the bad-input corpus puts it in front of the whole server).
  */
-final class IapTestKit implements AutoCloseable {
-  static final String AUDIENCE = "/projects/123456789012/global/backendServices/987654321";
+public final class IapTestKit implements AutoCloseable {
+  public static final String AUDIENCE = "/projects/123456789012/global/backendServices/987654321";
   static final String EMAIL = "alice@example.com";
   static final String SUBJECT = "accounts.google.com:112233445566778899";
 
   /** One signing key and its kid. */
-  record Key(String kid, KeyPair pair) {
+  public record Key(String kid, KeyPair pair) {
     String jwk() {
       ECPublicKey pub = (ECPublicKey) pair.getPublic();
       JsonObject jwk = new JsonObject();
@@ -57,7 +58,7 @@ final class IapTestKit implements AutoCloseable {
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
   private final HttpServer server;
 
-  IapTestKit() throws IOException {
+  public IapTestKit() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/keys", exchange -> {
       fetches.incrementAndGet();
@@ -96,11 +97,11 @@ final class IapTestKit implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/keys");
   }
 
-  IapVerifier verifier() {
+  public IapVerifier verifier() {
     return new IapVerifier(AUDIENCE, keysUrl(), clock, null, java.time.Duration.ofMinutes(1));
   }
 
-  static Key newKey(String kid) {
+  public static Key newKey(String kid) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -110,19 +111,19 @@ final class IapTestKit implements AutoCloseable {
     }
   }
 
-  Key serve(Key key) {
+  public Key serve(Key key) {
     synchronized (served) {
       served.add(key);
     }
     return key;
   }
 
-  long now() {
+  public long now() {
     return clock.millis() / 1000;
   }
 
   /** Claims IAP would send now for {@link #AUDIENCE}. */
-  JsonObject claims() {
+  public JsonObject claims() {
     JsonObject claims = new JsonObject();
     claims.addProperty("iss", IapVerifier.ISSUER);
     claims.addProperty("aud", AUDIENCE);
@@ -134,7 +135,7 @@ final class IapTestKit implements AutoCloseable {
     return claims;
   }
 
-  static JsonObject header(String alg, String kid) {
+  public static JsonObject header(String alg, String kid) {
     JsonObject header = new JsonObject();
     header.addProperty("alg", alg);
     header.addProperty("typ", "JWT");
@@ -145,15 +146,15 @@ final class IapTestKit implements AutoCloseable {
   }
 
   /** A valid ES256 token from {@code key}. */
-  String token(Key key) {
+  public String token(Key key) {
     return sign(header("ES256", key.kid()), claims(), key.pair().getPrivate());
   }
 
-  String token(Key key, JsonObject claims) {
+  public String token(Key key, JsonObject claims) {
     return sign(header("ES256", key.kid()), claims, key.pair().getPrivate());
   }
 
-  static String sign(JsonObject header, JsonObject claims, PrivateKey privateKey) {
+  public static String sign(JsonObject header, JsonObject claims, PrivateKey privateKey) {
     String input = b64(header.toString().getBytes(StandardCharsets.UTF_8)) + "."
         + b64(claims.toString().getBytes(StandardCharsets.UTF_8));
     try {
@@ -167,12 +168,12 @@ final class IapTestKit implements AutoCloseable {
   }
 
   /** {@code alg: none}, unsigned: header.payload. (empty signature). */
-  String unsigned(Key key) {
+  public String unsigned(Key key) {
     return b64(header("none", key.kid()).toString().getBytes(StandardCharsets.UTF_8)) + "."
         + b64(claims().toString().getBytes(StandardCharsets.UTF_8)) + ".";
   }
 
-  static String b64(byte[] bytes) {
+  public static String b64(byte[] bytes) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 

@@ -228,4 +228,14 @@ class IapVerifierTest {
     }
     return claims;
   }
+
+  @Test
+  void aSignatureOfTheWrongLengthIsABadSignatureNotACrash() {
+    String token = kit.token(key);
+    String withoutSignature = token.substring(0, token.lastIndexOf('.') + 1);
+    assertRefused(token + "x", Reason.BAD_SIGNATURE);
+    assertRefused(token + "AAAA", Reason.BAD_SIGNATURE);
+    assertRefused(token.substring(0, token.length() - 4), Reason.BAD_SIGNATURE);
+    assertRefused(withoutSignature + IapTestKit.b64(new byte[72]), Reason.BAD_SIGNATURE);
+  }
 }

@@ -11,6 +11,7 @@ import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,14 @@ import java.util.List;
 public final class ActivityMessages {
   public static final String EVENT_TYPE = "google.cloud.pubsub.topic.v1.messagePublished";
   public static final int SCHEMA_VERSION = 1;
+  /**
+   * A publish time further ahead than this is not believed: Pub/Sub stamps messages itself, so
+   * only a forged or broken event can carry one, and recording it would keep the GPU awake (and
+   * hold a heartbeat) until then, since recorded activity never moves back.
+   */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+  /** Parse errors and bad values can be megabytes long: logs and the state get this much of them. */
+  private static final int MAX_DETAIL = 200;
 
   private ActivityMessages() {}
 
@@ -57,7 +66,7 @@ public final class ActivityMessages {
       data = builder.build();
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       return new Rejected("event " + event.getId() + " data is not a Pub/Sub MessagePublishedData: "
-          + e.getMessage());
+          + brief(e.getMessage()));
     }
     if (!data.hasMessage()) {
       return new Rejected("event " + event.getId() + " carries no Pub/Sub message");
@@ -65,6 +74,11 @@ public final class ActivityMessages {
     PubsubMessage message = data.getMessage();
     List<String> warnings = new ArrayList<>();
     String messageId = message.getMessageId().isEmpty() ? event.getId() : message.getMessageId();
+    if (messageId.length() > MAX_DETAIL) {
+      // Pub/Sub's ids are short numbers; the id lands in logs and in the state document.
+      return new Rejected("event " + brief(event.getId()) + " has a message id of " + messageId.length()
+          + " characters, not a Pub/Sub message id");
+    }
     Instant publishTime = publishTime(message, event, now, warnings);
     Detail detail = detail(message, warnings);
     return new Accepted(
@@ -72,14 +86,26 @@ public final class ActivityMessages {
   }
 
   private static Instant publishTime(PubsubMessage message, CloudEvent event, Instant now, List<String> warnings) {
+    Instant stamped;
     if (message.hasPublishTime()) {
-      return Instant.ofEpochMilli(Timestamps.toMillis(message.getPublishTime()));
+      stamped = Instant.ofEpochMilli(Timestamps.toMillis(message.getPublishTime()));
+    } else if (event.getTime() != null) {
+      stamped = event.getTime().toInstant();
+    } else {
+      warnings.add("message has no publish time: counted as activity now");
+      return now;
     }
-    if (event.getTime() != null) {
-      return event.getTime().toInstant();
+    if (stamped.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+      warnings.add("message publish time " + stamped + " is in the future: counted as activity now");
+      return now;
     }
-    warnings.add("message has no publish time: counted as activity now");
-    return now;
+    return stamped;
+  }
+
+  /** The first line of {@code text}, at most {@link #MAX_DETAIL} characters. */
+  private static String brief(String text) {
+    String line = String.valueOf(text).lines().findFirst().orElse("");
+    return line.length() <= MAX_DETAIL ? line : line.substring(0, MAX_DETAIL) + "…";
   }
 
   private record Detail(String source, Activity.Kind kind, Integer inFlight) {}
@@ -102,7 +128,7 @@ public final class ActivityMessages {
       return none;
     }
     if (body.has("schemaVersion") && !isInt(body.get("schemaVersion"), SCHEMA_VERSION)) {
-      warnings.add("message body has schemaVersion " + body.get("schemaVersion")
+      warnings.add("message body has schemaVersion " + brief(body.get("schemaVersion").toString())
           + ", expected " + SCHEMA_VERSION + ": counted as activity without detail");
       return none;
     }
@@ -124,7 +150,7 @@ public final class ActivityMessages {
           && value.getAsDouble() <= Integer.MAX_VALUE) {
         inFlight = value.getAsInt();
       } else {
-        warnings.add("inFlight " + value + " is not a count: ignored");
+        warnings.add("inFlight " + brief(value.toString()) + " is not a count: ignored");
       }
     }
     return new Detail(source == null ? "unknown" : source, kind, inFlight);

@@ -100,4 +100,51 @@ class ActivityMessagesTest {
     assertThat(ActivityMessages.parse(event(ActivityMessages.EVENT_TYPE, "not json"), NOW))
         .isInstanceOf(ActivityMessages.Rejected.class);
   }
+
+  static CloudEvent publishedAt(String publishTime, String messageId) {
+    return event(ActivityMessages.EVENT_TYPE,
+        "{\"message\":{\"messageId\":\"" + messageId + "\",\"publishTime\":\"" + publishTime + "\"}}");
+  }
+
+  @Test
+  void aPublishTimeFarInTheFutureCountsAsNowSoItCannotPinTheGpuAwake() {
+    ActivityMessages.Accepted accepted = accepted(publishedAt("9999-12-31T23:59:59Z", "m-9"));
+
+    assertThat(accepted.activity().publishTime()).isEqualTo(NOW);
+    assertThat(accepted.warnings()).singleElement().asString()
+        .contains("9999-12-31T23:59:59Z is in the future");
+  }
+
+  @Test
+  void aPublishTimeWithinTheClockSkewIsKept() {
+    Instant ahead = NOW.plus(ActivityMessages.MAX_CLOCK_SKEW);
+
+    ActivityMessages.Accepted accepted = accepted(publishedAt(ahead.toString(), "m-10"));
+
+    assertThat(accepted.activity().publishTime()).isEqualTo(ahead);
+    assertThat(accepted.warnings()).isEmpty();
+  }
+
+  @Test
+  void anOverlongMessageIdIsNotAPubsubMessage() {
+    assertThat(ActivityMessages.parse(publishedAt(PUBLISHED, "7".repeat(201)), NOW))
+        .isEqualTo(new ActivityMessages.Rejected(
+            "event ce-1 has a message id of 201 characters, not a Pub/Sub message id"));
+    assertThat(accepted(publishedAt(PUBLISHED, "7".repeat(200))).activity().messageId()).hasSize(200);
+  }
+
+  @Test
+  void reasonsAndWarningsStayShortHoweverLongTheInput() {
+    String huge = "9".repeat(1 << 20);
+    ActivityMessages.Parsed badTime = ActivityMessages.parse(publishedAt(huge, "m-11"), NOW);
+    assertThat(badTime).isInstanceOf(ActivityMessages.Rejected.class);
+    assertThat(((ActivityMessages.Rejected) badTime).reason()).hasSizeLessThan(300)
+        .contains("data is not a Pub/Sub MessagePublishedData");
+
+    ActivityMessages.Accepted accepted = accepted(published(
+        "{\"schemaVersion\":\"" + huge + "\",\"inFlight\":[" + "1,".repeat(1 << 18) + "1]}"));
+    assertThat(accepted.warnings()).singleElement().asString().hasSizeLessThan(300).contains("schemaVersion");
+    ActivityMessages.Accepted counted = accepted(published("{\"inFlight\":[" + "1,".repeat(1 << 18) + "1]}"));
+    assertThat(counted.warnings()).singleElement().asString().hasSizeLessThan(300).contains("is not a count");
+  }
 }

@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
 /** The compute v1 REST surface: routing, parameter checks, and JSON in and out. */
 final class ComputeApi {
   private static final int BODY_LIMIT = 1 << 20;
+  /** A MIG's default size limit; it also keeps a mistyped size from allocating millions of VMs. */
+  static final int MAX_GROUP_SIZE = 1000;
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer();
   private static final Pattern GSON_POSITION = Pattern.compile("line (\\d+) column (\\d+)");
   private static final Set<String> GROUP_VERBS =
@@ -171,6 +173,11 @@ final class ComputeApi {
       if (size < 0) {
         sendError(exchange, ApiError.invalid(
             "Invalid value for field 'size': '" + size + "'. Must be greater than or equal to 0."));
+        return;
+      }
+      if (size > MAX_GROUP_SIZE) {
+        sendError(exchange, ApiError.invalid(
+            "Invalid value for field 'size': '" + size + "'. Must be less than or equal to " + MAX_GROUP_SIZE + "."));
         return;
       }
     } else if ("stopInstances".equals(verb) || "startInstances".equals(verb)) {

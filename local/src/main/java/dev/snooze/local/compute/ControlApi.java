@@ -52,7 +52,7 @@ final class ControlApi {
         }
         case "POST /simulator/faults/boot-time" -> {
           JsonObject in = body(exchange);
-          simulator.faults().bootTime(Duration.ofMillis(in.get("millis").getAsLong()));
+          simulator.faults().bootTime(Duration.ofMillis(number(in, "millis")));
           reply(exchange, 200, faultsJson());
         }
         case "POST /simulator/faults/clear" -> {
@@ -76,6 +76,8 @@ final class ControlApi {
         }
         default -> reply(exchange, 404, message("no simulator route " + route));
       }
+    } catch (LoopbackServer.BodyTooLargeException e) {
+      reply(exchange, 413, message(e.getMessage()));
     } catch (RuntimeException e) {
       // Missing fields, wrong types, bad JSON: the caller's mistake, said plainly.
       reply(exchange, 400, message(e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -137,7 +139,26 @@ final class ControlApi {
 
   private static int integer(JsonObject in, String field, int fallback) {
     JsonElement e = in.get(field);
-    return e == null || e.isJsonNull() ? fallback : e.getAsInt();
+    if (e == null || e.isJsonNull()) {
+      return fallback;
+    }
+    long value = number(in, field);
+    if (value != (int) value) {
+      throw new IllegalArgumentException("'" + field + "' is out of range, got " + value);
+    }
+    return (int) value;
+  }
+
+  private static long number(JsonObject in, String field) {
+    JsonElement e = in.get(field);
+    if (e == null || e.isJsonNull()) {
+      throw new IllegalArgumentException("'" + field + "' is required");
+    }
+    try {
+      return e.getAsBigDecimal().longValueExact();
+    } catch (RuntimeException notWhole) {
+      throw new IllegalArgumentException("'" + field + "' must be a whole number, got " + e);
+    }
   }
 
   private static JsonObject message(String text) {

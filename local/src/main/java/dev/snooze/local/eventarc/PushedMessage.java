@@ -12,6 +12,7 @@ import java.text.ParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One message as Pub/Sub push wraps it:
@@ -21,6 +22,12 @@ import java.util.Map;
  */
 record PushedMessage(
     String subscription, String messageId, Timestamp publishTime, ByteString data, Map<String, String> attributes) {
+  /**
+   * Pub/Sub's message ids are short numbers. The id becomes the CloudEvent's ce-id header: a line
+   * break in it cannot be sent at all, and a huge one is refused by the function's server, which
+   * the emulator would take as a failure and redeliver for ever.
+   */
+  private static final Pattern MESSAGE_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
   static PushedMessage parse(byte[] body) throws MalformedPushException {
     JsonObject root;
@@ -42,6 +49,10 @@ record PushedMessage(
     String messageId = firstString(message, "messageId", "message_id");
     if (messageId == null || messageId.isEmpty()) {
       throw new MalformedPushException("push message has no messageId");
+    }
+    if (!MESSAGE_ID.matcher(messageId).matches()) {
+      throw new MalformedPushException(
+          "push message messageId is not a Pub/Sub message id (visible ASCII, at most 200 characters)");
     }
     String time = firstString(message, "publishTime", "publish_time");
     if (time == null) {
