@@ -102,11 +102,6 @@ public final class LocalFunctions implements AutoCloseable {
     return urls;
   }
 
-  /** One function's log file: its JSON lines, as Cloud Logging would receive them. */
-  public Path log(Entry entry) {
-    return processes.get(entry).log();
-  }
-
   /** Each function's log file: its JSON lines, as Cloud Logging would receive them. */
   public synchronized List<Path> logs() {
     return processes.values().stream().map(ChildProcess::log).toList();
