@@ -3,6 +3,7 @@ package dev.snooze.functions;
 import com.google.cloud.functions.HttpResponse;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.snooze.functions.compute.PermanentComputeException;
 import dev.snooze.functions.compute.TransientComputeException;
 import dev.snooze.functions.state.StateStore;
 import dev.snooze.logging.JsonLog;
@@ -11,7 +12,10 @@ import java.io.Writer;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** JSON answers for the HTTP entry points, with transient failures as 503 so callers retry. */
+/**
+ * JSON answers for the HTTP entry points: transient failures as 503 so callers retry, Compute
+ * refusals as 500 naming the refusal.
+ */
 final class HttpJson {
   static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
   private static final JsonLog LOG = JsonLog.forComponent("http");
@@ -27,6 +31,12 @@ final class HttpJson {
           Map.of("error", String.valueOf(e.getMessage())));
       response.appendHeader("Retry-After", "10");
       send(response, 503, GSON.toJson(Map.of("error", "temporarily unavailable: " + e.getMessage())));
+      return;
+    } catch (PermanentComputeException e) {
+      // A retry cannot help (MIG not found, permission denied): say which, for the scheduler's log.
+      LOG.error("Compute refused the call: " + e.getMessage(), Map.of("code", e.code()));
+      send(response, 500, GSON.toJson(Map.of("error", "Compute refused: " + e.getMessage(),
+          "code", e.code())));
       return;
     }
     send(response, 200, json);

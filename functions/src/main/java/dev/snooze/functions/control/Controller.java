@@ -58,7 +58,14 @@ public final class Controller {
 
   /** The scheduled check: sleep when idle, reconcile otherwise. */
   public Action tick() {
-    MigView view = mig.observe();
+    MigView view;
+    try {
+      view = mig.observe();
+    } catch (PermanentComputeException e) {
+      // E.g. the MIG was deleted or the role lost: Status must say so, not just the tick fail.
+      recordPermanent(e);
+      throw e;
+    }
     Instant now = clock.instant();
     String claimId = ids.get();
     Action action = store.update(s -> Decisions.onTick(s, view, policy, now, claimId));
