@@ -4,10 +4,12 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
 import dev.snooze.functions.compute.ComputeMig;
+import dev.snooze.functions.compute.Mig;
 import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.config.SnoozeConfig;
 import dev.snooze.functions.control.Controller;
 import dev.snooze.functions.state.FirestoreStateStore;
+import dev.snooze.functions.state.StateStore;
 import dev.snooze.logging.JsonLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -17,7 +19,8 @@ import java.util.UUID;
 /**
  * Builds the controller from the environment, once per function instance: the configuration is
  * validated before the first request, and the Firestore and Compute clients are reused across
- * requests, as Cloud Functions recommends.
+ * requests, as Cloud Functions recommends. The clients are built in the background
+ * ({@link Starting}): a failure to build one (no credentials) surfaces on its first use.
  */
 final class Wiring {
   private static final JsonLog LOG = JsonLog.forComponent("config");
@@ -53,12 +56,32 @@ final class Wiring {
     MigLocation location = config.zone() != null
         ? new MigLocation.Zone(config.project(), config.zone(), config.mig())
         : new MigLocation.Region(config.project(), config.region(), config.mig());
-    ComputeMig mig = ComputeMig.create(location, config.computeEndpoint(),
-        ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout()));
-    FirestoreStateStore store = new FirestoreStateStore(firestore(config), config.collection(),
-        FirestoreStateStore.documentId(config.project(), config.location(), config.mig()));
+    // Names are checked now, so that a bad one stops the instance before it serves.
+    String collection = FirestoreStateStore.validateCollection(config.collection());
+    String documentId = FirestoreStateStore.documentId(config.project(), config.location(), config.mig());
+    Mig mig = new StartingMig(Starting.start("Compute", () -> ComputeMig.create(location, config.computeEndpoint(),
+        ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout()))));
+    StateStore store = new StartingStore(Starting.start("Firestore", () -> {
+      FirestoreStateStore built = new FirestoreStateStore(firestore(config), collection, documentId);
+      warmUp(built);
+      return built;
+    }));
     return new Controller(config.policy(), config.sleepMode(), store, mig, Clock.systemUTC(),
         () -> UUID.randomUUID().toString(), config.mig());
+  }
+
+  /**
+   * Every entry point starts by reading the state document: reading it once here opens the gRPC
+   * channel (and, in GCP, fetches the token and does the TLS handshake) while the invoker is
+   * still starting. A failure is left for the real call to report.
+   */
+  private static void warmUp(FirestoreStateStore store) {
+    try {
+      store.read();
+    } catch (RuntimeException e) {
+      LOG.warning("the warm-up read of the state document failed; the first request will try again",
+          Map.of("error", String.valueOf(e.getMessage())));
+    }
   }
 
   private static Firestore firestore(SnoozeConfig config) {
