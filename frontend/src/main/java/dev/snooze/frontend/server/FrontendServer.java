@@ -18,8 +18,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The frontend's HTTP server on {@code 0.0.0.0:port}. Routes, in order:
@@ -35,6 +37,7 @@ import java.util.Map;
  */
 public final class FrontendServer {
   private static final JsonLog LOG = JsonLog.forComponent("frontend.server");
+  private static final int SERVERS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final Vertx vertx;
   private final FrontendConfig config;
@@ -51,7 +54,7 @@ public final class FrontendServer {
   private BackendReadiness readiness;
   private Hold hold;
   private ProxyHandler proxy;
-  private HttpServer server;
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
   public FrontendServer(Vertx vertx, FrontendConfig config, ActivitySignal activity,
       Handler<RoutingContext> authentication, Handler<RoutingContext> page) {
@@ -101,6 +104,25 @@ public final class FrontendServer {
     Router router = router();
     int port = listenPort != null ? listenPort : config.port();
     readiness.start();
+    // One server per core on the same port: vert.x hands each accepted connection to the next
+    // one, each on its own event loop (a server created off an event loop gets the next loop).
+    // A single server would proxy on one core whatever the VM has. Vert.x shares a random port
+    // between servers that ask for the same negative port.
+    int shared = port == 0 ? -1 : port;
+    List<Future<HttpServer>> listening = new ArrayList<>();
+    for (int i = 0; i < SERVERS; i++) {
+      listening.add(listen(router, shared));
+    }
+    return Future.all(listening).map(all -> {
+      listening.forEach(started -> servers.add(started.result()));
+      LOG.info("frontend listening", Map.of("port", port(),
+          "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
+          "iap", authentication != null, "eventLoops", servers.size()));
+      return this;
+    });
+  }
+
+  private Future<HttpServer> listen(Router router, int port) {
     return vertx.createHttpServer(new HttpServerOptions()
             // HTTP/1.1 only, as the load balancer speaks to its backends: no h2c upgrade (on by
             // default in vert.x), whose connection-wide closes would end every stream on it.
@@ -108,18 +130,11 @@ public final class FrontendServer {
             .setIdleTimeout(0)
             .setCompressionSupported(false))
         .requestHandler(router)
-        .listen(port, "0.0.0.0")
-        .map(started -> {
-          server = started;
-          LOG.info("frontend listening", Map.of("port", started.actualPort(),
-              "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
-              "iap", authentication != null));
-          return this;
-        });
+        .listen(port, "0.0.0.0");
   }
 
   public int port() {
-    return server.actualPort();
+    return servers.get(0).actualPort();
   }
 
   public BackendReadiness readiness() {
@@ -140,7 +155,7 @@ public final class FrontendServer {
     if (statusSource != null) {
       statusSource.close();
     }
-    return server == null ? Future.succeededFuture() : server.close();
+    return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
   }
 
   private Router router() {
