@@ -19,8 +19,9 @@ import java.util.UUID;
 /**
  * Builds the controller from the environment, once per function instance: the configuration is
  * validated before the first request, and the Firestore and Compute clients are reused across
- * requests, as Cloud Functions recommends. The clients are built in the background
- * ({@link Starting}): a failure to build one (no credentials) surfaces on its first use.
+ * requests, as Cloud Functions recommends. The clients are built on first use ({@link Lazy}): a
+ * Wake that only records activity never builds Compute's, and a failure to build one (no
+ * credentials) surfaces on that use and is tried again on the next.
  */
 final class Wiring {
   private static final JsonLog LOG = JsonLog.forComponent("config");
@@ -59,29 +60,12 @@ final class Wiring {
     // Names are checked now, so that a bad one stops the instance before it serves.
     String collection = FirestoreStateStore.validateCollection(config.collection());
     String documentId = FirestoreStateStore.documentId(config.project(), config.location(), config.mig());
-    Mig mig = new StartingMig(Starting.start("Compute", () -> ComputeMig.create(location, config.computeEndpoint(),
+    Mig mig = new LazyMig(new Lazy<>("Compute", () -> ComputeMig.create(location, config.computeEndpoint(),
         ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout()))));
-    StateStore store = new StartingStore(Starting.start("Firestore", () -> {
-      FirestoreStateStore built = new FirestoreStateStore(firestore(config), collection, documentId);
-      warmUp(built);
-      return built;
-    }));
+    StateStore store = new LazyStore(new Lazy<>("Firestore",
+        () -> new FirestoreStateStore(firestore(config), collection, documentId)));
     return new Controller(config.policy(), config.sleepMode(), store, mig, Clock.systemUTC(),
         () -> UUID.randomUUID().toString(), config.mig());
-  }
-
-  /**
-   * Every entry point starts by reading the state document: reading it once here opens the gRPC
-   * channel (and, in GCP, fetches the token and does the TLS handshake) while the invoker is
-   * still starting. A failure is left for the real call to report.
-   */
-  private static void warmUp(FirestoreStateStore store) {
-    try {
-      store.read();
-    } catch (RuntimeException e) {
-      LOG.warning("the warm-up read of the state document failed; the first request will try again",
-          Map.of("error", String.valueOf(e.getMessage())));
-    }
   }
 
   private static Firestore firestore(SnoozeConfig config) {

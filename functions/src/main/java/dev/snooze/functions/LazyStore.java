@@ -4,11 +4,11 @@ import dev.snooze.functions.state.SnoozeState;
 import dev.snooze.functions.state.StateStore;
 import java.util.function.Function;
 
-/** The state store through a Firestore client that may still be {@link Starting}. */
-final class StartingStore implements StateStore {
-  private final Starting<? extends StateStore> store;
+/** The state store through a Firestore client built on first use ({@link Lazy}). */
+final class LazyStore implements StateStore {
+  private final Lazy<? extends StateStore> store;
 
-  StartingStore(Starting<? extends StateStore> store) {
+  LazyStore(Lazy<? extends StateStore> store) {
     this.store = store;
   }
 

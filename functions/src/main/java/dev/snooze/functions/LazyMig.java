@@ -4,11 +4,11 @@ import dev.snooze.functions.compute.Mig;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.compute.SleepMode;
 
-/** The MIG through a Compute client that may still be {@link Starting}. */
-final class StartingMig implements Mig {
-  private final Starting<? extends Mig> mig;
+/** The MIG through a Compute client built on first use ({@link Lazy}). */
+final class LazyMig implements Mig {
+  private final Lazy<? extends Mig> mig;
 
-  StartingMig(Starting<? extends Mig> mig) {
+  LazyMig(Lazy<? extends Mig> mig) {
     this.mig = mig;
   }
 
