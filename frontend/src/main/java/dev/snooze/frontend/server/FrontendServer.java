@@ -113,12 +113,16 @@ public final class FrontendServer {
     for (int i = 0; i < SERVERS; i++) {
       listening.add(listen(router, shared));
     }
-    return Future.all(listening).map(all -> {
-      listening.forEach(started -> servers.add(started.result()));
+    // join, not all: when one fails (port taken), wait for the others, so that none stays bound.
+    return Future.join(listening).transform(all -> {
+      listening.stream().filter(Future::succeeded).forEach(started -> servers.add(started.result()));
+      if (all.failed()) {
+        return close().transform(closed -> Future.failedFuture(all.cause()));
+      }
       LOG.info("frontend listening", Map.of("port", port(),
           "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
           "iap", authentication != null, "eventLoops", servers.size()));
-      return this;
+      return Future.succeededFuture(this);
     });
   }
 
