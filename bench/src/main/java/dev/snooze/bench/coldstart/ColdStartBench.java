@@ -27,11 +27,13 @@ import java.util.stream.Stream;
  * CloudEvent function under the same invoker, alternating, in the same run.
  *
  * <p>Usage: {@code java -cp bench/target/snooze-bench.jar:bench/target/lib/* ColdStartBench
- * [--runs N] [--warmup N] [--variant NAME=JVM_FLAGS]... [--cds] [--baseline-jar JAR]}. Each
- * variant adds its flags to JAVA_TOOL_OPTIONS after the ones Cloud Functions sets; {@code --cds}
- * adds a variant whose JVMs map an AppCDS archive made by one training run of the same function;
- * {@code --baseline-jar} adds one that runs Wake from another build of the functions jar with the
- * first variant's flags, for a before/after comparison in the same run.
+ * [--runs N] [--warmup N] [--only NAME[=FLAGS] | --no-default-variants] [--variant NAME=FLAGS]...
+ * [--cds] [--baseline-jar JAR]}. Each variant adds its JVM flags to JAVA_TOOL_OPTIONS after the
+ * ones Cloud Functions sets; by default {@code gcf-default} (none) and {@code c1} (the recommended
+ * {@value #RECOMMENDED_FLAGS}). {@code --cds} adds a variant whose JVMs map an AppCDS archive made
+ * by one training run of the same function; {@code --baseline-jar} adds one that runs Wake from
+ * another build of the functions jar with the first variant's flags, for a before/after
+ * comparison in the same run.
  */
 public final class ColdStartBench {
   static final String PROJECT = "snooze-bench";
@@ -44,6 +46,8 @@ public final class ColdStartBench {
    * function, so that the JVM picks its collector and thread counts as it would there.
    */
   static final String GCF_FLAGS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70 -XX:ActiveProcessorCount=1";
+  /** Added to JAVA_TOOL_OPTIONS on the deployed functions (docs/benchmarks.md, P2). */
+  static final String RECOMMENDED_FLAGS = "-XX:TieredStopAtLevel=1";
   static final String RESIZE = "compute.regionInstanceGroupManagers.resize";
   /** Wake's log lines whose times show where a cold start goes. */
   static final List<String> MARKS = List.of("configuration loaded", "Firestore client ready",
@@ -75,27 +79,25 @@ public final class ColdStartBench {
         // The other build, with the first variant's flags: only the jar differs.
         variants.put("baseline-jar", variants.values().iterator().next());
       }
-      Map<String, Map<String, String>> cdsFlags = new HashMap<>();
+      Bench bench = new Bench(invoker, helloJar, compute, emulators.firestoreHost(), logDir);
+      // The appcds variant's flags per function: one training run each writes its archive at exit.
+      Map<String, String> cdsFlags = new HashMap<>();
       if (options.cds) {
-        // One training run per function writes its archive at JVM exit.
         for (String target : List.of(HELLO, WAKE)) {
           Path archive = logDir.resolve(simple(target) + ".jsa");
-          Bench bench = new Bench(invoker, functionsJar, helloJar, compute, emulators.firestoreHost(), logDir);
           bench.once(target, functionsJar, "-XX:ArchiveClassesAtExit=" + archive, "cds-training");
           if (!Files.exists(archive)) {
             throw new IllegalStateException("the training run wrote no archive at " + archive);
           }
-          cdsFlags.computeIfAbsent("appcds", k -> new HashMap<>()).put(target, "-XX:SharedArchiveFile=" + archive);
+          cdsFlags.put(target, "-XX:SharedArchiveFile=" + archive);
         }
       }
-      Bench bench = new Bench(invoker, functionsJar, helloJar, compute, emulators.firestoreHost(), logDir);
       Map<String, List<Double>> results = new LinkedHashMap<>();
       Map<String, List<Double>> cpu = new LinkedHashMap<>();
       for (int round = -options.warmup; round < options.runs; round++) {
         for (Map.Entry<String, String> variant : variants.entrySet()) {
           for (String target : List.of(HELLO, WAKE)) {
-            String flags = variant.getValue() != null ? variant.getValue()
-                : cdsFlags.get(variant.getKey()).get(target);
+            String flags = variant.getValue() != null ? variant.getValue() : cdsFlags.get(target);
             Path jar = variant.getKey().equals("baseline-jar") ? options.baselineJar : functionsJar;
             FunctionRun.Result result = bench.once(target, jar, flags, variant.getKey() + "-" + (round + options.warmup));
             boolean measured = round >= 0;
@@ -154,8 +156,7 @@ public final class ColdStartBench {
   }
 
   /** Runs one cold start of either function with fresh state, and checks it did its work. */
-  private record Bench(Path invoker, Path functionsJar, Path helloJar, ComputeSimulator compute,
-      String firestoreHost, Path logDir) {
+  private record Bench(Path invoker, Path helloJar, ComputeSimulator compute, String firestoreHost, Path logDir) {
 
     FunctionRun.Result once(String target, Path wakeJar, String extraFlags, String label) {
       boolean wake = target.equals(WAKE);
@@ -212,12 +213,15 @@ public final class ColdStartBench {
       Path baselineJar = null;
       Map<String, String> variants = new LinkedHashMap<>();
       variants.put("gcf-default", "");
+      // What docs/benchmarks.md recommends setting in JAVA_TOOL_OPTIONS: C1 only.
+      variants.put("c1", RECOMMENDED_FLAGS);
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--runs" -> runs = Integer.parseInt(args[++i]);
           case "--warmup" -> warmup = Integer.parseInt(args[++i]);
           case "--cds" -> cds = true;
           case "--baseline-jar" -> baselineJar = Path.of(args[++i]).toAbsolutePath();
+          case "--no-default-variants" -> variants.clear();
           case "--variant" -> {
             String spec = args[++i];
             int eq = spec.indexOf('=');
@@ -233,11 +237,15 @@ public final class ColdStartBench {
             variants.put(eq < 0 ? spec : spec.substring(0, eq), eq < 0 ? "" : spec.substring(eq + 1));
           }
           default -> throw new IllegalArgumentException("unknown argument " + args[i]
-              + " (--runs N, --warmup N, --variant NAME=JVM_FLAGS, --only NAME[=FLAGS], --cds, --baseline-jar JAR)");
+              + " (--runs N, --warmup N, --variant NAME=JVM_FLAGS, --only NAME[=FLAGS], --no-default-variants, --cds,"
+              + " --baseline-jar JAR)");
         }
       }
       if (runs < 1 || warmup < 0) {
         throw new IllegalArgumentException("--runs must be >= 1 and --warmup >= 0");
+      }
+      if (variants.isEmpty()) {
+        throw new IllegalArgumentException("no variant to run: add --variant NAME=FLAGS");
       }
       return new Options(runs, warmup, variants, cds, baselineJar);
     }

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -103,7 +105,7 @@ record FunctionRun(Path invokerJar, Path classpath, String target, String javaTo
       if (!exitGrace.isZero()) {
         jvm.destroy();
         try {
-          jvm.onExit().get(exitGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          jvm.onExit().get(exitGrace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
           // close() below kills it
         }
@@ -133,7 +135,7 @@ record FunctionRun(Path invokerJar, Path classpath, String target, String javaTo
   private static boolean running(int port) {
     String portArg = Integer.toString(port);
     return ProcessHandle.current().children().anyMatch(child -> child.isAlive()
-        && child.info().arguments().map(args -> java.util.Arrays.asList(args).contains(portArg)).orElse(true));
+        && child.info().arguments().map(args -> Arrays.asList(args).contains(portArg)).orElse(true));
   }
 
   private static void pause() {

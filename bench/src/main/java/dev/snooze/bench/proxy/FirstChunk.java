@@ -8,7 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Time to the first body byte of a streamed (chunked) answer whose backend sends its first chunk
@@ -19,11 +21,15 @@ import java.util.List;
 final class FirstChunk {
   private FirstChunk() {}
 
-  /** Milliseconds to the first data byte, once per request, each on a fresh connection. */
-  static List<Double> measure(int port, String path, int requests) {
-    List<Double> millis = new ArrayList<>();
+  /**
+   * Milliseconds to the first data byte, per target, each request on a fresh connection. The
+   * targets take turns, request by request, so that a busy moment of the machine falls on all of
+   * them alike.
+   */
+  static Map<String, List<Double>> measure(Map<String, Integer> ports, String path, int requests) {
+    Map<String, List<Double>> millis = new LinkedHashMap<>();
     for (int i = 0; i < requests; i++) {
-      millis.add(once(port, path));
+      ports.forEach((target, port) -> millis.computeIfAbsent(target, k -> new ArrayList<>()).add(once(port, path)));
     }
     return millis;
   }
