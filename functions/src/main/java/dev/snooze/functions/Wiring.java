@@ -4,10 +4,12 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
 import dev.snooze.functions.compute.ComputeMig;
+import dev.snooze.functions.compute.Mig;
 import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.config.SnoozeConfig;
 import dev.snooze.functions.control.Controller;
 import dev.snooze.functions.state.FirestoreStateStore;
+import dev.snooze.functions.state.StateStore;
 import dev.snooze.logging.JsonLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -17,7 +19,9 @@ import java.util.UUID;
 /**
  * Builds the controller from the environment, once per function instance: the configuration is
  * validated before the first request, and the Firestore and Compute clients are reused across
- * requests, as Cloud Functions recommends.
+ * requests, as Cloud Functions recommends. The clients are built on first use ({@link Lazy}): a
+ * Wake that only records activity never builds Compute's, and a failure to build one (no
+ * credentials) surfaces on that use and is tried again on the next.
  */
 final class Wiring {
   private static final JsonLog LOG = JsonLog.forComponent("config");
@@ -53,10 +57,13 @@ final class Wiring {
     MigLocation location = config.zone() != null
         ? new MigLocation.Zone(config.project(), config.zone(), config.mig())
         : new MigLocation.Region(config.project(), config.region(), config.mig());
-    ComputeMig mig = ComputeMig.create(location, config.computeEndpoint(),
-        ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout()));
-    FirestoreStateStore store = new FirestoreStateStore(firestore(config), config.collection(),
-        FirestoreStateStore.documentId(config.project(), config.location(), config.mig()));
+    // Names are checked now, so that a bad one stops the instance before it serves.
+    String collection = FirestoreStateStore.validateCollection(config.collection());
+    String documentId = FirestoreStateStore.documentId(config.project(), config.location(), config.mig());
+    Mig mig = new LazyMig(new Lazy<>("Compute", () -> ComputeMig.create(location, config.computeEndpoint(),
+        ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout()))));
+    StateStore store = new LazyStore(new Lazy<>("Firestore",
+        () -> new FirestoreStateStore(firestore(config), collection, documentId)));
     return new Controller(config.policy(), config.sleepMode(), store, mig, Clock.systemUTC(),
         () -> UUID.randomUUID().toString(), config.mig());
   }

@@ -20,11 +20,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The frontend's HTTP server on {@code 0.0.0.0:port}. Routes, in order:
@@ -41,6 +43,7 @@ import java.util.WeakHashMap;
  */
 public final class FrontendServer {
   private static final JsonLog LOG = JsonLog.forComponent("frontend.server");
+  private static final int SERVERS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final Vertx vertx;
   private final FrontendConfig config;
@@ -61,7 +64,7 @@ public final class FrontendServer {
   private BackendReadiness readiness;
   private Hold hold;
   private ProxyHandler proxy;
-  private HttpServer server;
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
   public FrontendServer(Vertx vertx, FrontendConfig config, ActivitySignal activity,
       Handler<RoutingContext> authentication, Handler<RoutingContext> page) {
@@ -111,6 +114,29 @@ public final class FrontendServer {
     Router router = router();
     int port = listenPort != null ? listenPort : config.port();
     readiness.start();
+    // One server per core on the same port: vert.x hands each accepted connection to the next
+    // one, each on its own event loop (a server created off an event loop gets the next loop).
+    // A single server would proxy on one core whatever the VM has. Vert.x shares a random port
+    // between servers that ask for the same negative port.
+    int shared = port == 0 ? -1 : port;
+    List<Future<HttpServer>> listening = new ArrayList<>();
+    for (int i = 0; i < SERVERS; i++) {
+      listening.add(listen(router, shared));
+    }
+    // join, not all: when one fails (port taken), wait for the others, so that none stays bound.
+    return Future.join(listening).transform(all -> {
+      listening.stream().filter(Future::succeeded).forEach(started -> servers.add(started.result()));
+      if (all.failed()) {
+        return close().transform(closed -> Future.failedFuture(all.cause()));
+      }
+      LOG.info("frontend listening", Map.of("port", port(),
+          "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
+          "iap", authentication != null, "eventLoops", servers.size()));
+      return Future.succeededFuture(this);
+    });
+  }
+
+  private Future<HttpServer> listen(Router router, int port) {
     return vertx.createHttpServer(new HttpServerOptions()
             // HTTP/1.1 only, as the load balancer speaks to its backends: no h2c upgrade (on by
             // default in vert.x), whose connection-wide closes would end every stream on it.
@@ -118,18 +144,11 @@ public final class FrontendServer {
             .setIdleTimeout(0)
             .setCompressionSupported(false))
         .requestHandler(router)
-        .listen(port, "0.0.0.0")
-        .map(started -> {
-          server = started;
-          LOG.info("frontend listening", Map.of("port", started.actualPort(),
-              "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
-              "iap", authentication != null));
-          return this;
-        });
+        .listen(port, "0.0.0.0");
   }
 
   public int port() {
-    return server.actualPort();
+    return servers.get(0).actualPort();
   }
 
   public BackendReadiness readiness() {
@@ -150,7 +169,7 @@ public final class FrontendServer {
     if (statusSource != null) {
       statusSource.close();
     }
-    return server == null ? Future.succeededFuture() : server.close();
+    return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
   }
 
   private Router router() {
