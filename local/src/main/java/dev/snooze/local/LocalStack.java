@@ -89,7 +89,8 @@ public final class LocalStack implements AutoCloseable {
         SimulatorConfig.defaults()
             .withBootTime(settings.simBootTime())
             // Starting a stopped VM skips image and disk creation: about half a fresh boot.
-            .withStartTime(settings.simBootTime().dividedBy(2))));
+            .withStartTime(settings.simBootTime().dividedBy(2))
+            .withOperationLatency(settings.simOperationLatency())));
     mig = settings.location() instanceof StackSettings.Region region
         ? GroupRef.regional(project, region.name(), settings.mig(), region.zones())
         : GroupRef.zonal(project, settings.location().name(), settings.mig());
@@ -265,7 +266,8 @@ public final class LocalStack implements AutoCloseable {
         "startupMillis", (System.nanoTime() - startedAt) / 1_000_000,
         "idleTimeout", stack.settings.idleTimeout(),
         "sleepCheckInterval", stack.settings.sleepCheckInterval(),
-        "simBootTime", stack.settings.simBootTime()));
+        "simBootTime", stack.settings.simBootTime(),
+        "simOperationLatency", stack.settings.simOperationLatency()));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();
     List<Path> logs = new java.util.ArrayList<>(stack.functions.logs());
