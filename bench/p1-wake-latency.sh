@@ -6,5 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_build
 bench_machine
-bench_java dev.snooze.bench.wake.WakeLatency "$BENCH_DIR/target/logs/p1" "${1:-200}" "${2:-5}"
+LOGS="$BENCH_DIR/target/logs/p1"
+rm -rf "$LOGS"  # the parts' logs of this run only
+bench_java dev.snooze.bench.wake.WakeLatency "$LOGS" "${1:-200}" "${2:-5}"
 bench_machine

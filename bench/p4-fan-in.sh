@@ -6,5 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_build
 bench_machine
-bench_java dev.snooze.bench.fanin.FanIn "$BENCH_DIR/target/logs/p4" "${1:-10000}" "${2:-100,1000}"
+LOGS="$BENCH_DIR/target/logs/p4"
+rm -rf "$LOGS"  # the parts' logs of this run only
+bench_java dev.snooze.bench.fanin.FanIn "$LOGS" "${1:-10000}" "${2:-100,1000}"
 bench_machine

@@ -46,19 +46,28 @@ final class TopicCount implements AutoCloseable {
     return new TopicCount(channel, client, name);
   }
 
-  /** Pulls and acknowledges every message waiting; returns how many of each kind. */
+  /** The messages drained: how many of each kind, and their ids. */
+  record Drained(Map<String, Integer> kinds, List<String> messageIds) {
+    int total() {
+      return messageIds.size();
+    }
+  }
+
+  /** Pulls and acknowledges every message waiting. */
   @SuppressWarnings("deprecation") // returnImmediately: the emulator honours it, and a count must not wait
-  Map<String, Integer> drain() {
+  Drained drain() {
     Map<String, Integer> kinds = new TreeMap<>();
+    List<String> ids = new ArrayList<>();
     while (true) {
       PullResponse response = client.pull(PullRequest.newBuilder().setSubscription(subscription.toString())
           .setMaxMessages(1000).setReturnImmediately(true).build());
       if (response.getReceivedMessagesCount() == 0) {
-        return kinds;
+        return new Drained(kinds, ids);
       }
       List<String> ackIds = new ArrayList<>();
       for (ReceivedMessage m : response.getReceivedMessagesList()) {
         ackIds.add(m.getAckId());
+        ids.add(m.getMessage().getMessageId());
         kinds.merge(kind(m.getMessage().getData().toStringUtf8()), 1, Integer::sum);
       }
       client.acknowledge(subscription, ackIds);

@@ -44,6 +44,7 @@ public final class GpuTail {
   public static void main(String[] args) throws Exception {
     Path logs = Path.of(args.length > 0 ? args[0] : "bench/target/logs/p5");
     int cycles = Integer.parseInt(args.length > 1 ? args[1] : "20");
+    int warmup = Integer.parseInt(args.length > 2 ? args[2] : "1");
     PrintStream out = Console.takeOver(logs.resolve("driver.log"));
     Instant began = Instant.now();
     out.println("P5 starting the time-compressed local stack (logs in " + logs.toAbsolutePath() + ")");
@@ -55,13 +56,22 @@ public final class GpuTail {
         // (the tail ends when the resize is received, before any poll).
         "SNOOZE_SIM_OPERATION_LATENCY", "0"), logs)) {
       out.printf(Locale.ROOT, "P5 stack ready in %.1f s: idle timeout %s, sleep check every %s, granularity %s, "
-          + "debounce and heartbeat %s, boot %s; %d cycles%n", seconds(began), human(IDLE), human(CHECK),
-          human(GRANULARITY), human(DEBOUNCE), human(BOOT), cycles);
+          + "debounce and heartbeat %s, boot %s; %d warm-up cycle(s), then %d measured%n", seconds(began), human(IDLE),
+          human(CHECK), human(GRANULARITY), human(DEBOUNCE), human(BOOT), warmup, cycles);
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<Cycle> done = new ArrayList<>();
-      for (int i = 0; i < cycles; i++) {
+      for (int i = 0; i < warmup + cycles; i++) {
         awaitAsleep(stack);
-        done.add(cycle(stack, http));
+        Cycle cycle = cycle(stack, http);
+        if (i < warmup) {
+          // The functions' first calls (cold JVMs) can lag the activity by more than the
+          // compressed idle timeout: shown, not counted.
+          out.printf(Locale.ROOT, "P5 warm-up cycle (excluded): tail %.2f s%s%n",
+              seconds(cycle.lastAnswered(), cycle.sleepResize()),
+              cycle.sleptDuringRequests() ? ", and a resize to 0 came while requests were being made" : "");
+        } else {
+          done.add(cycle);
+        }
         if ((i + 1) % 5 == 0) {
           out.printf(Locale.ROOT, "P5 ... %d cycles done%n", i + 1);
         }

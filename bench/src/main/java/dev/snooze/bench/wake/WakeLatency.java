@@ -78,8 +78,9 @@ public final class WakeLatency {
           Duration.between(began, Instant.now()).toMillis() / 1000.0, warmup, wakes);
       List<Wake> all = new ArrayList<>();
       for (int i = 0; i < warmup + wakes; i++) {
-        all.add(wakeOnce(stack));
-        sleepAgain(stack);
+        Wake wake = wakeOnce(stack);
+        all.add(wake);
+        sleepAgain(stack, wake.sent());
         if ((i + 1) % 50 == 0) {
           out.printf(Locale.ROOT, "P1 ... %d wakes done%n", i + 1);
         }
@@ -133,9 +134,12 @@ public final class WakeLatency {
     // Closing the socket is the user leaving: the frontend drops the held request.
   }
 
-  /** Waits out the idle timeout, then calls Sleep until it puts the MIG to sleep. */
-  private static void sleepAgain(BenchStack stack) throws IOException, InterruptedException {
-    Thread.sleep(IDLE.plus(GRANULARITY).plusMillis(30).toMillis());
+  /** Waits out the idle timeout (counted, as Sleep counts it, from the message), then calls Sleep until it sleeps. */
+  private static void sleepAgain(BenchStack stack, Instant sent) throws IOException, InterruptedException {
+    long idleAt = Duration.between(Instant.now(), sent.plus(IDLE).plus(GRANULARITY).plusMillis(30)).toMillis();
+    if (idleAt > 0) {
+      Thread.sleep(idleAt);
+    }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       // "sleep" is answered once the MIG is resized to 0 and the state is ASLEEP.
