@@ -33,6 +33,9 @@ public record Distribution(int n, double p50, double p99, double min, double max
   }
 
   private static String number(double value) {
+    if (Math.abs(value) < 0.05) {
+      value = 0; // never "-0.0"
+    }
     return Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%.0f", value)
         : String.format(Locale.ROOT, "%.1f", value);
   }
