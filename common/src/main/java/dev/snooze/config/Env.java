@@ -57,14 +57,23 @@ public final class Env {
 
   /** A positive duration: seconds ({@code 120}, {@code 2.5}) or ISO-8601 ({@code PT2M}). */
   public Duration duration(String name, Duration fallback) {
+    return duration(name, fallback, false);
+  }
+
+  /** Like {@link #duration}, where zero ({@code 0}, {@code PT0S}) means "none" and is allowed. */
+  public Duration durationOrZero(String name, Duration fallback) {
+    return duration(name, fallback, true);
+  }
+
+  private Duration duration(String name, Duration fallback, boolean zeroAllowed) {
     String raw = raw(name);
     if (raw == null) {
       return fallback;
     }
     Duration parsed = parseDuration(raw);
-    if (parsed == null || parsed.isNegative() || parsed.isZero()) {
-      problem(name + "=" + raw
-          + " is not a positive duration: give seconds (e.g. 120) or ISO-8601 (e.g. PT2M)");
+    if (parsed == null || parsed.isNegative() || parsed.isZero() && !zeroAllowed) {
+      problem(name + "=" + raw + " is not a " + (zeroAllowed ? "non-negative" : "positive")
+          + " duration: give seconds (e.g. 120) or ISO-8601 (e.g. PT2M)");
       return fallback;
     }
     return parsed;

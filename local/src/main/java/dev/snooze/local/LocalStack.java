@@ -90,7 +90,8 @@ public final class LocalStack implements AutoCloseable {
         SimulatorConfig.defaults()
             .withBootTime(settings.simBootTime())
             // Starting a stopped VM skips image and disk creation: about half a fresh boot.
-            .withStartTime(settings.simBootTime().dividedBy(2))));
+            .withStartTime(settings.simBootTime().dividedBy(2))
+            .withOperationLatency(settings.simOperationLatency())));
     mig = settings.location() instanceof StackSettings.Region region
         ? GroupRef.regional(project, region.name(), settings.mig(), region.zones())
         : GroupRef.zonal(project, settings.location().name(), settings.mig());
@@ -173,6 +174,11 @@ public final class LocalStack implements AutoCloseable {
     // The functions' 10 s default, shortened for time-compressed runs (it must stay under the idle timeout).
     functionEnv.computeIfAbsent("SNOOZE_ACTIVITY_GRANULARITY",
         k -> atMost(settings.idleTimeout().dividedBy(10), Duration.ofSeconds(10)).toString());
+    // The frontend reports requests in flight but never their end, so a report holds off sleep
+    // for the whole TTL: the 2 min default would outlast a time-compressed idle timeout many
+    // times over. Four of the frontend's (scaled) heartbeats, as the defaults are.
+    functionEnv.computeIfAbsent("SNOOZE_HEARTBEAT_TTL",
+        k -> atMost(settings.idleTimeout(), Duration.ofMinutes(2)).toString());
     functionEnv.put("SNOOZE_COMPUTE_ENDPOINT", compute.baseUrl());
     functionEnv.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
     functionEnv.put("NO_GCE_CHECK", "true");
@@ -271,7 +277,8 @@ public final class LocalStack implements AutoCloseable {
         "startupMillis", (System.nanoTime() - startedAt) / 1_000_000,
         "idleTimeout", stack.settings.idleTimeout(),
         "sleepCheckInterval", stack.settings.sleepCheckInterval(),
-        "simBootTime", stack.settings.simBootTime()));
+        "simBootTime", stack.settings.simBootTime(),
+        "simOperationLatency", stack.settings.simOperationLatency()));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();
     List<Path> logs = new java.util.ArrayList<>(stack.functions.logs());

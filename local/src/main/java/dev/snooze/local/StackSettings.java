@@ -2,6 +2,7 @@ package dev.snooze.local;
 
 import dev.snooze.config.Env;
 import dev.snooze.functions.config.SnoozeConfig;
+import dev.snooze.local.compute.SimulatorConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ public record StackSettings(
     Duration idleTimeout,
     Duration sleepCheckInterval,
     Duration simBootTime,
+    Duration simOperationLatency,
     String project,
     Location location,
     String mig,
@@ -43,6 +45,8 @@ public record StackSettings(
     Duration idle = reader.duration("SNOOZE_IDLE_TIMEOUT", Duration.ofMinutes(2));
     Duration check = reader.duration("SNOOZE_SLEEP_CHECK_INTERVAL", Duration.ofSeconds(15));
     Duration boot = reader.duration("SNOOZE_SIM_BOOT_TIME", Duration.ofSeconds(20));
+    Duration operationLatency = reader.durationOrZero("SNOOZE_SIM_OPERATION_LATENCY",
+        SimulatorConfig.defaults().operationLatency());
     String project = reader.string("SNOOZE_PROJECT", "snooze-local", SnoozeConfig.PROJECT,
         "a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter");
     String zone = reader.string("SNOOZE_ZONE", "", SnoozeConfig.ZONE, "a zone such as us-central1-a");
@@ -57,6 +61,6 @@ public record StackSettings(
         zone.isEmpty()
             ? new Region(region, List.of(region + "-a", region + "-b", region + "-c"))
             : new Zone(zone);
-    return new StackSettings(port, idle, check, boot, project, location, mig, topic);
+    return new StackSettings(port, idle, check, boot, operationLatency, project, location, mig, topic);
   }
 }

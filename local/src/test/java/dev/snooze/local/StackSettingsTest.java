@@ -18,6 +18,7 @@ class StackSettingsTest {
     assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(settings.sleepCheckInterval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(settings.simBootTime()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(settings.simOperationLatency()).isEqualTo(Duration.ofMillis(500));
     assertThat(settings.location())
         .isEqualTo(new StackSettings.Region("us-central1",
             List.of("us-central1-a", "us-central1-b", "us-central1-c")));
@@ -33,12 +34,14 @@ class StackSettingsTest {
                 "SNOOZE_IDLE_TIMEOUT", "PT5m",
                 "SNOOZE_SLEEP_CHECK_INTERVAL", "2.5",
                 "SNOOZE_SIM_BOOT_TIME", "3",
+                "SNOOZE_SIM_OPERATION_LATENCY", "0",
                 "SNOOZE_ZONE", "europe-west4-a",
                 "SNOOZE_PORT", "9090"));
 
     assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(settings.sleepCheckInterval()).isEqualTo(Duration.ofMillis(2500));
     assertThat(settings.simBootTime()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(settings.simOperationLatency()).isZero();
     assertThat(settings.location()).isEqualTo(new StackSettings.Zone("europe-west4-a"));
     assertThat(settings.frontendPort()).isEqualTo(9090);
   }
@@ -52,12 +55,14 @@ class StackSettingsTest {
                         "SNOOZE_PORT", "80800",
                         "SNOOZE_IDLE_TIMEOUT", "two minutes",
                         "SNOOZE_SIM_BOOT_TIME", "0",
+                        "SNOOZE_SIM_OPERATION_LATENCY", "-1",
                         "SNOOZE_MIG", "GPU_MIG")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SNOOZE_PORT=80800 is invalid: set it to a whole number from 0 to 65535")
         .hasMessageContaining("SNOOZE_IDLE_TIMEOUT=two minutes is not a positive duration")
         .hasMessageContaining("e.g. PT2M")
         .hasMessageContaining("SNOOZE_SIM_BOOT_TIME=0 is not a positive duration")
+        .hasMessageContaining("SNOOZE_SIM_OPERATION_LATENCY=-1 is not a non-negative duration")
         .hasMessageContaining("SNOOZE_MIG=GPU_MIG is invalid");
   }
 }

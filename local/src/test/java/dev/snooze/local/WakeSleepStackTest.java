@@ -65,7 +65,8 @@ class WakeSleepStackTest {
     start(emulators, "6");
     assertThat(phase()).isEqualTo("ASLEEP");
 
-    publish("{\"schemaVersion\":1,\"source\":\"integration-test\",\"kind\":\"request\"}");
+    // What the frontend sends: a request in flight, whose end is never reported.
+    publish("{\"schemaVersion\":1,\"source\":\"integration-test\",\"kind\":\"request\",\"inFlight\":1}");
 
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> phase().equals("WAKING"));
     await().atMost(WAIT).until(() -> phase().equals("AWAKE"));

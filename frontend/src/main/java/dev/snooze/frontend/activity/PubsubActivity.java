@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Activity to Pub/Sub: a debounced {@code request} message when user requests begin (at once
  * while the backend is asleep), and a {@code heartbeat} every {@code heartbeatInterval} while any
- * request is in flight. {@link #begin} never blocks and never throws: messages go through a
+ * request is in flight, unless a request's message went out within that interval. {@link #begin} never blocks and never throws: messages go through a
  * bounded queue to one background thread; when the queue is full they are dropped and counted.
  */
 public final class PubsubActivity implements ActivitySignal, AutoCloseable {
@@ -126,10 +126,13 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     }
     try {
       int now = inFlight.incrementAndGet();
+      boolean publish = debouncer.tryPublish(backendAsleep);
+      // Scheduled after the request's message is timed, so the first heartbeat, one interval
+      // later, is not taken for one due too soon after it.
       if (now == 1) {
         ensureHeartbeat();
       }
-      if (debouncer.tryPublish(backendAsleep)) {
+      if (publish) {
         enqueue(ActivityMessage.request(settings.source(), now));
       }
       return new Request();
@@ -172,8 +175,10 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
         return;
       }
     }
-    debouncer.published();
-    enqueue(ActivityMessage.heartbeat(settings.source(), now));
+    // Skipped right after a request's message: two messages in one window say nothing more.
+    if (debouncer.tryHeartbeat(settings.heartbeatInterval())) {
+      enqueue(ActivityMessage.heartbeat(settings.source(), now));
+    }
   }
 
   private void cancelHeartbeat() {

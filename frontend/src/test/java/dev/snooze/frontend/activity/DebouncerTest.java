@@ -44,11 +44,26 @@ class DebouncerTest {
   }
 
   @Test
-  void aHeartbeatCountsAsPublished() {
-    debouncer.published();
+  void aHeartbeatStartsTheRequestsWindowAgain() {
+    assertThat(debouncer.tryHeartbeat(Duration.ofSeconds(10))).isTrue();
     assertThat(debouncer.tryPublish(false)).isFalse();
-    advance(Duration.ofSeconds(30));
+    advance(Duration.ofSeconds(29));
+    assertThat(debouncer.tryPublish(false)).isFalse();
+    advance(Duration.ofSeconds(1));
     assertThat(debouncer.tryPublish(false)).isTrue();
+  }
+
+  @Test
+  void aHeartbeatRightAfterARequestsMessageIsSkippedButNeverOneAfterAnother() {
+    Duration interval = Duration.ofSeconds(10);
+    assertThat(debouncer.tryPublish(false)).isTrue();
+    advance(Duration.ofSeconds(9).plusMillis(999));
+    assertThat(debouncer.tryHeartbeat(interval)).isFalse();
+    advance(Duration.ofMillis(1));
+    assertThat(debouncer.tryHeartbeat(interval)).isTrue();
+    // A tick that comes early (the previous one ran late) still goes out.
+    advance(Duration.ofSeconds(9));
+    assertThat(debouncer.tryHeartbeat(interval)).isTrue();
   }
 
   @Test

@@ -148,6 +148,24 @@ class PubsubActivityTest {
   }
 
   @Test
+  void aHeartbeatDueJustAfterARequestsMessageIsSkipped() {
+    PubsubActivity activity = activity();
+    activity.begin(false).close();
+    scheduler.runPending();
+    scheduler.advance(Duration.ofSeconds(25));
+    InFlight stream = activity.begin(false); // debounced; heartbeats due at 35 s, 45 s...
+    scheduler.advance(Duration.ofSeconds(5));
+    activity.begin(false).close(); // 30 s: a new window
+    scheduler.runPending();
+    scheduler.advance(Duration.ofSeconds(5)); // 35 s: request:2 said it 5 s ago
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:2");
+
+    scheduler.advance(HEARTBEAT);
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:2", "heartbeat:1");
+    stream.close();
+  }
+
+  @Test
   void fullQueueDropsCountsAndWarnsOnceWhileBeginStaysInstant() {
     PubsubActivity activity = activity(2, Duration.ofSeconds(1), sink, scheduler);
     for (int i = 0; i < 5; i++) {

@@ -46,12 +46,14 @@ final class ComputeApi {
   private final ComputeState state;
   private final Faults faults;
   private final CallCounter calls;
+  private final CallLog log;
   private final SimulatorConfig config;
 
-  ComputeApi(ComputeState state, Faults faults, CallCounter calls, SimulatorConfig config) {
+  ComputeApi(ComputeState state, Faults faults, CallCounter calls, CallLog log, SimulatorConfig config) {
     this.state = state;
     this.faults = faults;
     this.calls = calls;
+    this.log = log;
     this.config = config;
   }
 
@@ -112,26 +114,36 @@ final class ComputeApi {
   }
 
   void handle(HttpExchange exchange) throws IOException {
+    Instant received = state.now();
     Optional<Route> matched = route(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
     if (matched.isEmpty()) {
       sendNotFoundPage(exchange);
       return;
     }
     Route route = matched.get();
+    // The client adds "$alt=json;enum-encoding=int"; JSON is the only answer here anyway.
+    Map<String, String> query = LoopbackServer.query(exchange.getRequestURI());
     calls.increment(route.methodId());
+    log.add(new ReceivedCall(route.methodId(), received, "resize".equals(route.verb()) ? size(query) : null));
     Optional<Integer> injected = faults.take(route.methodId());
     if (injected.isPresent()) {
       sendError(exchange, ApiError.injected(injected.get(), route.project()));
       return;
     }
-    // The client adds "$alt=json;enum-encoding=int"; JSON is the only answer here anyway.
-    Map<String, String> query = LoopbackServer.query(exchange.getRequestURI());
     if ("operations".equals(route.collection())) {
       operation(exchange, route);
     } else if (route.resource() == null) {
       list(exchange, route);
     } else {
       group(exchange, route, query);
+    }
+  }
+
+  private static Integer size(Map<String, String> query) {
+    try {
+      return Integer.valueOf(query.getOrDefault("size", "").trim());
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 

@@ -3,6 +3,8 @@ package dev.snooze.local.compute;
 import com.sun.net.httpserver.HttpExchange;
 import dev.snooze.local.http.LoopbackServer;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +22,9 @@ import java.util.Map;
  * <p>Control routes (JSON in and out; never used by the real API):
  * <pre>
  * GET  /simulator/calls                 {"compute.instanceGroupManagers.get": 3, ...}
- * POST /simulator/calls/reset           {}
+ * GET  /simulator/calls/log[?since=T]   {"calls":[{"method","at":"2026-…T…Z","size":1}, ...]}: each
+ *                                       call received (after T, an ISO-8601 instant), oldest first
+ * POST /simulator/calls/reset           {}: forgets the counts and the log
  * GET  /simulator/faults                {"http":[{"method","status","remaining"}],"stockedOutZones":[..],"bootTimeMillis":N}
  * POST /simulator/faults/http           {"method":"compute.instanceGroupManagers.resize"|"*","count":2,"status":429|500|503}
  * POST /simulator/faults/stockout       {"zone":"us-central1-a","active":true|false}
@@ -36,12 +40,13 @@ public final class ComputeSimulator implements AutoCloseable {
   private final ComputeState state;
   private final Faults faults;
   private final CallCounter calls = new CallCounter();
+  private final CallLog callLog = new CallLog();
   private final LoopbackServer server;
 
   private ComputeSimulator(SimulatorConfig config) throws IOException {
     this.state = new ComputeState(config);
     this.faults = new Faults(state);
-    ComputeApi api = new ComputeApi(state, faults, calls, config);
+    ComputeApi api = new ComputeApi(state, faults, calls, callLog, config);
     ControlApi control = new ControlApi(this);
     this.server = LoopbackServer.start(config.port(), exchange -> dispatch(exchange, api, control));
   }
@@ -74,8 +79,18 @@ public final class ComputeSimulator implements AutoCloseable {
     return calls.snapshot();
   }
 
+  /**
+   * The calls received after {@code after} (every one kept when null), oldest first, each with
+   * the time it arrived on the simulator's clock; the newest {@value CallLog#CAPACITY} are kept.
+   */
+  public List<ReceivedCall> callLog(Instant after) {
+    return callLog.since(after);
+  }
+
+  /** Forgets the counts and the log. */
   public void resetCalls() {
     calls.reset();
+    callLog.reset();
   }
 
   public Faults faults() {

@@ -10,6 +10,8 @@ import dev.snooze.local.http.LoopbackServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,7 @@ final class ControlApi {
     try {
       switch (route) {
         case "GET /simulator/calls" -> reply(exchange, 200, gson.toJsonTree(simulator.calls()));
+        case "GET /simulator/calls/log" -> reply(exchange, 200, callLog(exchange));
         case "POST /simulator/calls/reset" -> {
           simulator.resetCalls();
           reply(exchange, 200, new JsonObject());
@@ -82,6 +85,29 @@ final class ControlApi {
       // Missing fields, wrong types, bad JSON: the caller's mistake, said plainly.
       reply(exchange, 400, message(e.getMessage() == null ? e.toString() : e.getMessage()));
     }
+  }
+
+  private JsonObject callLog(HttpExchange exchange) {
+    String since = LoopbackServer.query(exchange.getRequestURI()).get("since");
+    Instant after;
+    try {
+      after = since == null || since.isBlank() ? null : Instant.parse(since);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'since' must be an ISO-8601 instant such as 2026-01-01T00:00:00.000001Z");
+    }
+    JsonArray calls = new JsonArray();
+    for (ReceivedCall call : simulator.callLog(after)) {
+      JsonObject o = new JsonObject();
+      o.addProperty("method", call.method());
+      o.addProperty("at", call.at().toString());
+      if (call.size() != null) {
+        o.addProperty("size", call.size());
+      }
+      calls.add(o);
+    }
+    JsonObject out = new JsonObject();
+    out.add("calls", calls);
+    return out;
   }
 
   private JsonObject faultsJson() {

@@ -1,0 +1,12 @@
+package dev.snooze.local.compute;
+
+import java.time.Instant;
+
+/**
+ * One API call as the simulator received it.
+ *
+ * @param method the API method id, e.g. {@code compute.regionInstanceGroupManagers.resize}
+ * @param at the simulator's clock when the request arrived (microseconds on the system clock)
+ * @param size a resize's {@code size} parameter; null for other methods or an unreadable one
+ */
+public record ReceivedCall(String method, Instant at, Integer size) {}
