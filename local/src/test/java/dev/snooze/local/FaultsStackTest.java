@@ -158,6 +158,8 @@ class FaultsStackTest {
     await().atMost(WAIT).until(() -> phase().equals("AWAKE"));
     assertThat(state().lastSource()).isEqualTo("while-down");
     assertThat(stack.compute().calls()).containsEntry(RESIZE, 1L);
+    // The bridge counts a delivery once the function's answer is back, just after the state is AWAKE.
+    await().atMost(WAIT).until(() -> stack.eventarc().deliveries().delivered() >= 1);
     EventarcBridge.Deliveries deliveries = stack.eventarc().deliveries();
     assertThat(deliveries.delivered()).isEqualTo(1);
     assertThat(deliveries.failed()).isZero();
