@@ -3,9 +3,6 @@ package dev.snooze.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.Firestore;
@@ -15,9 +12,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.google.protobuf.ByteString;
-import com.google.pubsub.v1.PubsubMessage;
-import com.google.pubsub.v1.TopicName;
 import dev.snooze.functions.state.FirestoreStateStore;
 import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
@@ -189,9 +183,9 @@ class FaultsStackTest {
     }, 0, 20, TimeUnit.MILLISECONDS);
 
     Instant before = Instant.now();
-    Publisher publisher = publisher();
+    Publisher publisher = TestStacks.publisher(channel, topic);
     for (int i = 0; i < 20; i++) {
-      publisher.publish(message("{\"source\":\"burst\"}"));
+      publisher.publish(TestStacks.message("{\"source\":\"burst\"}"));
     }
     publisher.shutdown();
     assertThat(publisher.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -298,25 +292,8 @@ class FaultsStackTest {
     return problems;
   }
 
-  private Publisher publisher() throws Exception {
-    return Publisher.newBuilder(TopicName.of(SharedEmulators.PROJECT, topic))
-        .setChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
-        .setCredentialsProvider(NoCredentialsProvider.create())
-        .build();
-  }
-
-  private static PubsubMessage message(String data) {
-    return PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(data)).build();
-  }
-
   private void publish(String data) throws Exception {
-    Publisher publisher = publisher();
-    try {
-      publisher.publish(message(data)).get(30, TimeUnit.SECONDS);
-    } finally {
-      publisher.shutdown();
-      publisher.awaitTermination(5, TimeUnit.SECONDS);
-    }
+    TestStacks.publish(channel, topic, data);
   }
 
   private JsonObject status() throws Exception {

@@ -1,15 +1,25 @@
 package dev.snooze.local;
 
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.GrpcTransportChannel;
+import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.TopicName;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.SharedEmulators;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The environment of a local stack under test: the run's shared emulators, any free frontend
  * port, and a topic and state collection of its own, so that stacks never see each other's
- * activity or state.
+ * activity or state; and publishing to that topic as a user's integration test would.
  */
 final class TestStacks {
   private TestStacks() {}
@@ -24,5 +34,28 @@ final class TestStacks {
     env.put("SNOOZE_STATE_COLLECTION", "test-" + UUID.randomUUID());
     env.putAll(knobs);
     return env;
+  }
+
+  /** The real Publisher on a plaintext channel to the emulator (it ignores PUBSUB_EMULATOR_HOST). */
+  static Publisher publisher(ManagedChannel channel, String topic) throws IOException {
+    return Publisher.newBuilder(TopicName.of(SharedEmulators.PROJECT, topic))
+        .setChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
+        .setCredentialsProvider(NoCredentialsProvider.create())
+        .build();
+  }
+
+  static PubsubMessage message(String data) {
+    return PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(data)).build();
+  }
+
+  /** Publishes one message and waits until the emulator has it. */
+  static void publish(ManagedChannel channel, String topic, String data) throws Exception {
+    Publisher publisher = publisher(channel, topic);
+    try {
+      publisher.publish(message(data)).get(30, TimeUnit.SECONDS);
+    } finally {
+      publisher.shutdown();
+      publisher.awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 }

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.api.core.ApiFuture;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.protobuf.ByteString;
-import com.google.pubsub.v1.PubsubMessage;
-import com.google.pubsub.v1.TopicName;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.SharedEmulators;
 import dev.snooze.local.functions.LocalFunctions;
@@ -108,10 +102,10 @@ class WakeSleepStackTest {
   void aHundredConcurrentMessagesResizeOnce(LocalEmulators emulators) throws Exception {
     start(emulators, "120");
 
-    Publisher publisher = publisher();
+    Publisher publisher = TestStacks.publisher(channel, topic);
     List<ApiFuture<String>> sent = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      sent.add(publisher.publish(message("{\"source\":\"burst-" + i + "\"}")));
+      sent.add(publisher.publish(TestStacks.message("{\"source\":\"burst-" + i + "\"}")));
     }
     for (ApiFuture<String> future : sent) {
       future.get(10, TimeUnit.SECONDS);
@@ -195,25 +189,8 @@ class WakeSleepStackTest {
     channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
   }
 
-  private Publisher publisher() throws Exception {
-    return Publisher.newBuilder(TopicName.of(SharedEmulators.PROJECT, topic))
-        .setChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
-        .setCredentialsProvider(NoCredentialsProvider.create())
-        .build();
-  }
-
-  private static PubsubMessage message(String data) {
-    return PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(data)).build();
-  }
-
   private void publish(String data) throws Exception {
-    Publisher publisher = publisher();
-    try {
-      publisher.publish(message(data)).get(10, TimeUnit.SECONDS);
-    } finally {
-      publisher.shutdown();
-      publisher.awaitTermination(5, TimeUnit.SECONDS);
-    }
+    TestStacks.publish(channel, topic, data);
   }
 
   private JsonObject status() throws Exception {
