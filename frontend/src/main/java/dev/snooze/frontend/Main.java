@@ -35,24 +35,24 @@ public final class Main {
     try {
       server.start().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.error("frontend failed to start", Map.of("port", config.port(), "error", String.valueOf(e.getMessage())));
+      LOG.error("frontend failed to start", "port", config.port(), "error", String.valueOf(e.getMessage()));
       activity.close();
       vertx.close();
       System.exit(1);
       return;
     }
-    LOG.info("frontend started", Map.of("port", server.port()));
+    LOG.info("frontend started", "port", server.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("frontend stopping", Map.of("port", server.port()));
+      LOG.info("frontend stopping", "port", server.port());
       try {
         // Separately, from this thread: a future composed on an event loop would be completed on
         // a loop that vert.x has already terminated.
         server.close().await(5, TimeUnit.SECONDS);
         activity.close();
         vertx.close().await(10, TimeUnit.SECONDS);
-        LOG.info("frontend stopped", Map.of());
+        LOG.info("frontend stopped");
       } catch (Exception e) {
-        LOG.warning("frontend stopped uncleanly", Map.of("error", String.valueOf(e.getMessage())));
+        LOG.warning("frontend stopped uncleanly", "error", String.valueOf(e.getMessage()));
       }
     }, "frontend-shutdown"));
   }

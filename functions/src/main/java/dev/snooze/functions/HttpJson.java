@@ -28,13 +28,13 @@ final class HttpJson {
       json = body.get();
     } catch (TransientComputeException | StateStore.StoreUnavailableException e) {
       LOG.warning("transient failure, answering 503 so that the caller retries",
-          Map.of("error", String.valueOf(e.getMessage())));
+          "error", String.valueOf(e.getMessage()));
       response.appendHeader("Retry-After", "10");
       send(response, 503, GSON.toJson(Map.of("error", "temporarily unavailable: " + e.getMessage())));
       return;
     } catch (PermanentComputeException e) {
       // A retry cannot help (MIG not found, permission denied): say which, for the scheduler's log.
-      LOG.error("Compute refused the call: " + e.getMessage(), Map.of("code", e.code()));
+      LOG.error("Compute refused the call: " + e.getMessage(), "code", e.code());
       send(response, 500, GSON.toJson(Map.of("error", "Compute refused: " + e.getMessage(),
           "code", e.code())));
       return;

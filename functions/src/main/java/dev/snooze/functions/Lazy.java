@@ -25,7 +25,7 @@ final class Lazy<T> {
     if (value == null) {
       long started = System.nanoTime();
       value = build.get();
-      LOG.info(name + " client ready", Map.of("millis", (System.nanoTime() - started) / 1_000_000));
+      LOG.info(name + " client ready", "millis", (System.nanoTime() - started) / 1_000_000);
     }
     return value;
   }

@@ -35,19 +35,19 @@ public final class Wake implements CloudEventsFunction {
     ActivityMessages.Parsed parsed = ActivityMessages.parse(event, clock.instant());
     if (parsed instanceof ActivityMessages.Rejected rejected) {
       LOG.warning("event ignored: " + rejected.reason(),
-          Map.of("ceId", String.valueOf(event.getId()), "ceType", String.valueOf(event.getType())));
+          "ceId", String.valueOf(event.getId()), "ceType", String.valueOf(event.getType()));
       return;
     }
     ActivityMessages.Accepted accepted = (ActivityMessages.Accepted) parsed;
     for (String warning : accepted.warnings()) {
-      LOG.warning(warning, Map.of("messageId", accepted.activity().messageId()));
+      LOG.warning(warning, "messageId", accepted.activity().messageId());
     }
     try {
       controller.onActivity(accepted.activity());
     } catch (TransientComputeException | StateStore.StoreUnavailableException e) {
       // The invoker's own SEVERE line is a stack trace; this is the entry to filter and alert on.
       LOG.warning("transient failure: failing the delivery so that Pub/Sub redelivers it",
-          Map.of("messageId", accepted.activity().messageId(), "error", String.valueOf(e.getMessage())));
+          "messageId", accepted.activity().messageId(), "error", String.valueOf(e.getMessage()));
       throw e;
     }
   }

@@ -12,8 +12,6 @@ import dev.snooze.functions.state.FirestoreStateStore;
 import dev.snooze.functions.state.StateStore;
 import dev.snooze.logging.JsonLog;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -40,11 +38,14 @@ final class Wiring {
       try {
         config = SnoozeConfig.fromEnv(System.getenv());
       } catch (IllegalArgumentException e) {
-        LOG.error(e.getMessage(), Map.of());
+        LOG.error(e.getMessage());
         throw e;
       }
       instance = new Wiring(controller(config));
-      LOG.info("configuration loaded", describe(config));
+      LOG.info("configuration loaded", "project", config.project(), "location", config.location(),
+          "mig", config.mig(), "idleTimeout", config.idleTimeout(), "desiredSize", config.desiredSize(),
+          "sleepMode", config.sleepMode(), "collection", config.collection(),
+          "computeEndpoint", config.computeEndpoint(), "firestoreEmulatorHost", config.firestoreEmulatorHost());
     }
     return instance;
   }
@@ -77,19 +78,5 @@ final class Wiring {
       options.setHost(host).setEmulatorHost(host).setCredentials(NoCredentials.getInstance());
     }
     return options.build().getService();
-  }
-
-  private static Map<String, Object> describe(SnoozeConfig config) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("project", config.project());
-    fields.put("location", config.location());
-    fields.put("mig", config.mig());
-    fields.put("idleTimeout", config.idleTimeout().toString());
-    fields.put("desiredSize", config.desiredSize());
-    fields.put("sleepMode", config.sleepMode().name());
-    fields.put("collection", config.collection());
-    fields.put("computeEndpoint", String.valueOf(config.computeEndpoint()));
-    fields.put("firestoreEmulatorHost", String.valueOf(config.firestoreEmulatorHost()));
-    return fields;
   }
 }

@@ -247,7 +247,7 @@ public final class LocalStack implements AutoCloseable {
         part.close();
       } catch (Exception e) {
         LOG.warning("a part of the local stack did not stop cleanly",
-            Map.of("part", part.getClass().getSimpleName(), "error", e));
+            "part", part.getClass().getSimpleName(), "error", e);
       }
     }
   }
@@ -262,23 +262,23 @@ public final class LocalStack implements AutoCloseable {
       System.exit(2);
       return;
     } catch (Exception e) {
-      LOG.error("the local stack could not start", Map.of("error", e));
+      LOG.error("the local stack could not start", "error", e);
       System.err.println("Snooze's local stack could not start: " + e.getMessage());
       System.exit(1);
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping the local stack", Map.of());
+      LOG.info("stopping the local stack");
       stack.close();
       stopped.countDown();
     }, "snooze-local-shutdown"));
-    LOG.info("local stack ready", Map.of(
+    LOG.info("local stack ready",
         "startupMillis", (System.nanoTime() - startedAt) / 1_000_000,
         "idleTimeout", stack.settings.idleTimeout(),
         "sleepCheckInterval", stack.settings.sleepCheckInterval(),
         "simBootTime", stack.settings.simBootTime(),
-        "simOperationLatency", stack.settings.simOperationLatency()));
+        "simOperationLatency", stack.settings.simOperationLatency());
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();
     List<Path> logs = new java.util.ArrayList<>(stack.functions.logs());

@@ -18,9 +18,9 @@ public final class NoOpFunction implements CloudEventsFunction {
   @Override
   public void accept(CloudEvent event) {
     Instant received = Instant.now();
-    LOG.info(RECEIVED, Map.of(
+    LOG.info(RECEIVED,
         "messageId", String.valueOf(event.getId()),
         "publishTime", String.valueOf(event.getTime() == null ? null : event.getTime().toInstant()),
-        "receivedAt", received.toString()));
+        "receivedAt", received.toString());
   }
 }

@@ -7,8 +7,6 @@ import com.google.pubsub.v1.TopicName;
 import dev.snooze.frontend.config.FrontendConfig;
 import dev.snooze.logging.JsonLog;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -109,13 +107,9 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
       return thread;
     });
     executor.setRemoveOnCancelPolicy(true);
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("topic", TopicName.of(project, topic).toString());
-    fields.put("emulator", emulatorHost);
-    fields.put("debounceSeconds", settings.debounce().toMillis() / 1000.0);
-    fields.put("heartbeatSeconds", settings.heartbeatInterval().toMillis() / 1000.0);
-    fields.put("queue", settings.queueCapacity());
-    log.info("Activity is published to Pub/Sub", fields);
+    log.info("Activity is published to Pub/Sub", "topic", TopicName.of(project, topic), "emulator", emulatorHost,
+        "debounceSeconds", settings.debounce().toMillis() / 1000.0,
+        "heartbeatSeconds", settings.heartbeatInterval().toMillis() / 1000.0, "queue", settings.queueCapacity());
     return new PubsubActivity(settings, sink, Scheduler.of(executor), executor, log);
   }
 
@@ -194,12 +188,8 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
       long recent = droppedSinceLog.incrementAndGet();
       if (dropLog.tryAcquire()) {
         droppedSinceLog.addAndGet(-recent);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("kind", message.kind().wire());
-        fields.put("dropped", recent);
-        fields.put("droppedTotal", total);
-        fields.put("queue", settings.queueCapacity());
-        log.warning("Activity queue full: messages dropped", fields);
+        log.warning("Activity queue full: messages dropped", "kind", message.kind().wire(), "dropped", recent,
+            "droppedTotal", total, "queue", settings.queueCapacity());
       }
       return;
     }
@@ -253,12 +243,7 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     long recent = failedSinceLog.incrementAndGet();
     if (failureLog.tryAcquire()) {
       failedSinceLog.addAndGet(-recent);
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("kind", kind.wire());
-      fields.put("failed", recent);
-      fields.put("failedTotal", failed.get());
-      fields.put("error", String.valueOf(error));
-      log.warning(what, fields);
+      log.warning(what, "kind", kind.wire(), "failed", recent, "failedTotal", failed.get(), "error", error);
     }
   }
 
@@ -285,19 +270,13 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("error", String.valueOf(e));
-      log.warning("Activity publisher did not close cleanly", fields);
+      log.warning("Activity publisher did not close cleanly", "error", e);
     } finally {
       if (ownedExecutor != null) {
         ownedExecutor.shutdownNow();
       }
     }
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("sent", sent.get());
-    fields.put("dropped", dropped.get());
-    fields.put("failed", failed.get());
-    log.info("Activity publisher closed", fields);
+    log.info("Activity publisher closed", "sent", sent.get(), "dropped", dropped.get(), "failed", failed.get());
   }
 
   private static long remaining(long deadline) {

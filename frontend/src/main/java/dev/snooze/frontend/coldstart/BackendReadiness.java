@@ -137,7 +137,7 @@ public final class BackendReadiness {
       becameReady = nowReady;
     }
     LOG.info(nowReady ? "backend ready" : "backend not ready",
-        Map.of("ready", nowReady, "reason", reason, "backend", backend.toString()));
+        "ready", nowReady, "reason", reason, "backend", backend.toString());
     if (becameReady) {
       readyListeners.forEach(Runnable::run);
     }

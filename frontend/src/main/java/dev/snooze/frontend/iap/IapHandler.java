@@ -53,11 +53,11 @@ public final class IapHandler implements Handler<RoutingContext> {
   public static Handler<RoutingContext> forConfig(Vertx vertx, FrontendConfig config) {
     if (!config.iapEnabled()) {
       LOG.warning("IAP verification is off: SNOOZE_IAP_AUDIENCE is not set; every request is"
-          + " served without an identity", Map.of());
+          + " served without an identity");
       return RoutingContext::next;
     }
-    LOG.info("IAP verification is on", Map.of("audience", config.iapAudience(),
-        "keysUrl", config.iapKeysUrl().toString()));
+    LOG.info("IAP verification is on", "audience", config.iapAudience(),
+        "keysUrl", config.iapKeysUrl().toString());
     return new IapHandler(vertx, IapVerifier.forConfig(config));
   }
 
@@ -94,8 +94,8 @@ public final class IapHandler implements Handler<RoutingContext> {
           } else if (result.cause() instanceof IapVerificationException e) {
             refuse(ctx, e);
           } else {
-            LOG.error("IAP verification failed unexpectedly", Map.of(
-                "error", String.valueOf(result.cause()), "path", request.path()));
+            LOG.error("IAP verification failed unexpectedly",
+                "error", String.valueOf(result.cause()), "path", request.path());
             respond(ctx, 500, "IAP verification failed");
           }
         });
@@ -103,21 +103,21 @@ public final class IapHandler implements Handler<RoutingContext> {
 
   private static void accept(RoutingContext ctx, IapIdentity identity) {
     ctx.put(IDENTITY_KEY, identity);
-    LOG.info("authenticated request", Map.of(
+    LOG.info("authenticated request",
         "email", identity.email(),
         "method", ctx.request().method().name(),
-        "path", String.valueOf(ctx.request().path())));
+        "path", String.valueOf(ctx.request().path()));
     ctx.next();
   }
 
   private static void refuse(RoutingContext ctx, IapVerificationException e) {
     boolean unavailable = e.reason() == IapVerificationException.Reason.KEYS_UNAVAILABLE;
     LOG.warning(unavailable ? "IAP public keys unavailable" : "request refused: IAP assertion",
-        Map.of("reason", e.reason().name(),
+        "reason", e.reason().name(),
             "detail", String.valueOf(e.getMessage()),
             "method", ctx.request().method().name(),
             "path", String.valueOf(ctx.request().path()),
-            "remote", String.valueOf(ctx.request().remoteAddress())));
+            "remote", String.valueOf(ctx.request().remoteAddress()));
     if (unavailable) {
       ctx.response().putHeader("Retry-After", "5");
       respond(ctx, 503, "IAP public keys unavailable");

@@ -186,7 +186,7 @@ final class ProxyExchange {
         return;
       }
       LOG.info("backend answered 503 and is not ready: holding the request to send it again",
-          Map.of("path", path));
+          "path", path);
       cancelTimer();
       answer.exceptionHandler(ignored -> { }); // the reset below ends it; nothing to report
       upstream.reset();
@@ -296,7 +296,7 @@ final class ProxyExchange {
     });
     answer.exceptionHandler(e -> {
       if (!done) {
-        LOG.warning("backend stream broke", Map.of("path", path, "error", String.valueOf(e.getMessage())));
+        LOG.warning("backend stream broke", "path", path, "error", String.valueOf(e.getMessage()));
         response.reset();
         finish();
       }
@@ -313,8 +313,8 @@ final class ProxyExchange {
       if (done) {
         return;
       }
-      LOG.warning("request timed out", Map.of("path", path,
-          "requestTimeoutSeconds", config.requestTimeout().toSeconds()));
+      LOG.warning("request timed out", "path", path,
+          "requestTimeoutSeconds", config.requestTimeout().toSeconds());
       finish();
       if (response.headWritten()) {
         response.reset();
@@ -327,7 +327,7 @@ final class ProxyExchange {
   }
 
   private void badGateway(Throwable cause) {
-    LOG.warning("backend unreachable", Map.of("path", path, "error", String.valueOf(cause.getMessage())));
+    LOG.warning("backend unreachable", "path", path, "error", String.valueOf(cause.getMessage()));
     if (response.headWritten()) {
       response.reset();
     } else {
@@ -340,7 +340,7 @@ final class ProxyExchange {
     if (done) {
       return;
     }
-    LOG.info("client left", Map.of("path", path));
+    LOG.info("client left", "path", path);
     finish();
     if (waiter != null) {
       waiter.cancel();

@@ -129,9 +129,9 @@ public final class FrontendServer {
       if (all.failed()) {
         return close().transform(closed -> Future.failedFuture(all.cause()));
       }
-      LOG.info("frontend listening", Map.of("port", port(),
+      LOG.info("frontend listening", "port", port(),
           "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
-          "iap", authentication != null, "eventLoops", servers.size()));
+          "iap", authentication != null, "eventLoops", servers.size());
       return Future.succeededFuture(this);
     });
   }
@@ -196,8 +196,8 @@ public final class FrontendServer {
     });
     router.route().handler(ctx -> JsonReplies.error(ctx.response(), 404, "not found"));
     router.errorHandler(500, ctx -> {
-      LOG.error("request failed", Map.of("path", ctx.normalizedPath(),
-          "error", String.valueOf(ctx.failure())));
+      LOG.error("request failed", "path", ctx.normalizedPath(),
+          "error", String.valueOf(ctx.failure()));
       JsonReplies.error(ctx.response(), 500, "internal error");
     });
     return router;

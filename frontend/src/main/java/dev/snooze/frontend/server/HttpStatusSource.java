@@ -82,7 +82,7 @@ public final class HttpStatusSource implements StatusSource {
     cached = answer.future()
         .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warning("Status function unavailable",
-            Map.of("url", url.toString(), "error", String.valueOf(e.getMessage()))));
+            "url", url.toString(), "error", String.valueOf(e.getMessage())));
     return cached;
   }
 

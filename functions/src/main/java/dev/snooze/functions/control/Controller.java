@@ -14,8 +14,6 @@ import dev.snooze.functions.state.StateStore;
 import dev.snooze.logging.JsonLog;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -34,7 +32,7 @@ public final class Controller {
   private final Mig mig;
   private final Clock clock;
   private final Supplier<String> ids;
-  private final Map<String, Object> migFields;
+  private final JsonLog log;
 
   public Controller(Policy policy, SleepMode mode, StateStore store, Mig mig, Clock clock,
       Supplier<String> ids, String migName) {
@@ -44,7 +42,7 @@ public final class Controller {
     this.mig = mig;
     this.clock = clock;
     this.ids = ids;
-    this.migFields = Map.of("mig", migName, "sleepMode", mode.name());
+    this.log = LOG.with("mig", migName, "sleepMode", mode.name());
   }
 
   /** An activity message arrived: record it, and wake the MIG if this message claims the wake. */
@@ -88,9 +86,9 @@ public final class Controller {
   }
 
   private void wake(Action.Wake wake) {
-    LOG.info("waking the GPU MIG: " + wake.reason(),
-        fields("event", "wake", "reason", wake.reason(), "requestId", wake.requestId(),
-            "desiredSize", policy.desiredSize()));
+    log.info("waking the GPU MIG: " + wake.reason(),
+        "event", "wake", "reason", wake.reason(), "requestId", wake.requestId(),
+        "desiredSize", policy.desiredSize());
     MigView.MigError error;
     try {
       error = mig.wake(policy.desiredSize(), mode, wake.requestId());
@@ -99,17 +97,17 @@ public final class Controller {
       return;
     }
     if (error != null) {
-      LOG.warning(error.stockout()
+      log.warning(error.stockout()
               ? "no GPU capacity in the zone: the MIG keeps trying"
               : "the wake operation ended with an error: the MIG keeps trying",
-          fields("event", "wake-error", "code", error.code(), "error", error.message()));
+          "event", "wake-error", "code", error.code(), "error", error.message());
       store.update(s -> Decisions.onWakeError(s, error));
     }
   }
 
   private void sleep(Action.Sleep sleep) {
-    LOG.info("putting the GPU MIG to sleep: " + sleep.reason(),
-        fields("event", "sleep", "reason", sleep.reason(), "requestId", sleep.claimId()));
+    log.info("putting the GPU MIG to sleep: " + sleep.reason(),
+        "event", "sleep", "reason", sleep.reason(), "requestId", sleep.claimId());
     try {
       mig.sleep(mode, sleep.claimId());
     } catch (PermanentComputeException e) {
@@ -130,22 +128,14 @@ public final class Controller {
     if (next instanceof Action.Wake wake) {
       wake(wake);
     } else {
-      LOG.info("the GPU MIG is asleep", fields("event", "asleep", "requestId", sleep.claimId()));
+      log.info("the GPU MIG is asleep", "event", "asleep", "requestId", sleep.claimId());
     }
   }
 
   private void recordPermanent(PermanentComputeException e) {
-    LOG.error("Compute refused; not retrying: " + e.getMessage(),
-        fields("event", "compute-error", "code", e.code(), "error", e.getMessage()));
+    log.error("Compute refused; not retrying: " + e.getMessage(),
+        "event", "compute-error", "code", e.code(), "error", e.getMessage());
     Instant now = clock.instant();
     store.update(s -> Decisions.onPermanentError(s, e.code(), e.getMessage(), now));
-  }
-
-  private Map<String, Object> fields(Object... pairs) {
-    Map<String, Object> fields = new LinkedHashMap<>(migFields);
-    for (int i = 0; i < pairs.length; i += 2) {
-      fields.put((String) pairs[i], pairs[i + 1]);
-    }
-    return fields;
   }
 }

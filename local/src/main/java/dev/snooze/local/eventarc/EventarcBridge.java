@@ -85,7 +85,7 @@ public final class EventarcBridge implements AutoCloseable {
     }
     try {
       EventarcBridge bridge = new EventarcBridge(admin, project, config, log);
-      log.info("Eventarc bridge listening", Map.of("endpoint", bridge.server.baseUrl(), "pubsub", admin.host()));
+      log.info("Eventarc bridge listening", "endpoint", bridge.server.baseUrl(), "pubsub", admin.host());
       return bridge;
     } catch (IOException e) {
       throw new IllegalStateException("Could not start the Eventarc bridge on loopback: " + e.getMessage(), e);
@@ -120,8 +120,8 @@ public final class EventarcBridge implements AutoCloseable {
       routesBySubscription.remove(subscription);
       throw e;
     }
-    log.info("Route created", Map.of("trigger", trigger, "topic", topic, "subscription", subscription,
-        "function", functionUrl.toString()));
+    log.info("Route created", "trigger", trigger, "topic", topic, "subscription", subscription,
+        "function", functionUrl.toString());
     return route;
   }
 
@@ -142,7 +142,7 @@ public final class EventarcBridge implements AutoCloseable {
       try {
         admin.deleteSubscription(subscription);
       } catch (RuntimeException e) {
-        log.warning("Could not delete subscription", Map.of("subscription", subscription, "error", e.getMessage()));
+        log.warning("Could not delete subscription", "subscription", subscription, "error", e.getMessage());
       }
       routesBySubscription.remove(subscription);
     }
@@ -153,35 +153,35 @@ public final class EventarcBridge implements AutoCloseable {
     try {
       String path = exchange.getRequestURI().getPath();
       if (!path.startsWith(PUSH_PATH)) {
-        reject(exchange, 404, "no such endpoint: " + path, Map.of());
+        reject(exchange, 404, "no such endpoint: " + path, log);
         return;
       }
       Route route = routesBySubscription.get(path.substring(PUSH_PATH.length()));
       if (route == null) {
-        reject(exchange, 404, "no route for " + path, Map.of());
+        reject(exchange, 404, "no route for " + path, log);
         return;
       }
       if (!"POST".equals(exchange.getRequestMethod())) {
-        reject(exchange, 405, "push endpoints accept POST only", Map.of("subscription", route.subscription()));
+        reject(exchange, 405, "push endpoints accept POST only", log.with("subscription", route.subscription()));
         return;
       }
       byte[] body;
       try {
         body = LoopbackServer.readBody(exchange, MAX_PUSH_BYTES);
       } catch (LoopbackServer.BodyTooLargeException e) {
-        reject(exchange, 413, e.getMessage(), Map.of("subscription", route.subscription()));
+        reject(exchange, 413, e.getMessage(), log.with("subscription", route.subscription()));
         return;
       }
       PushedMessage pushed;
       try {
         pushed = PushedMessage.parse(body);
       } catch (MalformedPushException e) {
-        reject(exchange, 400, "malformed push: " + e.getMessage(), Map.of("subscription", route.subscription()));
+        reject(exchange, 400, "malformed push: " + e.getMessage(), log.with("subscription", route.subscription()));
         return;
       }
       deliver(exchange, route, pushed);
     } catch (RuntimeException e) {
-      log.error("Bridge failure", Map.of("error", String.valueOf(e)));
+      log.error("Bridge failure", "error", String.valueOf(e));
       LoopbackServer.sendJson(exchange, 500, error(500, "bridge failure: " + e));
     }
   }
@@ -195,7 +195,7 @@ public final class EventarcBridge implements AutoCloseable {
             .timeout(config.functionTimeout())
             .POST(HttpRequest.BodyPublishers.ofString(event.body()));
     event.headers().forEach(request::header);
-    Map<String, Object> fields = Map.of(
+    JsonLog delivery = log.with(
         "subscription", route.subscription(), "messageId", pushed.messageId(), "function", route.functionUrl().toString());
     long start = System.nanoTime();
     int status;
@@ -203,12 +203,12 @@ public final class EventarcBridge implements AutoCloseable {
       status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (HttpTimeoutException e) {
       timedOut.incrementAndGet();
-      log.warning("Function timed out; the emulator will redeliver", with(fields, "timeout", config.functionTimeout().toString()));
+      delivery.warning("Function timed out; the emulator will redeliver", "timeout", config.functionTimeout().toString());
       LoopbackServer.sendJson(exchange, 504, error(504, "function did not answer within " + config.functionTimeout()));
       return;
     } catch (IOException e) {
       unreachable.incrementAndGet();
-      log.warning("Function unreachable; the emulator will redeliver", with(fields, "error", describe(e)));
+      delivery.warning("Function unreachable; the emulator will redeliver", "error", describe(e));
       LoopbackServer.sendJson(exchange, 502, error(502, "function unreachable: " + describe(e)));
       return;
     } catch (InterruptedException e) {
@@ -219,18 +219,18 @@ public final class EventarcBridge implements AutoCloseable {
     long millis = (System.nanoTime() - start) / 1_000_000;
     if (status / 100 == 2) {
       delivered.incrementAndGet();
-      log.info("Event delivered", with(with(fields, "status", status), "latencyMs", millis));
+      delivery.info("Event delivered", "status", status, "latencyMs", millis);
       LoopbackServer.sendJson(exchange, 204, "");
     } else {
       failed.incrementAndGet();
-      log.warning("Function failed; the emulator will redeliver", with(with(fields, "status", status), "latencyMs", millis));
+      delivery.warning("Function failed; the emulator will redeliver", "status", status, "latencyMs", millis);
       // The function's own status, so the emulator's view matches what the function said.
       LoopbackServer.sendJson(exchange, status, error(status, "function answered " + status));
     }
   }
 
-  private void reject(HttpExchange exchange, int status, String message, Map<String, Object> fields) throws IOException {
-    log.warning("Push rejected, nothing forwarded", with(with(fields, "status", status), "reason", message));
+  private void reject(HttpExchange exchange, int status, String message, JsonLog log) throws IOException {
+    log.warning("Push rejected, nothing forwarded", "status", status, "reason", message);
     LoopbackServer.sendJson(exchange, status, error(status, message));
   }
 
@@ -246,12 +246,6 @@ public final class EventarcBridge implements AutoCloseable {
   private static String describe(IOException e) {
     // ConnectException often has no message; the class name is the useful part.
     return e.getMessage() == null ? e.getClass().getName() : e.getClass().getName() + ": " + e.getMessage();
-  }
-
-  private static Map<String, Object> with(Map<String, Object> fields, String key, Object value) {
-    Map<String, Object> copy = new java.util.LinkedHashMap<>(fields);
-    copy.put(key, value);
-    return copy;
   }
 
   /** Subscription ids allow letters, digits and -_.~+%; anything else becomes '-'. */

@@ -48,11 +48,11 @@ public final class SchedulerTicker implements AutoCloseable {
           HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {
         LOG.warning("the sleep check failed; next tick retries",
-            Map.of("status", response.statusCode(), "body", response.body()));
+            "status", response.statusCode(), "body", response.body());
       }
     } catch (IOException e) {
       LOG.warning("the sleep check could not be called; next tick retries",
-          Map.of("target", target.toString(), "error", e.toString()));
+          "target", target.toString(), "error", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

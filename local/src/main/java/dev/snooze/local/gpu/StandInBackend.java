@@ -83,14 +83,14 @@ public final class StandInBackend implements AutoCloseable {
     if (up && vm == null) {
       try {
         vm = LoopbackServer.start(0, api);
-        LOG.info("GPU backend up: a simulated instance is RUNNING and healthy", Map.of("url", baseUrl()));
+        LOG.info("GPU backend up: a simulated instance is RUNNING and healthy", "url", baseUrl());
       } catch (IOException e) {
-        LOG.error("GPU backend could not listen", Map.of("error", e));
+        LOG.error("GPU backend could not listen", "error", e);
       }
     } else if (!up && vm != null) {
       vm.close();
       vm = null;
-      LOG.info("GPU backend down: no RUNNING, healthy instance", Map.of("url", baseUrl()));
+      LOG.info("GPU backend down: no RUNNING, healthy instance", "url", baseUrl());
     }
   }
 

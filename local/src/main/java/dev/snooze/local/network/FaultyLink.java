@@ -71,7 +71,7 @@ public final class FaultyLink implements AutoCloseable {
     try {
       ServerSocket listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
       FaultyLink link = new FaultyLink(target, listener);
-      LOG.info("faulty link forwarding", Map.of("link", link.host(), "target", targetHost));
+      LOG.info("faulty link forwarding", "link", link.host(), "target", targetHost);
       return link;
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port for a link to " + targetHost, e);
@@ -86,14 +86,14 @@ public final class FaultyLink implements AutoCloseable {
   /** Resets every open connection, and every new one until {@link #restore()}. */
   public void cut() {
     cut = true;
-    LOG.warning("link cut: resetting every connection", Map.of("link", host(), "open", open.size()));
+    LOG.warning("link cut: resetting every connection", "link", host(), "open", open.size());
     open.forEach(Connection::reset);
   }
 
   /** Forwards new connections again. */
   public void restore() {
     cut = false;
-    LOG.info("link restored", Map.of("link", host(), "resets", resets.get()));
+    LOG.info("link restored", "link", host(), "resets", resets.get());
   }
 
   public boolean isCut() {
@@ -117,7 +117,7 @@ public final class FaultyLink implements AutoCloseable {
         client = listener.accept();
       } catch (IOException e) {
         if (!closed) {
-          LOG.error("faulty link stopped accepting", Map.of("link", host(), "error", e.toString()));
+          LOG.error("faulty link stopped accepting", "link", host(), "error", e.toString());
         }
         return;
       }

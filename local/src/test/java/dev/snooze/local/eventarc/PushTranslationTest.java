@@ -79,8 +79,8 @@ class PushTranslationTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     JsonLog log = new JsonLog("eventarc", new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
-    log.info("hello", Map.of("count", 3));
-    log.error("bad", Map.of("severity", "ignored"));
+    log.info("hello", "count", 3);
+    log.error("bad", "severity", "ignored");
 
     var info = JsonParser.parseString(out.toString(StandardCharsets.UTF_8).trim()).getAsJsonObject();
     assertThat(info.get("severity").getAsString()).isEqualTo("INFO");
