@@ -12,7 +12,6 @@ import dev.snooze.local.frontend.LocalFrontend;
 import dev.snooze.local.functions.LocalFunctions;
 import dev.snooze.local.functions.SchedulerTicker;
 import dev.snooze.local.gpu.StandInBackend;
-import dev.snooze.local.process.ChildProcess;
 import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.LogFollower;
 import dev.snooze.logging.JsonLog;
@@ -99,16 +98,16 @@ public final class LocalStack implements AutoCloseable {
     backend = started(StandInBackend.start(0, () -> compute.serving(mig), TOKEN_INTERVAL));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
-    // The functions and the frontend are JVMs that start in seconds: start them together.
-    Map<LocalFunctions.Entry, Integer> functionPorts = LocalFunctions.freePorts();
-    String statusUrl = LocalFunctions.url(functionPorts.get(LocalFunctions.Entry.STATUS));
-    int port = settings.frontendPort() == 0 ? ChildProcess.freePort() : settings.frontendPort();
+    // The functions and the frontend are JVMs that start in seconds: start them together. The
+    // functions' addresses are held first, so the frontend can be told Status's.
+    functions = started(LocalFunctions.open());
+    String statusUrl = functions.url(LocalFunctions.Entry.STATUS);
     Map<String, String> frontendEnv = frontendEnvironment(env, statusUrl);
     CompletableFuture<LocalFrontend> frontendStart = CompletableFuture.supplyAsync(
-        () -> LocalFrontend.start(port, frontendEnv, logDir(env), READY_TIMEOUT));
+        () -> LocalFrontend.start(settings.frontendPort(), frontendEnv, logDir(env), READY_TIMEOUT));
     RuntimeException failure = null;
     try {
-      functions = started(LocalFunctions.start(functionPorts, functionEnvironment(env), logDir(env), READY_TIMEOUT));
+      functions.start(functionEnvironment(env), logDir(env), READY_TIMEOUT);
     } catch (RuntimeException e) {
       failure = e;
     }

@@ -10,7 +10,6 @@ import dev.snooze.local.emulators.PubsubEmulatorAdmin;
 import dev.snooze.local.emulators.SharedEmulators;
 import dev.snooze.local.frontend.LocalFrontend;
 import dev.snooze.local.gpu.StandInBackend;
-import dev.snooze.local.process.ChildProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,7 +93,7 @@ class FrontendLoadIT {
     env.put("SNOOZE_STATUS_URL", null);
     env.put("NO_GCE_CHECK", "true");
     Path logDir = Files.createDirectories(Path.of("target", "load-logs"));
-    LocalFrontend frontend = closed(LocalFrontend.start(ChildProcess.freePort(), env, logDir, Duration.ofSeconds(60)));
+    LocalFrontend frontend = closed(LocalFrontend.start(0, env, logDir, Duration.ofSeconds(60)));
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     await().atMost(Duration.ofSeconds(30)).until(() -> backendReady(http, frontend.url()));

@@ -52,7 +52,7 @@ class FrontendStackTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
     assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
-    await().atMost(Duration.ofSeconds(20)).until(() -> phase(frontend).equals("ASLEEP"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> phase(frontend).equals("ASLEEP"));
 
     HttpResponse<InputStream> answer = http.send(
         HttpRequest.newBuilder(URI.create(frontend + "/api/generate"))
@@ -74,7 +74,7 @@ class FrontendStackTest {
     lines.forEach(l -> text.append(l.get("response").getAsString()));
     assertThat(text.toString()).contains("Are you awake?");
     assertThat(stack.compute().calls()).containsEntry("compute.regionInstanceGroupManagers.resize", 1L);
-    await().atMost(Duration.ofSeconds(20)).until(() -> phase(frontend).equals("AWAKE"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> phase(frontend).equals("AWAKE"));
   }
 
   /** The Status function's phase as the page sees it, or "" while the frontend has none yet. */

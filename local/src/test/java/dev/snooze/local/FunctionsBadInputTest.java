@@ -71,7 +71,7 @@ class FunctionsBadInputTest {
   private static final String SOURCE = "//pubsub.googleapis.com/projects/snooze-local-test/topics/activity";
   private static final Instant FAR_PAST = Instant.parse("1970-01-01T00:00:01Z");
   private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59Z");
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final List<String> MUTATIONS = List.of("resize", "stopInstances", "startInstances");
 
   private static final HttpClient HTTP = HttpClient.newBuilder()

@@ -80,8 +80,8 @@ class LocalStackTest {
     try (RegionInstanceGroupManagersClient migs = Clients.regional(stack.compute())) {
       migs.resizeAsync(SharedEmulators.PROJECT, "us-central1", "snooze-gpu", 1).get();
 
-      await().atMost(Duration.ofSeconds(15)).until(() -> running(migs).size() == 1);
-      await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+      await().atMost(Duration.ofSeconds(30)).until(() -> running(migs).size() == 1);
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> generate(backend).statusCode() == 200);
       HttpResponse<String> answer = generate(backend);
       assertThat(answer.body().lines().toList())
@@ -89,7 +89,7 @@ class LocalStackTest {
           .last().asString().contains("\"done\":true");
 
       migs.resizeAsync(SharedEmulators.PROJECT, "us-central1", "snooze-gpu", 0).get();
-      await().atMost(Duration.ofSeconds(15)).until(() -> generate(backend).statusCode() == 503);
+      await().atMost(Duration.ofSeconds(30)).until(() -> generate(backend).statusCode() == 503);
       assertNoHealthyUpstream(generate(backend));
     }
   }

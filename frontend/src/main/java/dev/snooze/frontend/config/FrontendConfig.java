@@ -63,7 +63,8 @@ public record FrontendConfig(
 
   public static FrontendConfig fromEnv(Map<String, String> environment) {
     Env env = new Env(environment);
-    int port = env.integer("SNOOZE_PORT", 8080, 1, 65535);
+    // 0: any free port, named in the "frontend listening" log line (the local stack and tests use it).
+    int port = env.integer("SNOOZE_PORT", 8080, 0, 65535);
     String backend = env.string("SNOOZE_BACKEND_URL", null, URL,
         "the GPU backend's base URL, e.g. http://10.10.0.5:11434 (the internal load balancer)");
     if (env.raw("SNOOZE_BACKEND_URL") == null) {

@@ -2,6 +2,7 @@ package dev.snooze.local.emulators;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The two Google emulators the local cloud runs, and what each needs to be launched and probed. */
 public enum Emulator {
@@ -65,6 +66,14 @@ public enum Emulator {
     return switch (this) {
       case PUBSUB -> List.of(exe, "--host=127.0.0.1", "--port=" + port);
       case FIRESTORE -> List.of(exe, "start", "--host=127.0.0.1", "--port=" + port);
+    };
+  }
+
+  /** The line the emulator logs once it has bound its port (and only then). */
+  Pattern listening() {
+    return switch (this) {
+      case PUBSUB -> Pattern.compile("Server started, listening on \\d+");
+      case FIRESTORE -> Pattern.compile("Dev App Server is now running");
     };
   }
 

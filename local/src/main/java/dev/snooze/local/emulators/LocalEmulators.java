@@ -88,7 +88,7 @@ public final class LocalEmulators implements AutoCloseable {
   private static ChildProcess launch(
       Emulator emulator, Path launcher, String project, Path logDir, Duration readyTimeout) {
     try {
-      return ChildProcess.start(emulator.displayName() + " emulator",
+      return ChildProcess.start(emulator.displayName() + " emulator", emulator.listening(),
           port -> emulator.command(launcher, port),
           Map.of("CLOUDSDK_CORE_DISABLE_PROMPTS", "1"),
           host -> HttpProbe.answers(host, emulator.probePath(project)),

@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Snooze's frontend in its own JVM, configured by environment variables only, as its container
@@ -39,16 +42,23 @@ public final class LocalFrontend implements AutoCloseable {
     this.process = process;
   }
 
+  /** Its log line once every server listens: {@code {"severity":"INFO","message":"frontend listening",...,"port":8080,...}}. */
+  private static final Pattern LISTENING = Pattern.compile("\"message\":\"frontend listening\".*?\"port\":(?<port>\\d+)");
+
   /**
    * Starts the frontend on {@code port} and returns when its health check answers.
    *
+   * @param port the port a user chose, or 0: any free port, which the frontend binds itself
    * @param environment its configuration (SNOOZE_BACKEND_URL, SNOOZE_TOPIC...); SNOOZE_PORT is set here
    */
   public static LocalFrontend start(int port, Map<String, String> environment, Path logDir, Duration readyTimeout) {
     Map<String, String> env = new HashMap<>(environment);
     env.put("SNOOZE_PORT", Integer.toString(port));
-    return new LocalFrontend(ChildProcess.startOn(port, "frontend", ignored -> JavaCommand.withFlags(JVM_FLAGS, MAIN), env,
-        host -> HttpProbe.answers(host, "/healthz"), logDir, readyTimeout));
+    IntFunction<List<String>> command = ignored -> JavaCommand.withFlags(JVM_FLAGS, MAIN);
+    Predicate<String> healthy = host -> HttpProbe.answers(host, "/healthz");
+    return new LocalFrontend(port == 0
+        ? ChildProcess.startReporting("frontend", LISTENING, command, env, healthy, logDir, readyTimeout)
+        : ChildProcess.startOn(port, LISTENING, "frontend", command, env, healthy, logDir, readyTimeout));
   }
 
   /** {@code http://127.0.0.1:PORT}: the page, as the load balancer would serve it. */

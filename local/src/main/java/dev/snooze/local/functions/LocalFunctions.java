@@ -1,5 +1,6 @@
 package dev.snooze.local.functions;
 
+import dev.snooze.local.network.TcpLink;
 import dev.snooze.local.process.ChildProcess;
 import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.JavaCommand;
@@ -10,11 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Snooze's three functions, each in its own JVM under the Functions Framework's invoker, as
  * Cloud Functions gen2 runs them: configured by environment variables only, the function jar on
- * the classpath, one port each.
+ * the classpath. Each has a stable address from the moment it is {@link #open opened}, as a
+ * deployed function's URL is: a {@link TcpLink} on a port held for the stack's life, forwarding
+ * to whatever port the function's JVM bound (it binds port 0 and its log names the port), so that
+ * what calls a function can start at the same time, a restarted function keeps its address, and
+ * no other process can ever take it.
  */
 public final class LocalFunctions implements AutoCloseable {
   /** The entry points, by the name used in the READY line. */
@@ -33,21 +39,23 @@ public final class LocalFunctions implements AutoCloseable {
   }
 
   private static final String INVOKER = "com.google.cloud.functions.invoker.runner.Invoker";
+  /** Jetty's line once the invoker listens, e.g. {@code Started oejs.ServerConnector@1b{HTTP/1.1, (http/1.1)}{0.0.0.0:35375}}. */
+  private static final Pattern LISTENING =
+      Pattern.compile("Started \\S*ServerConnector@\\S+\\{[^}]*\\}\\{[^}]*:(?<port>\\d+)\\}");
 
-  private final Launcher launcher;
-  private final Map<Entry, ChildProcess> processes; // guarded by this
+  private final Map<Entry, TcpLink> links;
+  private final Map<Entry, ChildProcess> processes = new EnumMap<>(Entry.class); // guarded by this
   private final Map<Entry, Integer> restarts = new EnumMap<>(Entry.class); // guarded by this
+  private Launcher launcher; // guarded by this
 
-  private LocalFunctions(Launcher launcher, Map<Entry, ChildProcess> processes) {
-    this.launcher = launcher;
-    this.processes = new EnumMap<>(processes);
+  private LocalFunctions(Map<Entry, TcpLink> links) {
+    this.links = links;
   }
 
-  /** How one function's JVM is launched on its port; {@code name} also names its log file. */
-  private record Launcher(Map<Entry, Integer> ports, Map<String, String> environment, Path logDir,
-      Duration readyTimeout) {
+  /** How one function's JVM is launched; {@code name} also names its log file. */
+  private record Launcher(Map<String, String> environment, Path logDir, Duration readyTimeout) {
     ChildProcess launch(Entry entry, String name) {
-      return ChildProcess.startOn(ports.get(entry), name,
+      return ChildProcess.startReporting(name, LISTENING,
           port -> JavaCommand.of(INVOKER, "--target", entry.target, "--port", Integer.toString(port)),
           environment,
           // The invoker answers /robots.txt itself, without running the function.
@@ -56,49 +64,45 @@ public final class LocalFunctions implements AutoCloseable {
     }
   }
 
-  /**
-   * Free loopback ports for the functions, chosen before they start so that what calls them (the
-   * frontend calls Status) can start at the same time.
-   */
-  public static Map<Entry, Integer> freePorts() {
-    Map<Entry, Integer> ports = new LinkedHashMap<>();
+  /** Holds an address for each function; nothing answers there until {@link #start}. */
+  public static LocalFunctions open() {
+    Map<Entry, TcpLink> links = new EnumMap<>(Entry.class);
     for (Entry entry : Entry.values()) {
-      ports.put(entry, ChildProcess.freePort());
+      links.put(entry, TcpLink.toNothing());
     }
-    return ports;
-  }
-
-  /** {@code http://127.0.0.1:PORT}. */
-  public static String url(int port) {
-    return "http://127.0.0.1:" + port;
+    return new LocalFunctions(links);
   }
 
   /**
-   * Starts the three functions at once on the given ports and returns when each answers HTTP.
+   * Starts the three functions at once and returns when each answers at its address.
    *
    * @param environment the functions' configuration (SNOOZE_*, FIRESTORE_EMULATOR_HOST...);
    *     a null value unsets an inherited variable
    */
-  public static LocalFunctions start(Map<Entry, Integer> ports, Map<String, String> environment,
-      Path logDir, Duration readyTimeout) {
-    Launcher launcher = new Launcher(Map.copyOf(ports), environment, logDir, readyTimeout);
+  public synchronized void start(Map<String, String> environment, Path logDir, Duration readyTimeout) {
+    launcher = new Launcher(environment, logDir, readyTimeout);
+    Launcher launching = launcher;
     Map<Entry, Supplier<ChildProcess>> starters = new LinkedHashMap<>();
     for (Entry entry : Entry.values()) {
-      starters.put(entry, () -> launcher.launch(entry, entry.key + " function"));
+      starters.put(entry, () -> launching.launch(entry, entry.key + " function"));
     }
-    Map<Entry, ChildProcess> started = ChildProcess.startAll(starters);
-    return new LocalFunctions(launcher, started);
+    ChildProcess.startAll(starters).forEach(this::serve);
   }
 
-  /** {@code http://127.0.0.1:PORT} of one function; it stays the same across {@link #restart}. */
-  public synchronized String url(Entry entry) {
-    return "http://" + processes.get(entry).host();
+  private void serve(Entry entry, ChildProcess process) {
+    processes.put(entry, process);
+    links.get(entry).retarget(process.host());
+  }
+
+  /** {@code http://127.0.0.1:PORT} of one function, from {@link #open} on; it stays the same across {@link #restart}. */
+  public String url(Entry entry) {
+    return "http://" + links.get(entry).host();
   }
 
   /** The READY line's {@code functions} object. */
-  public synchronized Map<String, String> urls() {
+  public Map<String, String> urls() {
     Map<String, String> urls = new LinkedHashMap<>();
-    processes.keySet().forEach(entry -> urls.put(entry.key, url(entry)));
+    links.keySet().forEach(entry -> urls.put(entry.key, url(entry)));
     return urls;
   }
 
@@ -107,31 +111,33 @@ public final class LocalFunctions implements AutoCloseable {
     return processes.values().stream().map(ChildProcess::log).toList();
   }
 
-  /** One function's log file; a restarted function has a new one, named after the restart. */
+  /** One function's log file; a restarted function has a new one. */
   public synchronized Path log(Entry entry) {
     return processes.get(entry).log();
   }
 
   /**
-   * Stops one function's JVM, as a crashed instance goes away: its port refuses connections
-   * until {@link #restart}. Stopping a stopped function does nothing.
+   * Stops one function's JVM, as a crashed instance goes away: connections to its address are
+   * reset until {@link #restart}. Stopping a stopped function does nothing.
    */
   public synchronized void stop(Entry entry) {
+    links.get(entry).retarget(null);
     processes.get(entry).close();
   }
 
   /**
-   * Starts a fresh JVM for one function on its port, with the same environment, and returns
-   * once it answers, as a new instance replaces a crashed one.
+   * Starts a fresh JVM for one function, with the same environment, and returns once it answers
+   * at the same address, as a new instance replaces a crashed one.
    */
   public synchronized void restart(Entry entry) {
-    processes.get(entry).close();
+    stop(entry);
     int restart = restarts.merge(entry, 1, Integer::sum);
-    processes.put(entry, launcher.launch(entry, entry.key + " function restart " + restart));
+    serve(entry, launcher.launch(entry, entry.key + " function restart " + restart));
   }
 
   @Override
   public synchronized void close() {
     processes.values().parallelStream().forEach(ChildProcess::close);
+    links.values().forEach(TcpLink::close);
   }
 }

@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,17 +30,25 @@ import java.util.concurrent.TimeUnit;
  * its port and its log file. Some launchers are scripts that fork (not exec) their JVM (the
  * Firestore emulator's does), so killing the launcher alone would leave the server running;
  * stopping therefore walks the whole tree.
+ *
+ * <p>The port comes one of three ways, and none trusts that a port found free stays free: the
+ * server binds port 0 itself and its log names the port ({@link #startReporting}, nothing to
+ * race); or it must be told a port, picked free here, and another is picked if something takes
+ * it first ({@link #start}); or the user chose it ({@link #startOn}). A server is ready only once
+ * its own log says it listens (when it says so) and then its probe answers, so that another
+ * process answering on the port is never taken for it.
  */
 public final class ChildProcess implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 20;
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration GRACE = Duration.ofSeconds(5);
   private static final int PORT_ATTEMPTS = 3;
+  private static final String PORT_GROUP = "port";
 
   private final String name;
   private final Process process;
-  private final int port;
   private final Path log;
+  private volatile int port; // 0 until a reporting server names it; then fixed
 
   private ChildProcess(String name, Process process, int port, Path log) {
     this.name = name;
@@ -59,9 +69,21 @@ public final class ChildProcess implements AutoCloseable {
    */
   public static ChildProcess start(String name, IntFunction<List<String>> command,
       Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
+    return start(name, null, command, environment, ready, logDir, readyTimeout);
+  }
+
+  /**
+   * Like {@link #start(String, IntFunction, Map, Predicate, Path, Duration)}, for a server that
+   * logs a line once it listens: it is probed only after that line, so nothing else that took
+   * the port before it can pass for it.
+   *
+   * @param listening matches the line the server logs once it listens; null when it logs none
+   */
+  public static ChildProcess start(String name, Pattern listening, IntFunction<List<String>> command,
+      Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return startOnce(freePort(), name, command, environment, ready, logDir, readyTimeout);
+        return startOnce(freePort(), listening, name, command, environment, ready, logDir, readyTimeout);
       } catch (PortTakenException e) {
         // The free port we picked was taken before the child bound it (other children pick
         // ports too): pick another.
@@ -114,20 +136,39 @@ public final class ChildProcess implements AutoCloseable {
    */
   public static ChildProcess startOn(int port, String name, IntFunction<List<String>> command,
       Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
+    return startOn(port, null, name, command, environment, ready, logDir, readyTimeout);
+  }
+
+  /** Like {@link #startOn(int, String, IntFunction, Map, Predicate, Path, Duration)}, probed after {@code listening}. */
+  public static ChildProcess startOn(int port, Pattern listening, String name, IntFunction<List<String>> command,
+      Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
     try {
-      return startOnce(port, name, command, environment, ready, logDir, readyTimeout);
+      return startOnce(port, listening, name, command, environment, ready, logDir, readyTimeout);
     } catch (PortTakenException e) {
       throw new ChildProcessException("Port " + port + " is in use: " + e.getMessage());
     }
   }
 
-  private static ChildProcess startOnce(int port, String name, IntFunction<List<String>> command,
+  /**
+   * Launches a server told to bind port 0, which picks a free port itself and names it in its
+   * log; returns once it is ready on that port.
+   *
+   * @param listening matches the line the server logs once it listens, with the port in a group
+   *     named {@code port}
+   * @param command the command line, given 0 as the port
+   */
+  public static ChildProcess startReporting(String name, Pattern listening, IntFunction<List<String>> command,
       Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
-    Path log = logDir.resolve(name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + port + ".log");
+    if (!listening.pattern().contains("(?<" + PORT_GROUP + ">")) {
+      throw new IllegalArgumentException("listening must name the port in a group (?<port>...): " + listening);
+    }
+    return startOnce(0, listening, name, command, environment, ready, logDir, readyTimeout);
+  }
+
+  private static ChildProcess startOnce(int port, Pattern listening, String name, IntFunction<List<String>> command,
+      Map<String, String> environment, Predicate<String> ready, Path logDir, Duration readyTimeout) {
     ProcessBuilder builder =
-        new ProcessBuilder(command.apply(port))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command.apply(port)).redirectErrorStream(true);
     // A null value removes an inherited variable.
     environment.forEach((key, value) -> {
       if (value == null) {
@@ -137,8 +178,12 @@ public final class ChildProcess implements AutoCloseable {
       }
     });
     Process process;
+    Path log;
     try {
       Files.createDirectories(logDir);
+      // A name of its own: several stacks (and restarts) share one log folder.
+      log = Files.createTempFile(logDir, name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-", ".log");
+      builder.redirectOutput(log.toFile());
       process = builder.start();
     } catch (IOException e) {
       throw new ChildProcessException(
@@ -146,7 +191,7 @@ public final class ChildProcess implements AutoCloseable {
     }
     ChildProcess started = new ChildProcess(name, process, port, log);
     try {
-      started.awaitReady(ready, readyTimeout);
+      started.awaitReady(listening, ready, readyTimeout);
       return started;
     } catch (RuntimeException e) {
       started.close();
@@ -154,9 +199,19 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Predicate<String> ready, Duration timeout) {
+  private void awaitReady(Pattern listening, Predicate<String> ready, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    boolean listens = listening == null;
     while (true) {
+      if (!listens) {
+        Matcher line = listening.matcher(logStart());
+        if (line.find()) {
+          listens = true;
+          if (port == 0) {
+            port = Integer.parseInt(line.group(PORT_GROUP));
+          }
+        }
+      }
       if (!process.isAlive()) {
         if (logEnd().contains("Address already in use")) {
           throw new PortTakenException("The " + name + " could not bind " + host() + ":\n" + logTail());
@@ -165,12 +220,12 @@ public final class ChildProcess implements AutoCloseable {
             "The " + name + " exited with code " + process.exitValue()
                 + " before answering on " + host() + ". Last lines of " + log + ":\n" + logTail());
       }
-      if (ready.test(host())) {
+      if (listens && ready.test(host())) {
         return;
       }
       if (System.nanoTime() > deadline) {
         throw new ChildProcessException(
-            "The " + name + " did not answer on http://" + host()
+            "The " + name + " did not answer on http://" + (listens ? host() : "its port (it never logged that it listens)")
                 + " within " + timeout.toMillis() + " ms. Last lines of " + log + ":\n" + logTail());
       }
       try {
@@ -236,6 +291,17 @@ public final class ChildProcess implements AutoCloseable {
     return tail.isEmpty() ? "  (empty)" : String.join("\n", tail.stream().map(l -> "  " + l).toList());
   }
 
+  /** The first 64 KiB of the log: where a server says it listens. */
+  private String logStart() {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      byte[] bytes = new byte[(int) Math.min(file.length(), 64 * 1024)];
+      file.readFully(bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** The last 8 KiB of the log: enough for a start-up failure and its stack trace. */
   private String logEnd() {
     try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
@@ -250,7 +316,7 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** A port free on loopback now. */
+  /** A port free on loopback now, and maybe not a moment later: only for {@link #start}'s retries and the benchmarks. */
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();

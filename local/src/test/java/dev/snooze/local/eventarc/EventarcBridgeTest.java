@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
-import com.google.cloud.functions.invoker.runner.Invoker;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
@@ -16,12 +15,12 @@ import com.google.pubsub.v1.TopicName;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.PubsubEmulatorAdmin;
 import dev.snooze.local.emulators.SharedEmulators;
+import dev.snooze.local.network.RefusedPort;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,9 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedEmulators.class)
 class EventarcBridgeTest {
   private static final String PROJECT = SharedEmulators.PROJECT;
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private static Invoker function;
+  private static InProcessFunction function;
   private static URI functionUrl;
   private static ManagedChannel channel;
   private static PubsubEmulatorAdmin admin;
@@ -50,10 +49,8 @@ class EventarcBridgeTest {
 
   @BeforeAll
   static void start(LocalEmulators emulators) throws Exception {
-    int port = freePort();
-    function = new Invoker(port, RecordingFunction.class.getName(), "cloudevent", RecordingFunction.class.getClassLoader());
-    function.startTestServer();
-    functionUrl = URI.create("http://127.0.0.1:" + port + "/");
+    function = InProcessFunction.start(RecordingFunction.class, "cloudevent");
+    functionUrl = function.url();
     channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
     admin = new PubsubEmulatorAdmin(emulators.pubsubHost(), PROJECT);
     // Warnings are captured so the tests can see that rejected pushes are logged.
@@ -70,7 +67,7 @@ class EventarcBridgeTest {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     if (function != null) {
-      function.stopServer();
+      function.close();
     }
   }
 
@@ -148,17 +145,18 @@ class EventarcBridgeTest {
 
   @Test
   void unreachableFunctionIsANon2xxSoTheEmulatorRedelivers() throws Exception {
-    URI deadFunction = URI.create("http://127.0.0.1:" + freePort() + "/");
-    Route route = bridge.route("unreachable", "unreachable-topic", deadFunction);
-    // Pushed by hand: through the emulator the message would be retried every second until
-    // the route is closed.
-    String push = "{\"subscription\":\"projects/" + PROJECT + "/subscriptions/" + route.subscription() + "\","
-        + "\"message\":{\"data\":\"aGk=\",\"messageId\":\"42\",\"publishTime\":\"2026-11-28T05:00:00.123Z\"}}";
+    try (RefusedPort nobody = RefusedPort.hold()) {
+      Route route = bridge.route("unreachable", "unreachable-topic", URI.create("http://" + nobody.host() + "/"));
+      // Pushed by hand: through the emulator the message would be retried every second until
+      // the route is closed.
+      String push = "{\"subscription\":\"projects/" + PROJECT + "/subscriptions/" + route.subscription() + "\","
+          + "\"message\":{\"data\":\"aGk=\",\"messageId\":\"42\",\"publishTime\":\"2026-11-28T05:00:00.123Z\"}}";
 
-    HttpResponse<String> response = post(URI.create(bridge.baseUrl() + "/push/" + route.subscription()), push);
+      HttpResponse<String> response = post(URI.create(bridge.baseUrl() + "/push/" + route.subscription()), push);
 
-    assertThat(response.statusCode()).isEqualTo(502);
-    assertThat(response.body()).contains("function unreachable");
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(response.body()).contains("function unreachable");
+    }
   }
 
   private static String publish(String topic, String data, Map<String, String> attributes) throws Exception {
@@ -182,12 +180,6 @@ class EventarcBridgeTest {
         HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** Copies log lines to the console as well, so a failing run still shows them. */

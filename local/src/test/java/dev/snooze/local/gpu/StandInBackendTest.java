@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class StandInBackendTest {
   private static final Duration TOKEN_INTERVAL = Duration.ofMillis(40);
-  private static final Duration AWAIT = Duration.ofSeconds(5);
+  private static final Duration AWAIT = Duration.ofSeconds(30);
 
   private final AtomicBoolean serving = new AtomicBoolean();
   private final HttpClient http = HttpClient.newHttpClient();

@@ -19,19 +19,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP link on loopback between a client and one server (an emulator, a function) that can be
- * cut and restored, so that a test sees how the client lives through a network failure: pointed
- * at the link instead of the server, the client's bytes pass through unchanged until
- * {@link #cut()}, which resets every open connection and every new one, as a dropped route or a
- * restarting front end does; {@link #restore()} forwards again. Nothing is mocked: the client's
- * own library meets real resets on real sockets.
+ * A TCP link from a loopback port, held for the link's whole life, to a server that may move or
+ * go away: clients connect to the link, never to the server, so the address they were given
+ * stays valid and can never be taken by another process.
+ *
+ * <p>Two uses. A function's stable address in the local stack: its JVM binds a port of its own
+ * choosing, the link forwards to it ({@link #retarget}), and while no instance runs every
+ * connection is reset, as a crashed instance's would be. A fault between a client and a server
+ * (an emulator): the client's bytes pass through unchanged until {@link #cut()}, which resets
+ * every open connection and every new one, as a dropped route or a restarting front end does;
+ * {@link #restore()} forwards again. Nothing is mocked: the client's own library meets real
+ * resets on real sockets.
  */
-public final class FaultyLink implements AutoCloseable {
-  private static final JsonLog LOG = JsonLog.forComponent("faulty-link");
+public final class TcpLink implements AutoCloseable {
+  private static final JsonLog LOG = JsonLog.forComponent("tcp-link");
   private static final int BUFFER = 16 * 1024;
 
-  private final InetSocketAddress target;
   private final ServerSocket listener;
+  private volatile InetSocketAddress target;
   private final ExecutorService threads;
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong resets = new AtomicLong();
@@ -39,11 +44,11 @@ public final class FaultyLink implements AutoCloseable {
   private volatile boolean cut;
   private volatile boolean closed;
 
-  private FaultyLink(InetSocketAddress target, ServerSocket listener) {
+  private TcpLink(InetSocketAddress target, ServerSocket listener) {
     this.target = target;
     this.listener = listener;
     this.threads = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "faulty-link-" + listener.getLocalPort());
+      Thread thread = new Thread(runnable, "tcp-link-" + listener.getLocalPort());
       thread.setDaemon(true);
       return thread;
     });
@@ -55,27 +60,44 @@ public final class FaultyLink implements AutoCloseable {
    *
    * @param targetHost "HOST:PORT" of the server, e.g. an emulator's {@code 127.0.0.1:8086}
    */
-  public static FaultyLink to(String targetHost) {
-    Objects.requireNonNull(targetHost, "targetHost");
-    int colon = targetHost.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("targetHost must be HOST:PORT, got \"" + targetHost + "\"");
-    }
-    int port;
+  public static TcpLink to(String targetHost) {
+    InetSocketAddress target = address(Objects.requireNonNull(targetHost, "targetHost"));
+    TcpLink link = open(target);
+    LOG.info("tcp link forwarding", "link", link.host(), "target", targetHost);
+    return link;
+  }
+
+  /** Holds a free loopback port with nothing behind it yet: every connection is reset until {@link #retarget}. */
+  public static TcpLink toNothing() {
+    return open(null);
+  }
+
+  private static TcpLink open(InetSocketAddress target) {
     try {
-      port = Integer.parseInt(targetHost.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("targetHost must be HOST:PORT, got \"" + targetHost + "\"");
-    }
-    InetSocketAddress target = new InetSocketAddress(targetHost.substring(0, colon), port);
-    try {
-      ServerSocket listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-      FaultyLink link = new FaultyLink(target, listener);
-      LOG.info("faulty link forwarding", "link", link.host(), "target", targetHost);
-      return link;
+      return new TcpLink(target, new ServerSocket(0, 128, InetAddress.getLoopbackAddress()));
     } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port for a link to " + targetHost, e);
+      throw new UncheckedIOException("no free loopback port for a link", e);
     }
+  }
+
+  private static InetSocketAddress address(String host) {
+    int colon = host.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("targetHost must be HOST:PORT, got \"" + host + "\"");
+    }
+    try {
+      return new InetSocketAddress(host.substring(0, colon), Integer.parseInt(host.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("targetHost must be HOST:PORT, got \"" + host + "\"");
+    }
+  }
+
+  /**
+   * New connections go to {@code targetHost} from now on, or are reset when it is null (the
+   * server is gone); open connections are left to end with their server.
+   */
+  public void retarget(String targetHost) {
+    target = targetHost == null ? null : address(targetHost);
   }
 
   /** "127.0.0.1:PORT": where clients connect instead of the server. */
@@ -131,9 +153,15 @@ public final class FaultyLink implements AutoCloseable {
   }
 
   private void connect(Socket client) {
+    InetSocketAddress to = target;
+    if (to == null) {
+      resets.incrementAndGet();
+      resetQuietly(client);
+      return;
+    }
     Socket server = new Socket();
     try {
-      server.connect(target, 5_000);
+      server.connect(to, 5_000);
     } catch (IOException e) {
       // The server itself is down: the client sees the same reset it would see from it.
       resetQuietly(client);

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The link against a loopback echo server, with plain sockets as any client library uses them. */
-class FaultyLinkTest {
+class TcpLinkTest {
   private ServerSocket echo;
   private Thread echoThread;
-  private FaultyLink link;
+  private TcpLink link;
 
   @BeforeEach
   void start() throws IOException {
@@ -29,7 +29,7 @@ class FaultyLinkTest {
     echoThread = new Thread(this::serveEcho, "echo");
     echoThread.setDaemon(true);
     echoThread.start();
-    link = FaultyLink.to("127.0.0.1:" + echo.getLocalPort());
+    link = TcpLink.to("127.0.0.1:" + echo.getLocalPort());
   }
 
   @AfterEach
@@ -60,8 +60,12 @@ class FaultyLinkTest {
   }
 
   private Socket connect() throws IOException {
+    return connect(link);
+  }
+
+  private static Socket connect(TcpLink to) throws IOException {
     Socket socket = new Socket();
-    socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(link.host().split(":")[1])), 2_000);
+    socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(to.host().split(":")[1])), 2_000);
     socket.setSoTimeout(5_000);
     return socket;
   }
@@ -110,20 +114,47 @@ class FaultyLinkTest {
 
   @Test
   void aServerThatIsDownLooksReset() throws IOException {
-    echo.close();
-    assertThatThrownBy(() -> {
-      try (Socket socket = connect()) {
-        roundTrip(socket, "anyone?");
+    try (RefusedPort down = RefusedPort.hold(); TcpLink toDown = TcpLink.to(down.host())) {
+      assertThatThrownBy(() -> {
+        try (Socket socket = connect(toDown)) {
+          roundTrip(socket, "anyone?");
+        }
+      }).isInstanceOf(SocketException.class);
+      assertThat(toDown.forwarded()).isZero();
+    }
+  }
+
+  @Test
+  void aLinkToNothingResetsUntilRetargetedThenForwardsToTheNewServer() throws IOException {
+    try (TcpLink front = TcpLink.toNothing()) {
+      assertThatThrownBy(() -> {
+        try (Socket socket = connect(front)) {
+          roundTrip(socket, "anyone?");
+        }
+      }).isInstanceOf(SocketException.class);
+      assertThat(front.resets()).isEqualTo(1);
+
+      front.retarget("127.0.0.1:" + echo.getLocalPort());
+      try (Socket socket = connect(front)) {
+        roundTrip(socket, "there you are");
       }
-    }).isInstanceOf(SocketException.class);
-    assertThat(link.forwarded()).isZero();
+      assertThat(front.forwarded()).isEqualTo(1);
+
+      front.retarget(null);
+      assertThatThrownBy(() -> {
+        try (Socket socket = connect(front)) {
+          roundTrip(socket, "gone again?");
+        }
+      }).isInstanceOf(SocketException.class);
+      assertThat(front.forwarded()).isEqualTo(1);
+    }
   }
 
   @Test
   void aTargetThatIsNotHostAndPortIsRefused() {
-    assertThatThrownBy(() -> FaultyLink.to("localhost")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> TcpLink.to("localhost")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("HOST:PORT");
-    assertThatThrownBy(() -> FaultyLink.to("localhost:http")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> TcpLink.to("localhost:http")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("HOST:PORT");
   }
 
