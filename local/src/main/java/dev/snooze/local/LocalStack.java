@@ -173,9 +173,10 @@ public final class LocalStack implements AutoCloseable {
     // The functions' 10 s default, shortened for time-compressed runs (it must stay under the idle timeout).
     functionEnv.computeIfAbsent("SNOOZE_ACTIVITY_GRANULARITY",
         k -> atMost(settings.idleTimeout().dividedBy(10), Duration.ofSeconds(10)).toString());
-    // The frontend reports requests in flight but never their end, so a report holds off sleep
-    // for the whole TTL: the 2 min default would outlast a time-compressed idle timeout many
-    // times over. Four of the frontend's (scaled) heartbeats, as the defaults are.
+    // A report of requests in flight holds off sleep until the frontend reports their end (at most
+    // a debounce window later) or, from a frontend that died mid-request, for the whole TTL: the
+    // 2 min default would outlast a time-compressed idle timeout many times over. Four of the
+    // frontend's (scaled) heartbeats, as the defaults are.
     functionEnv.computeIfAbsent("SNOOZE_HEARTBEAT_TTL",
         k -> atMost(settings.idleTimeout(), Duration.ofMinutes(2)).toString());
     functionEnv.put("SNOOZE_COMPUTE_ENDPOINT", compute.baseUrl());

@@ -1,6 +1,7 @@
 package dev.snooze.frontend.activity;
 
 import com.google.api.core.ApiFuture;
+import dev.snooze.activity.ActivityMessage;
 import java.time.Duration;
 
 /** Where activity messages go: Pub/Sub in production ({@link PubsubSink}), a fake in unit tests. */

@@ -4,6 +4,8 @@ import com.google.api.core.ApiFutureCallback;
 import com.google.api.core.ApiFutures;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.pubsub.v1.TopicName;
+import dev.snooze.activity.ActivityMessage;
+import dev.snooze.activity.Debouncer;
 import dev.snooze.frontend.config.FrontendConfig;
 import dev.snooze.logging.JsonLog;
 import java.time.Duration;
@@ -17,10 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Activity to Pub/Sub: a debounced {@code request} message when user requests begin (at once
- * while the backend is asleep), and a {@code heartbeat} every {@code heartbeatInterval} while any
- * request is in flight, unless a request's message went out within that interval. {@link #begin} never blocks and never throws: messages go through a
- * bounded queue to one background thread; when the queue is full they are dropped and counted.
+ * Activity to Pub/Sub, paced by {@link Debouncer}: a {@code request} message when user requests
+ * begin (at once while the backend is asleep, else at most one per debounce window), one more when
+ * the window closes over requests it did not report (begun or ended since), and a {@code heartbeat}
+ * every {@code heartbeatInterval} while any request is in flight, unless a request's message went
+ * out within that interval. So every moment a request begins or ends is covered by a message at
+ * most one window later, and the GPU never sleeps earlier than the idle timeout after it.
+ * {@link #begin} never blocks and never throws: messages go through a bounded queue to one
+ * background thread; when the queue is full they are dropped and counted.
  */
 public final class PubsubActivity implements ActivitySignal, AutoCloseable {
   /** While the backend is asleep, at most one immediate message per this window. */
@@ -73,6 +79,8 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
   private final RateLimit failureLog;
   private final Object heartbeatLock = new Object();
   private Scheduler.Cancellable heartbeat; // guarded by heartbeatLock
+  private final Object trailingLock = new Object();
+  private boolean trailingScheduled; // guarded by trailingLock
 
   /** For tests: an injected sink, scheduler (and so clock) and log. */
   public PubsubActivity(Settings settings, ActivitySink sink, Scheduler scheduler, JsonLog log) {
@@ -120,7 +128,7 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     }
     try {
       int now = inFlight.incrementAndGet();
-      boolean publish = debouncer.tryPublish(backendAsleep);
+      boolean publish = debouncer.onRequest(backendAsleep);
       // Scheduled after the request's message is timed, so the first heartbeat, one interval
       // later, is not taken for one due too soon after it.
       if (now == 1) {
@@ -128,6 +136,8 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
       }
       if (publish) {
         enqueue(ActivityMessage.request(settings.source(), now));
+      } else {
+        scheduleTrailing();
       }
       return new Request();
     } catch (RuntimeException e) {
@@ -142,13 +152,61 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
 
     @Override
     public void close() {
-      if (ended.compareAndSet(false, true) && inFlight.decrementAndGet() == 0) {
-        synchronized (heartbeatLock) {
-          if (inFlight.get() == 0) {
-            cancelHeartbeat();
+      if (!ended.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        if (inFlight.decrementAndGet() == 0) {
+          synchronized (heartbeatLock) {
+            if (inFlight.get() == 0) {
+              cancelHeartbeat();
+            }
           }
         }
+        // The end is activity too: a long answer may end long after its request's message.
+        debouncer.onEnd();
+        scheduleTrailing();
+      } catch (RuntimeException e) {
+        warnFailure("Activity signal failed", ActivityMessage.Kind.REQUEST, e);
       }
+    }
+  }
+
+  /**
+   * Makes sure a trailing message is scheduled for the activity no message covers yet. The flag
+   * is cleared before the trailing message is decided, so activity noted after that decision
+   * always schedules another.
+   */
+  private void scheduleTrailing() {
+    long due = debouncer.trailingDue();
+    if (due == Debouncer.NEVER || closed.get()) {
+      return;
+    }
+    synchronized (trailingLock) {
+      if (trailingScheduled) {
+        return;
+      }
+      trailingScheduled = true;
+    }
+    try {
+      scheduler.after(Duration.ofNanos(Math.max(0, due - scheduler.nanoTime())), this::trailing);
+    } catch (RejectedExecutionException e) {
+      // Closing: close() publishes what is left uncovered.
+    }
+  }
+
+  private void trailing() {
+    synchronized (trailingLock) {
+      trailingScheduled = false;
+    }
+    if (closed.get()) {
+      return;
+    }
+    if (debouncer.tryTrailing()) {
+      enqueue(ActivityMessage.request(settings.source(), inFlight.get()));
+    } else {
+      // A message went out meanwhile: what came after it is due a window after that one.
+      scheduleTrailing();
     }
   }
 
@@ -256,6 +314,10 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
     synchronized (heartbeatLock) {
       cancelHeartbeat();
+    }
+    if (debouncer.tryFinal()) {
+      // Going away (a redeploy): the activity since the last message must not be lost with us.
+      queue.offer(ActivityMessage.request(settings.source(), inFlight.get()));
     }
     try {
       if (ownedExecutor != null) {

@@ -4,6 +4,7 @@ import com.google.api.core.ApiFuture;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
+import dev.snooze.activity.ActivityMessage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

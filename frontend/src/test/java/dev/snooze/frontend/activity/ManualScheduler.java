@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A {@link Scheduler} on a fake clock: {@link #execute} tasks wait for {@link #runPending()}
- * (or run at once in direct mode) and repeating tasks run when {@link #advance} passes their time.
+ * (or run at once in direct mode) and timed tasks (repeating or once) run when {@link #advance}
+ * passes their time, in the order of their times.
  */
 final class ManualScheduler implements Scheduler {
   private volatile long now = 1_000_000_000L;
@@ -21,16 +22,17 @@ final class ManualScheduler implements Scheduler {
     this.direct = direct;
   }
 
+  /** A timed task; a period of 0 runs once. */
   private final class Periodic implements Cancellable {
     final long period;
     final Runnable task;
     long due;
     volatile boolean cancelled;
 
-    Periodic(long period, Runnable task) {
+    Periodic(long period, long delay, Runnable task) {
       this.period = period;
       this.task = task;
-      this.due = now + period;
+      this.due = now + delay;
     }
 
     @Override
@@ -55,9 +57,16 @@ final class ManualScheduler implements Scheduler {
 
   @Override
   public synchronized Cancellable every(Duration period, Runnable task) {
-    Periodic p = new Periodic(period.toNanos(), task);
+    Periodic p = new Periodic(period.toNanos(), period.toNanos(), task);
     periodic.add(p);
     return p;
+  }
+
+  @Override
+  public synchronized Cancellable after(Duration delay, Runnable task) {
+    Periodic once = new Periodic(0, delay.toNanos(), task);
+    periodic.add(once);
+    return once;
   }
 
   @Override
@@ -86,7 +95,7 @@ final class ManualScheduler implements Scheduler {
   }
 
   synchronized int repeatingCount() {
-    return periodic.size();
+    return (int) periodic.stream().filter(p -> p.period > 0).count();
   }
 
   /** Moves the clock forward without running anything. */
@@ -106,6 +115,11 @@ final class ManualScheduler implements Scheduler {
         break;
       }
       now = next.due;
+      if (next.period == 0) {
+        synchronized (this) {
+          periodic.remove(next);
+        }
+      }
       next.due += next.period;
       if (!next.cancelled) {
         next.task.run();

@@ -1,8 +1,10 @@
 package dev.snooze.frontend.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.snooze.frontend.activity.ActivityMessage.Kind;
+import dev.snooze.activity.ActivityMessage;
+import dev.snooze.activity.ActivityMessage.Kind;
 import dev.snooze.frontend.activity.ActivitySignal.InFlight;
 import dev.snooze.logging.JsonLog;
 import java.io.ByteArrayOutputStream;
@@ -66,13 +68,80 @@ class PubsubActivityTest {
 
     scheduler.advance(Duration.ofSeconds(29));
     activity.begin(false).close();
-    scheduler.advance(Duration.ofSeconds(1));
+    scheduler.runPending();
+    assertThat(summary(sink.messages())).as("inside the window").containsExactly("request:1");
+    assertThat(activity.sent()).isEqualTo(1);
+  }
+
+  /**
+   * The request at 20 s is covered by a message when the window closes at 30 s: without it the
+   * newest activity the functions know of is 20 s older than the user's last request, and the
+   * GPU would sleep that much before the idle timeout counted from it.
+   */
+  @Test
+  void aRequestTheWindowDidNotReportIsReportedWhenTheWindowCloses() {
+    PubsubActivity activity = activity();
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofSeconds(20));
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofSeconds(9).plusMillis(999));
     assertThat(summary(sink.messages())).containsExactly("request:1");
 
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(summary(sink.messages())).as("at 30 s").containsExactly("request:1", "request:0");
+    scheduler.advance(Duration.ofMinutes(10));
+    assertThat(sink.messages()).hasSize(2);
+  }
+
+  @Test
+  void aLongAnswerBegunInsideTheWindowIsCoveredByItsHeartbeats() {
+    PubsubActivity activity = activity();
     activity.begin(false).close();
-    scheduler.runPending();
-    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1");
-    assertThat(activity.sent()).isEqualTo(2);
+    scheduler.advance(Duration.ofSeconds(20));
+    InFlight answer = activity.begin(false);
+    scheduler.advance(Duration.ofSeconds(10));
+    assertThat(summary(sink.messages())).as("at 30 s, its first heartbeat").containsExactly("request:1", "heartbeat:1");
+    scheduler.advance(Duration.ofSeconds(25));
+    answer.close(); // at 55 s, after the heartbeat of 50 s
+    scheduler.advance(Duration.ofSeconds(25));
+    assertThat(summary(sink.messages())).as("its end covered at 80 s, a window after the last message")
+        .containsExactly("request:1", "heartbeat:1", "heartbeat:1", "heartbeat:1", "request:0");
+  }
+
+  /**
+   * An answer that ends after its last message (here a request at 20 s ends at 25 s, inside the
+   * window of the message at 0 s) is reported when the window closes, with nothing in flight, so
+   * that the functions count the idle time from the end and stop holding the GPU for it.
+   */
+  @Test
+  void theEndOfAnAnswerIsReportedWithNothingInFlight() {
+    PubsubActivity activity = activity();
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofSeconds(20));
+    InFlight answer = activity.begin(false);
+    scheduler.advance(Duration.ofSeconds(5));
+    answer.close();
+    scheduler.advance(Duration.ofSeconds(5));
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:0");
+    scheduler.advance(Duration.ofMinutes(10));
+    assertThat(sink.messages()).hasSize(2);
+  }
+
+  @Test
+  void aTrailingMessageTakesTheWindowItOpens() {
+    PubsubActivity activity = activity();
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofSeconds(29));
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:0");
+
+    activity.begin(false).close(); // at 30 s, covered by the message of the same instant
+    scheduler.advance(Duration.ofSeconds(29));
+    activity.begin(false).close();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(summary(sink.messages())).as("at most two messages per window")
+        .containsExactly("request:1", "request:0", "request:0");
   }
 
   @Test
@@ -155,23 +224,21 @@ class PubsubActivityTest {
     scheduler.advance(Duration.ofSeconds(25));
     InFlight stream = activity.begin(false); // debounced; heartbeats due at 35 s, 45 s...
     scheduler.advance(Duration.ofSeconds(5));
-    activity.begin(false).close(); // 30 s: a new window
+    activity.begin(false).close(); // 30 s: the window's trailing message covers it
     scheduler.runPending();
-    scheduler.advance(Duration.ofSeconds(5)); // 35 s: request:2 said it 5 s ago
-    assertThat(summary(sink.messages())).containsExactly("request:1", "request:2");
+    scheduler.advance(Duration.ofSeconds(5)); // 35 s: the trailing message said it 5 s ago
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1");
 
     scheduler.advance(HEARTBEAT);
-    assertThat(summary(sink.messages())).containsExactly("request:1", "request:2", "heartbeat:1");
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1", "heartbeat:1");
     stream.close();
   }
 
   @Test
-  void fullQueueDropsCountsAndWarnsOnceWhileBeginStaysInstant() {
+  void fullQueueDropsCountsAndWarnsOnce() {
     PubsubActivity activity = activity(2, Duration.ofSeconds(1), sink, scheduler);
     for (int i = 0; i < 5; i++) {
-      long started = System.nanoTime();
       activity.begin(true).close();
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(100));
       // Time passes, but the worker never ran: the queue fills.
       scheduler.advanceClockOnly(Duration.ofSeconds(1));
     }
@@ -196,13 +263,12 @@ class PubsubActivityTest {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     try {
       PubsubActivity activity = activity(10, Duration.ZERO, stuck, Scheduler.of(executor));
-      long slowest = 0;
-      for (int i = 0; i < 2_000; i++) {
-        long started = System.nanoTime();
-        activity.begin(true).close();
-        slowest = Math.max(slowest, System.nanoTime() - started);
-      }
-      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(100));
+      // The sink never returns: a begin that waited for it would never return either.
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        for (int i = 0; i < 2_000; i++) {
+          activity.begin(true).close();
+        }
+      });
       // One is stuck in the sink, ten wait in the queue: the rest are dropped, counted.
       assertThat(activity.dropped()).isBetween(1_989L, 1_990L);
       assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
@@ -249,9 +315,10 @@ class PubsubActivityTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("Activity publisher closed").contains("\"sent\":1");
   }
 
+  /** The clock stands still, so the outcome cannot depend on how the threads are scheduled. */
   @Test
   void debounceUnderLoadFromEightThreads() throws Exception {
-    // Real clock, publishing on the callers' threads: the worst case for races.
+    // Publishing on the callers' threads: the worst case for races.
     Scheduler direct = new Scheduler() {
       @Override
       public void execute(Runnable task) {
@@ -264,14 +331,18 @@ class PubsubActivityTest {
       }
 
       @Override
+      public Cancellable after(Duration delay, Runnable task) {
+        return () -> {};
+      }
+
+      @Override
       public long nanoTime() {
-        return System.nanoTime();
+        return 42L;
       }
     };
     PubsubActivity activity = activity(1000, Duration.ofSeconds(1), sink, direct);
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
-    long began = System.nanoTime();
     for (int t = 0; t < 8; t++) {
       Thread thread = new Thread(() -> {
         try {
@@ -290,8 +361,7 @@ class PubsubActivityTest {
     for (Thread thread : threads) {
       thread.join();
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(DEBOUNCE);
-    assertThat(sink.messages()).hasSizeBetween(1, 2);
+    assertThat(sink.messages()).hasSize(1);
     assertThat(activity.inFlight()).isZero();
     assertThat(activity.dropped()).isZero();
   }

@@ -2,6 +2,7 @@ package dev.snooze.frontend.activity;
 
 import com.google.api.core.ApiFuture;
 import com.google.api.core.ApiFutures;
+import dev.snooze.activity.ActivityMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

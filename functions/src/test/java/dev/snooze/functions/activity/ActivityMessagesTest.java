@@ -2,6 +2,7 @@ package dev.snooze.functions.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snooze.activity.ActivityMessage;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
@@ -48,7 +49,7 @@ class ActivityMessagesTest {
         "{\"schemaVersion\":1,\"source\":\"frontend-x1\",\"kind\":\"heartbeat\",\"inFlight\":3}"));
 
     assertThat(accepted.activity()).isEqualTo(new Activity(
-        "m-7", Instant.parse(PUBLISHED), "frontend-x1", Activity.Kind.HEARTBEAT, 3));
+        "m-7", Instant.parse(PUBLISHED), "frontend-x1", ActivityMessage.Kind.HEARTBEAT, 3));
     assertThat(accepted.warnings()).isEmpty();
   }
 
@@ -67,7 +68,7 @@ class ActivityMessagesTest {
     ActivityMessages.Accepted accepted = accepted(published(body));
 
     assertThat(accepted.activity().messageId()).isEqualTo("m-7");
-    assertThat(accepted.activity().kind()).isEqualTo(Activity.Kind.UNSPECIFIED);
+    assertThat(accepted.activity().kind()).isEqualTo(ActivityMessage.Kind.UNSPECIFIED);
     assertThat(accepted.warnings()).singleElement().asString().contains("without detail");
   }
 

@@ -2,6 +2,7 @@ package dev.snooze.functions.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snooze.activity.ActivityMessage;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.state.InMemoryStateStore;
@@ -27,11 +28,11 @@ class DecisionsTest {
       List.of(new MigView.Instance("gpu-a1b2", "us-central1-a", "RUNNING", "HEALTHY", "NONE")), null);
 
   static Activity activity(String id, Instant at) {
-    return new Activity(id, at, "frontend", Activity.Kind.REQUEST, null);
+    return new Activity(id, at, "frontend", ActivityMessage.Kind.REQUEST, null);
   }
 
   static Activity heartbeat(String id, Instant at, int inFlight) {
-    return new Activity(id, at, "frontend", Activity.Kind.HEARTBEAT, inFlight);
+    return new Activity(id, at, "frontend", ActivityMessage.Kind.HEARTBEAT, inFlight);
   }
 
   static SnoozeState awake(Instant lastActivity) {

@@ -1,5 +1,6 @@
 package dev.snooze.functions.race;
 
+import dev.snooze.activity.ActivityMessage;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.FakeMig;
 import dev.snooze.functions.compute.MigView;
@@ -40,6 +41,7 @@ final class Simulation {
   final FakeMig fake = new FakeMig(clock).bootInstantly(false);
   private final List<Invocation> live = new ArrayList<>();
   private final RacingMig.SleepWatch sleepWatch;
+  final Frontend frontend = new Frontend(clock, this::publishFromFrontend);
 
   private final List<Activity> unacknowledged = new ArrayList<>();
   private final Map<String, Instant> acknowledgedAt = new HashMap<>();
@@ -100,9 +102,18 @@ final class Simulation {
     if (step instanceof Step.Publish p) {
       String id = "m" + (++published);
       Activity activity = new Activity(id, clock.instant(), "frontend-1", p.kind(),
-          p.kind() == Activity.Kind.HEARTBEAT ? p.inFlight() : null);
+          p.kind() == ActivityMessage.Kind.HEARTBEAT ? p.inFlight() : null);
       unacknowledged.add(activity);
       note(id + " published");
+    } else if (step instanceof Step.Begin b) {
+      frontend.begin(b.backendAsleep());
+      note("a user request begins at the frontend (" + frontend.inFlight() + " in flight)");
+    } else if (step instanceof Step.End) {
+      if (frontend.end()) {
+        note("a user request ends at the frontend (" + frontend.inFlight() + " in flight)");
+      } else {
+        skip("no request in flight");
+      }
     } else if (step instanceof Step.Deliver d) {
       if (unacknowledged.isEmpty()) {
         skip("nothing unacknowledged");
@@ -130,7 +141,7 @@ final class Simulation {
         resume(live.get(r.pick() % live.size()));
       }
     } else if (step instanceof Step.Advance a) {
-      clock.advance(Duration.ofSeconds(a.seconds()));
+      passTime(Duration.ofSeconds(a.seconds()));
       note("clock " + at(clock.instant()));
     } else if (step instanceof Step.Quiet q) {
       Instant newest = START;
@@ -142,7 +153,7 @@ final class Simulation {
       }
       Instant until = newest.plus(policy.idleTimeout()).minusSeconds(15).plusSeconds(q.offsetSeconds());
       if (until.isAfter(clock.instant())) {
-        clock.advance(Duration.between(clock.instant(), until));
+        passTime(Duration.between(clock.instant(), until));
         note("clock " + at(clock.instant()));
       } else {
         skip("already quiet");
@@ -186,7 +197,7 @@ final class Simulation {
   /** Before the schedule: one activity, acknowledged, and the MIG serving it. */
   void wakeUp() {
     stepLabel = "start awake";
-    Activity first = new Activity("m" + (++published), clock.instant(), "frontend-1", Activity.Kind.REQUEST, null);
+    Activity first = new Activity("m" + (++published), clock.instant(), "frontend-1", ActivityMessage.Kind.REQUEST, null);
     unacknowledged.add(first);
     finish(deliver(first));
     fake.finishBoot();
@@ -209,23 +220,20 @@ final class Simulation {
     fake.stockout(false);
     fake.finishBoot();
     note("faults off, GPUs available, boots done");
+    while (frontend.end()) {
+      note("the user's request ends at the frontend");
+    }
     List<String> problems = new ArrayList<>();
     while (!live.isEmpty()) {
       finish(live.get(0));
     }
-    for (int round = 1; !unacknowledged.isEmpty(); round++) {
-      if (round > 5) {
-        problems.add("messages never acknowledged though every fault stopped: " + unacknowledged);
-        break;
-      }
-      for (Activity activity : List.copyOf(unacknowledged)) {
-        finish(deliver(activity));
-      }
-    }
+    deliverAll(problems);
     fake.finishBoot();
     drainedAt = clock.instant();
     long maxTicks = policy.claimLease().toSeconds() / SCHEDULER_INTERVAL.toSeconds() + 3;
     for (int tick = 0; ; tick++) {
+      // What the frontend published as time passed (its trailing message) is delivered too.
+      deliverAll(problems);
       Invocation invocation = tick();
       finish(invocation);
       fake.finishBoot();
@@ -240,10 +248,46 @@ final class Simulation {
             + ", MIG " + describe(fake.observe()));
         break;
       }
-      clock.advance(SCHEDULER_INTERVAL);
+      passTime(SCHEDULER_INTERVAL);
       note("clock " + at(clock.instant()));
     }
     return problems;
+  }
+
+  /** Pub/Sub redelivers every unacknowledged message until each is acknowledged (faults are off). */
+  private void deliverAll(List<String> problems) {
+    for (int round = 1; !unacknowledged.isEmpty(); round++) {
+      if (round > 5) {
+        problems.add("messages never acknowledged though every fault stopped: " + unacknowledged);
+        return;
+      }
+      for (Activity activity : List.copyOf(unacknowledged)) {
+        finish(deliver(activity));
+      }
+    }
+  }
+
+  /** Time passes; the frontend's timers fire at their moments on the way. */
+  private void passTime(Duration duration) {
+    Instant target = clock.instant().plus(duration);
+    for (Instant due = frontend.nextTimer(); due != null && !due.isAfter(target); due = frontend.nextTimer()) {
+      clock.advance(Duration.between(clock.instant(), due));
+      frontend.fireDue();
+    }
+    clock.advance(Duration.between(clock.instant(), target));
+  }
+
+  /** The frontend publishes now: the message waits in the subscription like any other. */
+  private String publishFromFrontend(ActivityMessage.Kind kind, int inFlight) {
+    String id = "m" + (++published);
+    unacknowledged.add(new Activity(id, clock.instant(), "frontend-1", kind, inFlight));
+    note(id + " published by the frontend: " + kind.wire() + " inFlight=" + inFlight);
+    return id;
+  }
+
+  /** The frontend's promise, checked after every step: see {@link Frontend#uncovered()}. */
+  List<String> uncoveredActivity() {
+    return frontend.uncovered();
   }
 
   /** The MIG serves at its size and the state says AWAKE, or it is empty and the state says ASLEEP. */
@@ -370,6 +414,18 @@ final class Simulation {
    */
   private void checkSleepIssued(String requestId) {
     sleepsIssued++;
+    // The user's promise: never earlier than the idle timeout after a request the frontend saw,
+    // once the functions have been told of it (the message covering it was acknowledged).
+    for (Instant moment : frontend.activity()) {
+      Optional<Frontend.Published> cover = frontend.covering(moment);
+      if (clock.instant().isBefore(moment.plus(policy.idleTimeout())) && cover.isPresent()
+          && acknowledgedAt.containsKey(cover.get().messageId())) {
+        wrongSleeps.add("Compute asked to sleep (request " + requestId + ") at " + at(clock.instant())
+            + ", less than the idle timeout " + policy.idleTimeout() + " after a request the frontend saw at "
+            + at(moment) + " (covered by " + cover.get().messageId() + ", acknowledged at "
+            + at(acknowledgedAt.get(cover.get().messageId())) + ")");
+      }
+    }
     for (Activity activity : acknowledged) {
       if (younger(activity, policy.idleTimeout())) {
         wrongSleeps.add("Compute asked to sleep (request " + requestId + ") at " + at(clock.instant())

@@ -1,6 +1,6 @@
 package dev.snooze.functions.race;
 
-import dev.snooze.functions.activity.Activity;
+import dev.snooze.activity.ActivityMessage;
 
 /**
  * One step of a generated schedule. Picks are indexes taken modulo what is there to pick
@@ -8,11 +8,30 @@ import dev.snooze.functions.activity.Activity;
  */
 sealed interface Step {
 
-  /** The frontend publishes activity now: a request, or a heartbeat reporting requests in flight. */
-  record Publish(Activity.Kind kind, int inFlight) implements Step {
+  /** Someone publishes activity now (a script, another frontend): a request, or a heartbeat reporting requests in flight. */
+  record Publish(ActivityMessage.Kind kind, int inFlight) implements Step {
     @Override
     public String toString() {
-      return kind == Activity.Kind.HEARTBEAT ? "publish heartbeat inFlight=" + inFlight : "publish request";
+      return kind == ActivityMessage.Kind.HEARTBEAT ? "publish heartbeat inFlight=" + inFlight : "publish request";
+    }
+  }
+
+  /**
+   * A user's request begins at the frontend, which publishes as its Debouncer says. Whether the
+   * frontend believes the backend asleep is arbitrary: its health probe lags the truth either way.
+   */
+  record Begin(boolean backendAsleep) implements Step {
+    @Override
+    public String toString() {
+      return "user request begins" + (backendAsleep ? " (backend seen asleep)" : "");
+    }
+  }
+
+  /** The frontend's oldest request in flight ends (the answer's last byte). */
+  record End() implements Step {
+    @Override
+    public String toString() {
+      return "user request ends";
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.snooze.functions.race;
 
+import dev.snooze.activity.ActivityMessage;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.compute.SleepMode;
@@ -34,7 +35,8 @@ import net.jqwik.api.statistics.Statistics;
  * and MIG fakes and a manual clock, driven by a generated {@link Step schedule}: activity
  * published and delivered in any order, several at once (concurrent wakes), again after a failure
  * (Pub/Sub redelivery) or after an acknowledgement (duplicates), Cloud Scheduler ticks, time
- * passing, boots, stockouts, and Compute and Firestore faults. Invocations interleave at every
+ * passing, boots, stockouts, and Compute and Firestore faults, and user requests beginning and
+ * ending at a {@link Frontend} whose real {@code Debouncer} decides what it publishes. Invocations interleave at every
  * store write (a lost race makes the decision run again, as FirestoreStateStore's precondition
  * does) and every Compute wake and sleep (see {@link Invocation}). {@value #TRIES} schedules run,
  * and at least {@value #REQUIRED_INTERLEAVINGS} distinct executions are required.
@@ -54,6 +56,15 @@ import net.jqwik.api.statistics.Statistics;
  *       decided earlier whose Compute call lands after newer activity was acknowledged; the
  *       Controller then wakes the MIG again (counted in the statistics, checked by the next
  *       definition).
+ *   <dt>Early sleep (a wrong sleep too)
+ *   <dd>The user's promise: the Controller asks Compute to sleep less than the idle timeout after a
+ *       moment a user request began or ended at the frontend, although the message covering that
+ *       moment (the first the frontend published at or after it) was acknowledged.
+ *   <dt>Activity left unreported
+ *   <dd>A moment a user request began or ended at the frontend is more than the frontend's debounce
+ *       window old, and no message published within that window covers it. With the two rules
+ *       above this is what makes "never asleep earlier than the idle timeout after the last
+ *       request" hold for any request pattern, once messages are delivered.
  *   <dt>Lost wake
  *   <dd>After the schedule the system is drained ({@link Simulation#drain()}: faults stop, GPUs
  *       are available, boots finish, every waiting invocation finishes, Pub/Sub redelivers every
@@ -160,6 +171,9 @@ class WakeSleepRaceTest {
     if (!sim.wrongSleeps().isEmpty()) {
       throw failure("wrong sleep", sim.wrongSleeps(), sim);
     }
+    if (!sim.uncoveredActivity().isEmpty()) {
+      throw failure("activity left unreported", sim.uncoveredActivity(), sim);
+    }
   }
 
   private static void countInterleaving(Simulation sim) {
@@ -194,7 +208,7 @@ class WakeSleepRaceTest {
 
   /** What a step does; its numbers come separately, so that each shrinks on its own. */
   private enum StepKind {
-    RESUME, PUBLISH_REQUEST, PUBLISH_HEARTBEAT, DELIVER, BURST, DUPLICATE, TICK, SECONDS, MINUTES, QUIET,
+    RESUME, BEGIN, END, PUBLISH_REQUEST, PUBLISH_HEARTBEAT, DELIVER, BURST, DUPLICATE, TICK, SECONDS, MINUTES, QUIET,
     BOOT, STOCKOUT, COMPUTE_FAULT, STORE_FAULT, CONFLICT
   }
 
@@ -207,7 +221,9 @@ class WakeSleepRaceTest {
   Arbitrary<List<Step>> schedules() {
     Arbitrary<StepKind> kind = Arbitraries.frequency(
         Tuple.of(10, StepKind.RESUME),
-        Tuple.of(4, StepKind.PUBLISH_REQUEST),
+        Tuple.of(3, StepKind.BEGIN),
+        Tuple.of(3, StepKind.END),
+        Tuple.of(2, StepKind.PUBLISH_REQUEST),
         Tuple.of(1, StepKind.PUBLISH_HEARTBEAT),
         Tuple.of(6, StepKind.DELIVER),
         Tuple.of(2, StepKind.BURST),
@@ -231,8 +247,10 @@ class WakeSleepRaceTest {
   private static Step step(StepKind kind, int n, int seconds) {
     return switch (kind) {
       case RESUME -> new Step.Resume(n);
-      case PUBLISH_REQUEST -> new Step.Publish(Activity.Kind.REQUEST, 0);
-      case PUBLISH_HEARTBEAT -> new Step.Publish(Activity.Kind.HEARTBEAT, n % 3);
+      case BEGIN -> new Step.Begin(n % 2 == 0);
+      case END -> new Step.End();
+      case PUBLISH_REQUEST -> new Step.Publish(ActivityMessage.Kind.REQUEST, 0);
+      case PUBLISH_HEARTBEAT -> new Step.Publish(ActivityMessage.Kind.HEARTBEAT, n % 3);
       case DELIVER -> new Step.Deliver(n);
       case BURST -> new Step.Burst();
       case DUPLICATE -> new Step.Duplicate(n);

@@ -111,7 +111,9 @@ class ComputeMigFailuresTest {
       assertThatThrownBy(() -> bounded.wake(1, SleepMode.DELETE, "wake-1"))
           .isInstanceOf(TransientComputeException.class)
           .hasMessageContaining("not done within");
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+      // Given up at the 300 ms bound, not when the operation ends (30 s): a 10 s bound tells the
+      // two apart whatever the machine's load.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
+import dev.snooze.activity.ActivityMessage;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.ComputeMig;
 import dev.snooze.functions.compute.MigLocation;
@@ -106,7 +107,7 @@ class WakeSleepRaceTest {
   }
 
   private Activity activity(String id) {
-    return new Activity(id, clock.instant(), "race-test", Activity.Kind.REQUEST, null);
+    return new Activity(id, clock.instant(), "race-test", ActivityMessage.Kind.REQUEST, null);
   }
 
   private static void pause(long millis) {
