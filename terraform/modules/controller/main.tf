@@ -26,22 +26,22 @@ locals {
 
   functions = {
     wake = {
-      entry_point = "dev.snooze.functions.Wake"
-      description = "Records activity from the topic and wakes the GPU MIG."
-      timeout     = 180 # a resize plus its operation wait (SNOOZE_OPERATION_TIMEOUT 60 s) and retries
-      max         = 10
+      entry_point     = "dev.snooze.functions.Wake"
+      description     = "Records activity from the topic and wakes the GPU MIG."
+      timeout_seconds = 180 # a resize plus its operation wait (SNOOZE_OPERATION_TIMEOUT 60 s) and retries
+      max             = 10
     }
     sleep = {
-      entry_point = "dev.snooze.functions.Sleep"
-      description = "Scheduler tick: sleeps the idle GPU MIG and reconciles it."
-      timeout     = 180
-      max         = 2
+      entry_point     = "dev.snooze.functions.Sleep"
+      description     = "Scheduler tick: sleeps the idle GPU MIG and reconciles it."
+      timeout_seconds = 180
+      max             = 2
     }
     status = {
-      entry_point = "dev.snooze.functions.Status"
-      description = "Reports the phase, the MIG and the recent history as JSON."
-      timeout     = 30
-      max         = 5
+      entry_point     = "dev.snooze.functions.Status"
+      description     = "Reports the phase, the MIG and the recent history as JSON."
+      timeout_seconds = 30
+      max             = 5
     }
   }
 }
@@ -240,7 +240,7 @@ resource "google_cloudfunctions2_function" "function" {
   service_config {
     available_memory                 = "512Mi"
     available_cpu                    = "1"
-    timeout_seconds                  = each.value.timeout
+    timeout_seconds                  = each.value.timeout_seconds
     min_instance_count               = 0
     max_instance_count               = each.value.max
     max_instance_request_concurrency = 1

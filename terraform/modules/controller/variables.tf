@@ -67,8 +67,8 @@ variable "wake_timeout_seconds" {
   description = "Seconds after which a wake that does not serve is reported as ERROR (SNOOZE_WAKE_TIMEOUT)."
   type        = number
   validation {
-    condition     = var.wake_timeout_seconds > 0
-    error_message = "wake_timeout_seconds must be positive."
+    condition     = var.wake_timeout_seconds >= 60 && var.wake_timeout_seconds <= 3600 && floor(var.wake_timeout_seconds) == var.wake_timeout_seconds
+    error_message = "wake_timeout_seconds must be an integer from 60 to 3600."
   }
 }
 

@@ -15,12 +15,12 @@ locals {
     SNOOZE_PROJECT         = var.project_id
     SNOOZE_TOPIC           = var.topic_name
     SNOOZE_STATUS_URL      = var.status_url
-    SNOOZE_WAKE_TIMEOUT    = tostring(var.wake_timeout_sec)
-    SNOOZE_REQUEST_TIMEOUT = tostring(var.request_timeout_sec)
+    SNOOZE_WAKE_TIMEOUT    = tostring(var.wake_timeout_seconds)
+    SNOOZE_REQUEST_TIMEOUT = tostring(var.request_timeout_seconds)
   }
 
   # A held request waits up to the wake timeout, then streams for up to the request timeout.
-  lb_timeout_sec = var.wake_timeout_sec + var.request_timeout_sec
+  lb_timeout_seconds = var.wake_timeout_seconds + var.request_timeout_seconds
 }
 
 data "google_project" "this" {
@@ -186,7 +186,7 @@ resource "google_compute_backend_service" "frontend" {
   protocol              = "HTTP"
   port_name             = local.port_name
   load_balancing_scheme = "EXTERNAL_MANAGED"
-  timeout_sec           = local.lb_timeout_sec
+  timeout_sec           = local.lb_timeout_seconds
   health_checks         = [google_compute_health_check.frontend.id]
 
   backend {

@@ -149,21 +149,21 @@ variable "artifact_registry_repository" {
   }
 }
 
-variable "wake_timeout_sec" {
-  description = "How long a request is held while the GPU wakes (SNOOZE_WAKE_TIMEOUT)."
+variable "wake_timeout_seconds" {
+  description = "How long a request is held while the GPU wakes, in seconds (SNOOZE_WAKE_TIMEOUT); part of the external load balancer's timeout."
   type        = number
   validation {
-    condition     = var.wake_timeout_sec >= 1
-    error_message = "wake_timeout_sec must be positive."
+    condition     = var.wake_timeout_seconds >= 60 && var.wake_timeout_seconds <= 3600 && floor(var.wake_timeout_seconds) == var.wake_timeout_seconds
+    error_message = "wake_timeout_seconds must be an integer from 60 to 3600."
   }
 }
 
-variable "request_timeout_sec" {
-  description = "Longest a proxied request may take (SNOOZE_REQUEST_TIMEOUT); the internal load balancer's timeout."
+variable "request_timeout_seconds" {
+  description = "Longest a proxied request may take, in seconds (SNOOZE_REQUEST_TIMEOUT; the internal load balancer's timeout); part of the external load balancer's timeout."
   type        = number
   validation {
-    condition     = var.request_timeout_sec >= 1
-    error_message = "request_timeout_sec must be positive."
+    condition     = var.request_timeout_seconds >= 600 && var.request_timeout_seconds <= 86400 && floor(var.request_timeout_seconds) == var.request_timeout_seconds
+    error_message = "request_timeout_seconds must be an integer from 600 to 86400."
   }
 }
 

@@ -168,21 +168,21 @@ variable "health_check_path" {
   }
 }
 
-variable "autohealing_initial_delay_sec" {
+variable "autohealing_initial_delay_seconds" {
   description = "Seconds a new VM gets (driver install, image pull, model load) before autohealing may recreate it."
   type        = number
   default     = 600
   validation {
-    condition     = var.autohealing_initial_delay_sec >= 0 && var.autohealing_initial_delay_sec <= 3600
-    error_message = "autohealing_initial_delay_sec must be from 0 to 3600."
+    condition     = var.autohealing_initial_delay_seconds >= 0 && var.autohealing_initial_delay_seconds <= 3600 && floor(var.autohealing_initial_delay_seconds) == var.autohealing_initial_delay_seconds
+    error_message = "autohealing_initial_delay_seconds must be an integer from 0 to 3600."
   }
 }
 
-variable "backend_timeout_sec" {
-  description = "Internal load balancer backend service timeout: the longest a request (a streamed generation) may take."
+variable "request_timeout_seconds" {
+  description = "Internal load balancer backend service timeout, in seconds: the longest a request (a streamed generation) may take."
   type        = number
   validation {
-    condition     = var.backend_timeout_sec >= 600
-    error_message = "backend_timeout_sec must be at least 600."
+    condition     = var.request_timeout_seconds >= 600 && var.request_timeout_seconds <= 86400 && floor(var.request_timeout_seconds) == var.request_timeout_seconds
+    error_message = "request_timeout_seconds must be an integer from 600 to 86400."
   }
 }
