@@ -81,6 +81,22 @@ module "gpu_backend" {
   depends_on = [google_project_service.apis]
 }
 
+module "artifact_registry" {
+  source     = "./modules/artifact_registry"
+  project_id = var.project_id
+  region     = var.region
+  name       = var.name
+
+  depends_on = [google_project_service.apis]
+}
+
+# The repository was created by the controller module until it got a module of its own: move
+# it in the state rather than replace it with its images.
+moved {
+  from = module.controller.google_artifact_registry_repository.images
+  to   = module.artifact_registry.google_artifact_registry_repository.images
+}
+
 module "controller" {
   source               = "./modules/controller"
   project_id           = var.project_id
@@ -112,8 +128,8 @@ module "frontend" {
   status_url          = module.controller.status_url
   status_service_name = module.controller.status_service_name
   artifact_registry_repository = {
-    location = module.controller.artifact_registry_repository.location
-    name     = module.controller.artifact_registry_repository.name
+    location = module.artifact_registry.location
+    name     = module.artifact_registry.name
   }
   wake_timeout_seconds    = var.wake_timeout_seconds
   request_timeout_seconds = var.request_timeout_seconds

@@ -69,19 +69,6 @@ resource "google_firestore_database" "default" {
   deletion_policy         = "ABANDON"
 }
 
-# --- Artifact Registry for the frontend and backend images --------------------------------
-
-resource "google_artifact_registry_repository" "images" {
-  project       = var.project_id
-  location      = var.region
-  repository_id = var.name
-  description   = "Snooze container images (frontend, and optionally a mirrored GPU backend image)."
-  format        = "DOCKER"
-  labels = {
-    app = "snooze"
-  }
-}
-
 # --- Functions source ---------------------------------------------------------------------
 
 resource "google_storage_bucket" "sources" {

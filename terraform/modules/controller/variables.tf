@@ -8,7 +8,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region of the functions, the scheduler job, the bucket, the registry, Firestore, and of the regional MIG (SNOOZE_REGION)."
+  description = "Region of the functions, the scheduler job, the bucket, Firestore, and of the regional MIG (SNOOZE_REGION)."
   type        = string
   validation {
     condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
