@@ -124,7 +124,6 @@ module "frontend" {
   port                = local.frontend_port
   backend_url         = module.gpu_backend.backend_url
   topic_id            = module.controller.topic_id
-  topic_name          = module.controller.topic_name
   status_url          = module.controller.status_url
   status_service_name = module.controller.status_service_name
   artifact_registry_repository = {

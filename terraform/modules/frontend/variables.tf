@@ -101,20 +101,11 @@ variable "backend_url" {
 }
 
 variable "topic_id" {
-  description = "ID (projects/P/topics/T) of the activity topic; the frontend's service account may publish to it only."
+  description = "ID (projects/PROJECT/topics/NAME) of the activity topic, in var.project_id: the frontend publishes to it (SNOOZE_TOPIC is NAME) and its service account may publish to it only."
   type        = string
   validation {
-    condition     = can(regex("^projects/[^/]+/topics/[^/]+$", var.topic_id))
-    error_message = "topic_id must be projects/P/topics/T."
-  }
-}
-
-variable "topic_name" {
-  description = "Short name of the activity topic (SNOOZE_TOPIC)."
-  type        = string
-  validation {
-    condition     = length(var.topic_name) >= 3
-    error_message = "topic_name must be a topic name."
+    condition     = can(regex("^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/topics/[A-Za-z][A-Za-z0-9._~+%-]{2,254}$", var.topic_id))
+    error_message = "topic_id must be projects/PROJECT/topics/NAME, NAME being a Pub/Sub topic name (3 to 255 characters, starting with a letter)."
   }
 }
 
