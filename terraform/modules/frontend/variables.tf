@@ -2,8 +2,8 @@ variable "project_id" {
   description = "Project of the frontend."
   type        = string
   validation {
-    condition     = length(var.project_id) >= 6
-    error_message = "project_id must be a project ID."
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter."
   }
 }
 
@@ -20,8 +20,8 @@ variable "zones" {
   description = "Zones the frontend's single VM may run in."
   type        = list(string)
   validation {
-    condition     = length(var.zones) > 0
-    error_message = "zones must not be empty."
+    condition     = length(var.zones) > 0 && alltrue([for z in var.zones : can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", z))])
+    error_message = "zones must be a non-empty list of zones such as [\"us-central1-a\"]."
   }
 }
 
@@ -38,8 +38,8 @@ variable "subnet_id" {
   description = "ID of the subnet of the frontend VM (Private Google Access on)."
   type        = string
   validation {
-    condition     = length(var.subnet_id) > 0
-    error_message = "subnet_id must not be empty."
+    condition     = can(regex("^(https://www.googleapis.com/compute/v1/)?projects/[^/]+/regions/[^/]+/subnetworks/[^/]+$", var.subnet_id))
+    error_message = "subnet_id must be a subnetwork ID, projects/P/regions/R/subnetworks/S."
   }
 }
 
@@ -57,8 +57,8 @@ variable "machine_type" {
   type        = string
   default     = "e2-small"
   validation {
-    condition     = length(var.machine_type) > 0
-    error_message = "machine_type must not be empty."
+    condition     = can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", var.machine_type))
+    error_message = "machine_type must be a machine type such as e2-small."
   }
 }
 
@@ -76,8 +76,8 @@ variable "image" {
   description = "Container image of the frontend."
   type        = string
   validation {
-    condition     = length(var.image) > 0
-    error_message = "image must not be empty."
+    condition     = can(regex("^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$", var.image))
+    error_message = "image must be a container image reference such as us-central1-docker.pkg.dev/PROJECT/snooze/frontend:1.0.0."
   }
 }
 
@@ -86,8 +86,8 @@ variable "port" {
   type        = number
   default     = 8080
   validation {
-    condition     = var.port >= 1 && var.port <= 65535
-    error_message = "port must be from 1 to 65535."
+    condition     = var.port >= 1 && var.port <= 65535 && floor(var.port) == var.port
+    error_message = "port must be an integer from 1 to 65535."
   }
 }
 
@@ -122,8 +122,8 @@ variable "status_service_name" {
   description = "Cloud Run service of the Status function: the frontend's service account gets run.invoker on it only."
   type        = string
   validation {
-    condition     = length(var.status_service_name) > 0
-    error_message = "status_service_name must not be empty."
+    condition     = can(regex("^(projects/[^/]+/locations/[^/]+/services/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.status_service_name))
+    error_message = "status_service_name must be a Cloud Run service name, or its full projects/P/locations/L/services/S name."
   }
 }
 
