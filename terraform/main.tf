@@ -8,10 +8,6 @@
 #                        frontend -> Status function (page's progress)
 
 locals {
-  # idle_timeout: "900", "900s", "15m" or "1h" -> seconds, which the functions accept.
-  idle_timeout_parts   = regex("^([0-9]+)([smh]?)$", var.idle_timeout)
-  idle_timeout_seconds = tonumber(local.idle_timeout_parts[0]) * lookup({ "" = 1, s = 1, m = 60, h = 3600 }, local.idle_timeout_parts[1])
-
   frontend_port = 8080
 
   services = [
@@ -47,10 +43,6 @@ resource "terraform_data" "checks" {
       condition     = alltrue([for z in var.zones : startswith(z, "${var.region}-")])
       error_message = "Every zone in var.zones must be in var.region (${var.region})."
     }
-    precondition {
-      condition     = local.idle_timeout_seconds > 10
-      error_message = "idle_timeout must be longer than 10 s (the functions' activity write granularity)."
-    }
   }
 }
 
@@ -68,25 +60,41 @@ module "network" {
 }
 
 module "gpu_backend" {
-  source              = "./modules/gpu_backend"
-  project_id          = var.project_id
-  region              = var.region
-  zones               = var.zones
-  name                = var.name
-  network_id          = module.network.network_id
-  subnet_id           = module.network.subnet_id
-  proxy_subnet_id     = module.network.proxy_subnet_id
-  network_tag         = module.network.backend_tag
-  machine_type        = var.machine_type
-  gpu_type            = var.gpu_type
-  gpu_count           = var.gpu_count
-  backend_image       = var.backend_image
-  backend_port        = var.backend_port
-  backend_env         = var.backend_env
-  backend_warmup      = var.backend_warmup
-  backend_timeout_sec = var.backend_timeout_sec
+  source                  = "./modules/gpu_backend"
+  project_id              = var.project_id
+  region                  = var.region
+  zones                   = var.zones
+  name                    = var.name
+  network_id              = module.network.network_id
+  subnet_id               = module.network.subnet_id
+  proxy_subnet_id         = module.network.proxy_subnet_id
+  network_tag             = module.network.backend_tag
+  machine_type            = var.machine_type
+  gpu_type                = var.gpu_type
+  gpu_count               = var.gpu_count
+  backend_image           = var.backend_image
+  backend_port            = var.backend_port
+  backend_env             = var.backend_env
+  backend_warmup          = var.backend_warmup
+  request_timeout_seconds = var.request_timeout_seconds
 
   depends_on = [google_project_service.apis]
+}
+
+module "artifact_registry" {
+  source     = "./modules/artifact_registry"
+  project_id = var.project_id
+  region     = var.region
+  name       = var.name
+
+  depends_on = [google_project_service.apis]
+}
+
+# The repository was created by the controller module until it got a module of its own: move
+# it in the state rather than replace it with its images.
+moved {
+  from = module.controller.google_artifact_registry_repository.images
+  to   = module.artifact_registry.google_artifact_registry_repository.images
 }
 
 module "controller" {
@@ -95,8 +103,8 @@ module "controller" {
   region               = var.region
   name                 = var.name
   mig_name             = module.gpu_backend.mig_name
-  idle_timeout_seconds = local.idle_timeout_seconds
-  wake_timeout_seconds = var.wake_timeout_sec
+  idle_timeout_seconds = var.idle_timeout_seconds
+  wake_timeout_seconds = var.wake_timeout_seconds
   desired_size         = var.desired_size
   sleep_mode           = var.sleep_mode
   functions_jar        = var.functions_jar
@@ -116,18 +124,17 @@ module "frontend" {
   port                = local.frontend_port
   backend_url         = module.gpu_backend.backend_url
   topic_id            = module.controller.topic_id
-  topic_name          = module.controller.topic_name
   status_url          = module.controller.status_url
   status_service_name = module.controller.status_service_name
   artifact_registry_repository = {
-    location = module.controller.artifact_registry_repository.location
-    name     = module.controller.artifact_registry_repository.name
+    location = module.artifact_registry.location
+    name     = module.artifact_registry.name
   }
-  wake_timeout_sec    = var.wake_timeout_sec
-  request_timeout_sec = var.backend_timeout_sec
-  domain              = var.domain
-  iap_members         = var.iap_members
-  iap_oauth_client    = var.iap_oauth_client
+  wake_timeout_seconds    = var.wake_timeout_seconds
+  request_timeout_seconds = var.request_timeout_seconds
+  domain                  = var.domain
+  iap_members             = var.iap_members
+  iap_oauth_client        = var.iap_oauth_client
 
   depends_on = [google_project_service.apis]
 }

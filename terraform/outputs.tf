@@ -30,7 +30,7 @@ output "function_urls" {
 
 output "artifact_registry" {
   description = "Image prefix of the Artifact Registry repository (push the frontend image here)."
-  value       = module.controller.artifact_registry_repository.prefix
+  value       = module.artifact_registry.url
 }
 
 output "iap_audience" {

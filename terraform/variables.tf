@@ -151,13 +151,13 @@ variable "domain" {
   }
 }
 
-variable "idle_timeout" {
-  description = "Sleep the GPU after this long without activity: seconds (\"900\") or a number with a unit s, m or h (\"15m\", \"1h\"). Passed to the functions as seconds."
-  type        = string
-  default     = "15m"
+variable "idle_timeout_seconds" {
+  description = "Seconds without activity before the GPU sleeps (the functions' SNOOZE_IDLE_TIMEOUT), e.g. 900 for 15 minutes; more than 10, the functions' activity write granularity."
+  type        = number
+  default     = 900
   validation {
-    condition     = can(regex("^[0-9]+[smh]?$", var.idle_timeout)) && try(tonumber(regex("^[0-9]+", var.idle_timeout)) > 0, false)
-    error_message = "idle_timeout must be a positive number of seconds or a number followed by s, m or h, e.g. \"900\" or \"15m\"."
+    condition     = var.idle_timeout_seconds > 10 && floor(var.idle_timeout_seconds) == var.idle_timeout_seconds
+    error_message = "idle_timeout_seconds must be an integer above 10 (the functions' activity write granularity), e.g. 900 for 15 minutes."
   }
 }
 
@@ -171,23 +171,23 @@ variable "sleep_mode" {
   }
 }
 
-variable "backend_timeout_sec" {
+variable "request_timeout_seconds" {
   description = "Longest a proxied request to the GPU backend may take, in seconds (the internal load balancer's backend service timeout and the frontend's SNOOZE_REQUEST_TIMEOUT)."
   type        = number
   default     = 900
   validation {
-    condition     = var.backend_timeout_sec >= 600 && var.backend_timeout_sec <= 86400 && floor(var.backend_timeout_sec) == var.backend_timeout_sec
-    error_message = "backend_timeout_sec must be an integer from 600 to 86400."
+    condition     = var.request_timeout_seconds >= 600 && var.request_timeout_seconds <= 86400 && floor(var.request_timeout_seconds) == var.request_timeout_seconds
+    error_message = "request_timeout_seconds must be an integer from 600 to 86400."
   }
 }
 
-variable "wake_timeout_sec" {
-  description = "How long the frontend holds a request while the GPU wakes, and after which the functions report a wake as ERROR, in seconds."
+variable "wake_timeout_seconds" {
+  description = "How long the frontend holds a request while the GPU wakes, and after which the functions report a wake as ERROR, in seconds (SNOOZE_WAKE_TIMEOUT of both)."
   type        = number
   default     = 600
   validation {
-    condition     = var.wake_timeout_sec >= 60 && var.wake_timeout_sec <= 3600 && floor(var.wake_timeout_sec) == var.wake_timeout_sec
-    error_message = "wake_timeout_sec must be an integer from 60 to 3600."
+    condition     = var.wake_timeout_seconds >= 60 && var.wake_timeout_seconds <= 3600 && floor(var.wake_timeout_seconds) == var.wake_timeout_seconds
+    error_message = "wake_timeout_seconds must be an integer from 60 to 3600."
   }
 }
 

@@ -5,6 +5,7 @@ import { parse } from '@cdktf/hcl2json';
 import { loadSchema } from './schema.mjs';
 import { Source } from './source.mjs';
 import { policyProblems } from './policy.mjs';
+import { conventionProblems, settingNameProblems } from './conventions.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_POLICY = path.join(HERE, '..', 'policy.json');
@@ -31,13 +32,14 @@ export async function loadModule(dir) {
         : { file: name, line: 1, message: `parse error: ${msg.replace(/^parse config: /, '')}` });
     }
   }
-  const decl = { variable: new Map(), local: new Map(), module: new Map(), resource: new Map(), data: new Map(), output: new Map() };
+  const decl = { variable: new Map(), local: new Map(), module: new Map(), resource: new Map(), data: new Map(), output: new Map(), terraform: [] };
   for (const f of files) {
     const j = f.json;
     for (const [n, v] of Object.entries(j.variable || {})) decl.variable.set(n, { file: f, body: v[0] });
     for (const l of j.locals || []) for (const [n, v] of Object.entries(l)) decl.local.set(n, { file: f, value: v });
     for (const [n, v] of Object.entries(j.module || {})) decl.module.set(n, { file: f, body: v[0] });
     for (const [n, v] of Object.entries(j.output || {})) decl.output.set(n, { file: f, body: v[0] });
+    for (const t of j.terraform || []) decl.terraform.push({ file: f, body: t });
     for (const kind of ['resource', 'data']) {
       for (const [type, byName] of Object.entries(j[kind] || {})) {
         for (const [n, v] of Object.entries(byName)) decl[kind].set(`${type}.${n}`, { file: f, type, name: n, body: v[0] });
@@ -71,12 +73,28 @@ export async function check(dir, opts = {}) {
     schemaProblems(mod).forEach(add);
     for (const p of await referenceProblems(mod, get)) add(p);
     if (opts.policy !== false) policyProblems(mod, policy, env).forEach(add);
-    for (const { body } of mod.decl.module.values()) {
-      if (typeof body.source === 'string' && /^\.\.?\//.test(body.source)) queue.push(path.resolve(d, body.source));
+    for (const { body } of localCalls(mod)) queue.push(path.resolve(d, body.source));
+  }
+  // Rule 5: conventions, per module and across the tree (every module read, root first).
+  if (opts.policy !== false && policy.conventions) {
+    const tree = [...seen].map((d) => modules.get(d)).filter((m) => m.files.length);
+    const rootMod = modules.get(root);
+    for (const mod of tree) {
+      // A module tree is the root that calls local modules and those modules; a lone
+      // directory of .tf files (a fixture, a scratch check) is held to the naming and docs rules.
+      const layout = mod !== rootMod || localCalls(rootMod).length > 0;
+      const rel = (file) => path.relative(root, path.join(mod.dir, file)) || file;
+      for (const p of conventionProblems(mod, policy.conventions, { layout, root: rootMod })) problems.push({ ...p, file: rel(p.file) });
     }
+    for (const p of settingNameProblems(tree, policy, root)) problems.push(p);
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.message.localeCompare(b.message));
   return problems;
+}
+
+/** A module's calls of local modules (`source = "./..."` or `"../..."`). */
+export function localCalls(mod) {
+  return [...mod.decl.module.values()].filter(({ body }) => typeof body.source === 'string' && /^\.\.?\//.test(body.source));
 }
 
 /** Names of SNOOZE_ variables the functions read: a .java file (regex "SNOOZE_X"), or a list file. */

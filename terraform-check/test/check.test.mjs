@@ -14,7 +14,7 @@ async function lines(name) {
   return problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
 }
 
-test('good fixture (resources, nested and dynamic blocks, variable, local, module, data) is clean', async () => {
+test('good fixture (resources, nested and dynamic blocks, variable, local, module, data; a module tree with its versions.tf and README.md) is clean', async () => {
   assert.deepEqual(await lines('good'), []);
 });
 
@@ -28,17 +28,49 @@ const cases = {
   'unknown-resource': ['main.tf:1: unknown resource type "google_compute_instance_templat" (not in the google provider schema)'],
   'missing-required': ['main.tf:3: google_cloud_scheduler_job.sleep.http_target: missing required argument "uri"'],
   'dangling-refs': [
-    'main.tf:6: reference to undeclared variable "var.zone"',
-    'main.tf:10: reference to undeclared local "local.nam"',
-    'main.tf:14: reference to undeclared resource "google_compute_health_check.gpu"',
-    'main.tf:18: reference to undeclared data source "data.google_compute_image.cos"',
-    'main.tf:22: reference to undeclared module "module.naming"',
+    'main.tf:7: reference to undeclared variable "var.zone"',
+    'main.tf:11: reference to undeclared local "local.nam"',
+    'main.tf:15: reference to undeclared resource "google_compute_health_check.gpu"',
+    'main.tf:20: reference to undeclared data source "data.google_compute_image.cos"',
+    'main.tf:25: reference to undeclared module "module.naming"',
   ],
   unparsable: ['main.tf:3: parse error: Invalid expression; Expected the start of an expression, but found an invalid expression token.'],
   'access-config': ['main.tf:12: google_compute_instance_template.gpu: GPU instance template has an access_config (external IP); remove it'],
   'all-users': ['main.tf:5: "allUsers" grants public access; remove it'],
   'scheduler-no-oidc': ['main.tf:3: google_cloud_scheduler_job.sleep: http_target must use oidc_token'],
   'unknown-env': ['main.tf:9: google_cloudfunctions2_function.wake: SNOOZE_IDLE_TIMOUT is set but the functions do not read it'],
+  // Rule 5: conventions.
+  undocumented: [
+    'main.tf:1: variable "region" has no type',
+    'main.tf:5: variable "name" has no description',
+    'main.tf:9: variable "zone" has no description',
+    'main.tf:14: output "topic" has no description',
+  ],
+  // backend_timeout_sec, a rename guard (default null, validation var.X == null), is exempt.
+  'duration-names': [
+    'main.tf:1: variable "wake_timeout_sec": one unit for every duration: name it "wake_timeout_seconds"',
+    'main.tf:6: variable "idle_timeout": a duration says its unit: name it "idle_timeout_seconds" (a number)',
+    'main.tf:11: variable "retry_delay_minutes": one unit for every duration: name it "retry_delay_seconds"',
+    'main.tf:16: variable "request_timeout_seconds": a duration in seconds has type number (nothing to decode)',
+    'main.tf:36: output "poll_interval": a duration says its unit: name it "poll_interval_seconds" (a number)',
+  ],
+  'setting-names': [
+    'main.tf:9: module "frontend": pending_cap = var.max_pending gives one setting two names; use one (the module\'s may only drop a qualifying prefix, as image = var.frontend_image)',
+    'main.tf:10: module "frontend": hold_seconds = var.wake_timeout_seconds gives one setting two names; use one (the module\'s may only drop a qualifying prefix, as image = var.frontend_image)',
+    'modules/frontend/main.tf:18: SNOOZE_WAKE_TIMEOUT is set from var.hold_seconds here but from var.wake_timeout_seconds in modules/functions/main.tf: one setting, one name',
+    'modules/functions/main.tf:9: SNOOZE_WAKE_TIMEOUT is set from var.wake_timeout_seconds here but from var.hold_seconds in modules/frontend/main.tf: one setting, one name',
+  ],
+  'module-layout': [
+    'modules/m/main.tf:5: data.archive_file.functions uses provider "archive", which versions.tf does not require',
+    'modules/m/README.md:1: module has no README.md',
+    'modules/m/versions.tf:2: required_version ">= 1.3" differs from the root\'s ">= 1.5"',
+    'modules/m/versions.tf:5: provider "google" is hashicorp/google ~> 5.0; the root\'s is hashicorp/google ~> 6.50',
+    'modules/m/versions.tf:9: provider "random" is not required by the root',
+  ],
+  'stale-readme': [
+    'modules/m/README.md:5: variables and outputs tables are out of date: run node terraform-check/tfdoc.mjs on the root',
+    'README.md:1: variables and outputs tables are missing: run node terraform-check/tfdoc.mjs on the root',
+  ],
 };
 
 for (const [name, want] of Object.entries(cases)) {
@@ -46,6 +78,10 @@ for (const [name, want] of Object.entries(cases)) {
     assert.deepEqual(await lines(name), want);
   });
 }
+
+test('conventions are policy: --no-policy skips them', async () => {
+  assert.deepEqual(await check(path.join(FIX, 'module-layout'), { envSource: ENV, policy: false }), []);
+});
 
 test('CLI: exit 0 and no output when clean; exit 1 with file:line lines otherwise', () => {
   const cli = path.join(HERE, '..', 'check.mjs');

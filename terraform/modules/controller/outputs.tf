@@ -38,16 +38,6 @@ output "scheduler_service_account" {
   value       = google_service_account.scheduler.email
 }
 
-output "artifact_registry_repository" {
-  description = "Artifact Registry Docker repository: its ID, name, location and image prefix."
-  value = {
-    id       = google_artifact_registry_repository.images.id
-    name     = google_artifact_registry_repository.images.name
-    location = google_artifact_registry_repository.images.location
-    prefix   = "${var.region}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.images.repository_id}"
-  }
-}
-
 output "custom_roles" {
   description = "IDs of the custom roles: controller (Wake, Sleep) and reader (Status)."
   value = {

@@ -2,13 +2,13 @@ variable "project_id" {
   description = "Project of the controller and of the GPU MIG it drives (SNOOZE_PROJECT)."
   type        = string
   validation {
-    condition     = length(var.project_id) >= 6
-    error_message = "project_id must be a project ID."
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter."
   }
 }
 
 variable "region" {
-  description = "Region of the functions, the scheduler job, the bucket, the registry, Firestore, and of the regional MIG (SNOOZE_REGION)."
+  description = "Region of the functions, the scheduler job, the bucket, Firestore, and of the regional MIG (SNOOZE_REGION)."
   type        = string
   validation {
     condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
@@ -67,8 +67,8 @@ variable "wake_timeout_seconds" {
   description = "Seconds after which a wake that does not serve is reported as ERROR (SNOOZE_WAKE_TIMEOUT)."
   type        = number
   validation {
-    condition     = var.wake_timeout_seconds > 0
-    error_message = "wake_timeout_seconds must be positive."
+    condition     = var.wake_timeout_seconds >= 60 && var.wake_timeout_seconds <= 3600 && floor(var.wake_timeout_seconds) == var.wake_timeout_seconds
+    error_message = "wake_timeout_seconds must be an integer from 60 to 3600."
   }
 }
 
@@ -76,8 +76,8 @@ variable "desired_size" {
   description = "GPU VMs while awake (SNOOZE_DESIRED_SIZE)."
   type        = number
   validation {
-    condition     = var.desired_size >= 1 && var.desired_size <= 100
-    error_message = "desired_size must be from 1 to 100."
+    condition     = var.desired_size >= 1 && var.desired_size <= 100 && floor(var.desired_size) == var.desired_size
+    error_message = "desired_size must be an integer from 1 to 100."
   }
 }
 

@@ -7,20 +7,25 @@ locals {
   # Project metadata key through which the VM learns its IAP audience (see startup script).
   audience_key = "${var.name}-iap-audience"
 
+  # var.topic_id is projects/PROJECT/topics/NAME: the frontend publishes to NAME in PROJECT.
+  topic_parts   = regex("^projects/([^/]+)/topics/([^/]+)$", var.topic_id)
+  topic_project = local.topic_parts[0]
+  topic_name    = local.topic_parts[1]
+
   # What the frontend reads (README, "The frontend"); SNOOZE_IAP_AUDIENCE is appended at boot
   # from project metadata. Durations in seconds, which the frontend accepts.
   env = {
     SNOOZE_PORT            = tostring(var.port)
     SNOOZE_BACKEND_URL     = var.backend_url
     SNOOZE_PROJECT         = var.project_id
-    SNOOZE_TOPIC           = var.topic_name
+    SNOOZE_TOPIC           = local.topic_name
     SNOOZE_STATUS_URL      = var.status_url
-    SNOOZE_WAKE_TIMEOUT    = tostring(var.wake_timeout_sec)
-    SNOOZE_REQUEST_TIMEOUT = tostring(var.request_timeout_sec)
+    SNOOZE_WAKE_TIMEOUT    = tostring(var.wake_timeout_seconds)
+    SNOOZE_REQUEST_TIMEOUT = tostring(var.request_timeout_seconds)
   }
 
   # A held request waits up to the wake timeout, then streams for up to the request timeout.
-  lb_timeout_sec = var.wake_timeout_sec + var.request_timeout_sec
+  lb_timeout_seconds = var.wake_timeout_seconds + var.request_timeout_seconds
 }
 
 data "google_project" "this" {
@@ -41,6 +46,14 @@ resource "google_pubsub_topic_iam_member" "publisher" {
   topic   = var.topic_id
   role    = "roles/pubsub.publisher"
   member  = "serviceAccount:${google_service_account.frontend.email}"
+
+  lifecycle {
+    # The frontend names the topic's project by SNOOZE_PROJECT, which is var.project_id.
+    precondition {
+      condition     = local.topic_project == var.project_id
+      error_message = "topic_id must be a topic of var.project_id (${var.project_id}), not of ${local.topic_project}."
+    }
+  }
 }
 
 resource "google_cloud_run_v2_service_iam_member" "status_invoker" {
@@ -186,7 +199,7 @@ resource "google_compute_backend_service" "frontend" {
   protocol              = "HTTP"
   port_name             = local.port_name
   load_balancing_scheme = "EXTERNAL_MANAGED"
-  timeout_sec           = local.lb_timeout_sec
+  timeout_sec           = local.lb_timeout_seconds
   health_checks         = [google_compute_health_check.frontend.id]
 
   backend {

@@ -2,8 +2,8 @@ variable "project_id" {
   description = "Project of the frontend."
   type        = string
   validation {
-    condition     = length(var.project_id) >= 6
-    error_message = "project_id must be a project ID."
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter."
   }
 }
 
@@ -20,8 +20,8 @@ variable "zones" {
   description = "Zones the frontend's single VM may run in."
   type        = list(string)
   validation {
-    condition     = length(var.zones) > 0
-    error_message = "zones must not be empty."
+    condition     = length(var.zones) > 0 && alltrue([for z in var.zones : can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", z))])
+    error_message = "zones must be a non-empty list of zones such as [\"us-central1-a\"]."
   }
 }
 
@@ -38,8 +38,8 @@ variable "subnet_id" {
   description = "ID of the subnet of the frontend VM (Private Google Access on)."
   type        = string
   validation {
-    condition     = length(var.subnet_id) > 0
-    error_message = "subnet_id must not be empty."
+    condition     = can(regex("^(https://www.googleapis.com/compute/v1/)?projects/[^/]+/regions/[^/]+/subnetworks/[^/]+$", var.subnet_id))
+    error_message = "subnet_id must be a subnetwork ID, projects/P/regions/R/subnetworks/S."
   }
 }
 
@@ -57,8 +57,8 @@ variable "machine_type" {
   type        = string
   default     = "e2-small"
   validation {
-    condition     = length(var.machine_type) > 0
-    error_message = "machine_type must not be empty."
+    condition     = can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", var.machine_type))
+    error_message = "machine_type must be a machine type such as e2-small."
   }
 }
 
@@ -76,8 +76,8 @@ variable "image" {
   description = "Container image of the frontend."
   type        = string
   validation {
-    condition     = length(var.image) > 0
-    error_message = "image must not be empty."
+    condition     = can(regex("^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$", var.image))
+    error_message = "image must be a container image reference such as us-central1-docker.pkg.dev/PROJECT/snooze/frontend:1.0.0."
   }
 }
 
@@ -86,8 +86,8 @@ variable "port" {
   type        = number
   default     = 8080
   validation {
-    condition     = var.port >= 1 && var.port <= 65535
-    error_message = "port must be from 1 to 65535."
+    condition     = var.port >= 1 && var.port <= 65535 && floor(var.port) == var.port
+    error_message = "port must be an integer from 1 to 65535."
   }
 }
 
@@ -101,20 +101,11 @@ variable "backend_url" {
 }
 
 variable "topic_id" {
-  description = "ID (projects/P/topics/T) of the activity topic; the frontend's service account may publish to it only."
+  description = "ID (projects/PROJECT/topics/NAME) of the activity topic, in var.project_id: the frontend publishes to it (SNOOZE_TOPIC is NAME) and its service account may publish to it only."
   type        = string
   validation {
-    condition     = can(regex("^projects/[^/]+/topics/[^/]+$", var.topic_id))
-    error_message = "topic_id must be projects/P/topics/T."
-  }
-}
-
-variable "topic_name" {
-  description = "Short name of the activity topic (SNOOZE_TOPIC)."
-  type        = string
-  validation {
-    condition     = length(var.topic_name) >= 3
-    error_message = "topic_name must be a topic name."
+    condition     = can(regex("^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/topics/[A-Za-z][A-Za-z0-9._~+%-]{2,254}$", var.topic_id))
+    error_message = "topic_id must be projects/PROJECT/topics/NAME, NAME being a Pub/Sub topic name (3 to 255 characters, starting with a letter)."
   }
 }
 
@@ -131,8 +122,8 @@ variable "status_service_name" {
   description = "Cloud Run service of the Status function: the frontend's service account gets run.invoker on it only."
   type        = string
   validation {
-    condition     = length(var.status_service_name) > 0
-    error_message = "status_service_name must not be empty."
+    condition     = can(regex("^(projects/[^/]+/locations/[^/]+/services/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.status_service_name))
+    error_message = "status_service_name must be a Cloud Run service name, or its full projects/P/locations/L/services/S name."
   }
 }
 
@@ -149,21 +140,21 @@ variable "artifact_registry_repository" {
   }
 }
 
-variable "wake_timeout_sec" {
-  description = "How long a request is held while the GPU wakes (SNOOZE_WAKE_TIMEOUT)."
+variable "wake_timeout_seconds" {
+  description = "How long a request is held while the GPU wakes, in seconds (SNOOZE_WAKE_TIMEOUT); part of the external load balancer's timeout."
   type        = number
   validation {
-    condition     = var.wake_timeout_sec >= 1
-    error_message = "wake_timeout_sec must be positive."
+    condition     = var.wake_timeout_seconds >= 60 && var.wake_timeout_seconds <= 3600 && floor(var.wake_timeout_seconds) == var.wake_timeout_seconds
+    error_message = "wake_timeout_seconds must be an integer from 60 to 3600."
   }
 }
 
-variable "request_timeout_sec" {
-  description = "Longest a proxied request may take (SNOOZE_REQUEST_TIMEOUT); the internal load balancer's timeout."
+variable "request_timeout_seconds" {
+  description = "Longest a proxied request may take, in seconds (SNOOZE_REQUEST_TIMEOUT; the internal load balancer's timeout); part of the external load balancer's timeout."
   type        = number
   validation {
-    condition     = var.request_timeout_sec >= 1
-    error_message = "request_timeout_sec must be positive."
+    condition     = var.request_timeout_seconds >= 600 && var.request_timeout_seconds <= 86400 && floor(var.request_timeout_seconds) == var.request_timeout_seconds
+    error_message = "request_timeout_seconds must be an integer from 600 to 86400."
   }
 }
 

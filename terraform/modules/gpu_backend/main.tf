@@ -166,7 +166,7 @@ resource "google_compute_region_instance_group_manager" "gpu" {
 
   auto_healing_policies {
     health_check      = google_compute_health_check.autohealing.id
-    initial_delay_sec = var.autohealing_initial_delay_sec
+    initial_delay_sec = var.autohealing_initial_delay_seconds
   }
 
   # No autoscaler. ANY_SINGLE_ZONE requires no proactive redistribution; a regional MIG
@@ -196,7 +196,7 @@ resource "google_compute_region_backend_service" "gpu" {
   protocol              = "HTTP"
   load_balancing_scheme = "INTERNAL_MANAGED"
   port_name             = local.port_name
-  timeout_sec           = var.backend_timeout_sec
+  timeout_sec           = var.request_timeout_seconds
   health_checks         = [google_compute_region_health_check.lb.id]
 
   backend {

@@ -2,8 +2,8 @@ variable "project_id" {
   description = "Project that holds the GPU backend."
   type        = string
   validation {
-    condition     = length(var.project_id) >= 6
-    error_message = "project_id must be a project ID."
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter."
   }
 }
 
@@ -20,8 +20,8 @@ variable "zones" {
   description = "Zones the MIG may place its VMs in (one at a time: ANY_SINGLE_ZONE)."
   type        = list(string)
   validation {
-    condition     = length(var.zones) > 0
-    error_message = "zones must not be empty."
+    condition     = length(var.zones) > 0 && alltrue([for z in var.zones : can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", z))])
+    error_message = "zones must be a non-empty list of zones such as [\"us-central1-a\"]."
   }
 }
 
@@ -38,8 +38,8 @@ variable "network_id" {
   description = "ID of the VPC."
   type        = string
   validation {
-    condition     = length(var.network_id) > 0
-    error_message = "network_id must not be empty."
+    condition     = can(regex("^(https://www.googleapis.com/compute/v1/)?projects/[^/]+/global/networks/[^/]+$", var.network_id))
+    error_message = "network_id must be a network ID, projects/P/global/networks/N."
   }
 }
 
@@ -47,8 +47,8 @@ variable "subnet_id" {
   description = "ID of the subnet of the GPU VMs and of the internal load balancer's address."
   type        = string
   validation {
-    condition     = length(var.subnet_id) > 0
-    error_message = "subnet_id must not be empty."
+    condition     = can(regex("^(https://www.googleapis.com/compute/v1/)?projects/[^/]+/regions/[^/]+/subnetworks/[^/]+$", var.subnet_id))
+    error_message = "subnet_id must be a subnetwork ID, projects/P/regions/R/subnetworks/S."
   }
 }
 
@@ -56,8 +56,8 @@ variable "proxy_subnet_id" {
   description = "ID of the proxy-only subnet; the internal forwarding rule is created only once it exists."
   type        = string
   validation {
-    condition     = length(var.proxy_subnet_id) > 0
-    error_message = "proxy_subnet_id must not be empty."
+    condition     = can(regex("^(https://www.googleapis.com/compute/v1/)?projects/[^/]+/regions/[^/]+/subnetworks/[^/]+$", var.proxy_subnet_id))
+    error_message = "proxy_subnet_id must be a subnetwork ID, projects/P/regions/R/subnetworks/S."
   }
 }
 
@@ -74,8 +74,8 @@ variable "machine_type" {
   description = "Machine type of the GPU VMs."
   type        = string
   validation {
-    condition     = length(var.machine_type) > 0
-    error_message = "machine_type must not be empty."
+    condition     = can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", var.machine_type))
+    error_message = "machine_type must be a machine type such as g2-standard-8."
   }
 }
 
@@ -112,8 +112,8 @@ variable "boot_disk_size_gb" {
   type        = number
   default     = 200
   validation {
-    condition     = var.boot_disk_size_gb >= 50 && var.boot_disk_size_gb <= 65536
-    error_message = "boot_disk_size_gb must be from 50 to 65536 (the Deep Learning VM image needs 50 GB)."
+    condition     = var.boot_disk_size_gb >= 50 && var.boot_disk_size_gb <= 65536 && floor(var.boot_disk_size_gb) == var.boot_disk_size_gb
+    error_message = "boot_disk_size_gb must be an integer from 50 to 65536 (the Deep Learning VM image needs 50 GB)."
   }
 }
 
@@ -121,8 +121,8 @@ variable "backend_image" {
   description = "Container image run unchanged with --gpus all."
   type        = string
   validation {
-    condition     = length(var.backend_image) > 0
-    error_message = "backend_image must not be empty."
+    condition     = can(regex("^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$", var.backend_image))
+    error_message = "backend_image must be a container image reference such as ollama/ollama:0.5.7."
   }
 }
 
@@ -153,8 +153,8 @@ variable "backend_port" {
   description = "Port the container listens on, published on the same host port."
   type        = number
   validation {
-    condition     = var.backend_port >= 1 && var.backend_port <= 65535
-    error_message = "backend_port must be from 1 to 65535."
+    condition     = var.backend_port >= 1 && var.backend_port <= 65535 && floor(var.backend_port) == var.backend_port
+    error_message = "backend_port must be an integer from 1 to 65535."
   }
 }
 
@@ -168,21 +168,21 @@ variable "health_check_path" {
   }
 }
 
-variable "autohealing_initial_delay_sec" {
+variable "autohealing_initial_delay_seconds" {
   description = "Seconds a new VM gets (driver install, image pull, model load) before autohealing may recreate it."
   type        = number
   default     = 600
   validation {
-    condition     = var.autohealing_initial_delay_sec >= 0 && var.autohealing_initial_delay_sec <= 3600
-    error_message = "autohealing_initial_delay_sec must be from 0 to 3600."
+    condition     = var.autohealing_initial_delay_seconds >= 0 && var.autohealing_initial_delay_seconds <= 3600 && floor(var.autohealing_initial_delay_seconds) == var.autohealing_initial_delay_seconds
+    error_message = "autohealing_initial_delay_seconds must be an integer from 0 to 3600."
   }
 }
 
-variable "backend_timeout_sec" {
-  description = "Internal load balancer backend service timeout: the longest a request (a streamed generation) may take."
+variable "request_timeout_seconds" {
+  description = "Internal load balancer backend service timeout, in seconds: the longest a request (a streamed generation) may take."
   type        = number
   validation {
-    condition     = var.backend_timeout_sec >= 600
-    error_message = "backend_timeout_sec must be at least 600."
+    condition     = var.request_timeout_seconds >= 600 && var.request_timeout_seconds <= 86400 && floor(var.request_timeout_seconds) == var.request_timeout_seconds
+    error_message = "request_timeout_seconds must be an integer from 600 to 86400."
   }
 }

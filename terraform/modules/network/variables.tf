@@ -2,8 +2,8 @@ variable "project_id" {
   description = "Project that holds the network."
   type        = string
   validation {
-    condition     = length(var.project_id) >= 6
-    error_message = "project_id must be a project ID."
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter."
   }
 }
 
@@ -49,8 +49,8 @@ variable "backend_port" {
   description = "Port of the GPU backend containers, opened to the health checkers and the internal load balancer's proxies."
   type        = number
   validation {
-    condition     = var.backend_port >= 1 && var.backend_port <= 65535
-    error_message = "backend_port must be from 1 to 65535."
+    condition     = var.backend_port >= 1 && var.backend_port <= 65535 && floor(var.backend_port) == var.backend_port
+    error_message = "backend_port must be an integer from 1 to 65535."
   }
 }
 
@@ -59,8 +59,8 @@ variable "frontend_port" {
   type        = number
   default     = 8080
   validation {
-    condition     = var.frontend_port >= 1 && var.frontend_port <= 65535
-    error_message = "frontend_port must be from 1 to 65535."
+    condition     = var.frontend_port >= 1 && var.frontend_port <= 65535 && floor(var.frontend_port) == var.frontend_port
+    error_message = "frontend_port must be an integer from 1 to 65535."
   }
 }
 

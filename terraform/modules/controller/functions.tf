@@ -1,0 +1,132 @@
+# The three gen2 functions (Wake, Sleep, Status), their environment and their source.
+
+locals {
+  # Exactly the variables the functions read (README, "The functions"); the others keep their
+  # defaults (SNOOZE_ACTIVITY_GRANULARITY 10 s, SNOOZE_HEARTBEAT_TTL 2 min,
+  # SNOOZE_OPERATION_TIMEOUT 60 s). Durations are given in seconds, which the functions accept.
+  # SNOOZE_REGION (not SNOOZE_ZONE): the MIG is regional.
+  function_env = {
+    SNOOZE_PROJECT          = var.project_id
+    SNOOZE_REGION           = var.region
+    SNOOZE_MIG              = var.mig_name
+    SNOOZE_IDLE_TIMEOUT     = tostring(var.idle_timeout_seconds)
+    SNOOZE_DESIRED_SIZE     = tostring(var.desired_size)
+    SNOOZE_SLEEP_MODE       = var.sleep_mode
+    SNOOZE_STATE_COLLECTION = var.state_collection
+    # Same wake timeout as the frontend's hold, so the page and Status agree on ERROR.
+    SNOOZE_WAKE_TIMEOUT = tostring(var.wake_timeout_seconds)
+    # C1 only: a third less CPU to the first handled event (docs/benchmarks.md, P2). Setting this
+    # replaces the buildpack's memory flags, so the heap is sized to available_memory here.
+    JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70 -XX:TieredStopAtLevel=1"
+  }
+
+  functions = {
+    wake = {
+      entry_point     = "dev.snooze.functions.Wake"
+      description     = "Records activity from the topic and wakes the GPU MIG."
+      timeout_seconds = 180 # a resize plus its operation wait (SNOOZE_OPERATION_TIMEOUT 60 s) and retries
+      max             = 10
+    }
+    sleep = {
+      entry_point     = "dev.snooze.functions.Sleep"
+      description     = "Scheduler tick: sleeps the idle GPU MIG and reconciles it."
+      timeout_seconds = 180
+      max             = 2
+    }
+    status = {
+      entry_point     = "dev.snooze.functions.Status"
+      description     = "Reports the phase, the MIG and the recent history as JSON."
+      timeout_seconds = 30
+      max             = 5
+    }
+  }
+}
+
+# --- Functions source ---------------------------------------------------------------------
+
+resource "google_storage_bucket" "sources" {
+  project                     = var.project_id
+  name                        = "${var.project_id}-${var.name}-functions"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = true
+}
+
+# Gen2 (Cloud Run functions) takes its source as a zip in Cloud Storage. For Java, a zip that
+# holds only a pre-built uber-jar at its root is deployed as is: the Java buildpack runs the
+# jar with the Functions Framework invoker instead of building with Maven. So the jar is
+# zipped unchanged; the object name carries its hash, so a new jar redeploys the functions.
+data "archive_file" "functions" {
+  type        = "zip"
+  source_file = var.functions_jar
+  output_path = "${path.root}/.terraform/tmp/snooze-functions.zip"
+}
+
+resource "google_storage_bucket_object" "functions" {
+  name   = "snooze-functions-${data.archive_file.functions.output_md5}.zip"
+  bucket = google_storage_bucket.sources.name
+  source = data.archive_file.functions.output_path
+}
+
+# --- Functions -----------------------------------------------------------------------------
+
+resource "google_cloudfunctions2_function" "function" {
+  for_each    = local.functions
+  project     = var.project_id
+  location    = var.region
+  name        = "${var.name}-${each.key}"
+  description = each.value.description
+  labels = {
+    app = "snooze"
+  }
+
+  build_config {
+    runtime         = "java17"
+    entry_point     = each.value.entry_point
+    service_account = google_service_account.build.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.sources.name
+        object = google_storage_bucket_object.functions.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = "512Mi"
+    available_cpu                    = "1"
+    timeout_seconds                  = each.value.timeout_seconds
+    min_instance_count               = 0
+    max_instance_count               = each.value.max
+    max_instance_request_concurrency = 1
+    environment_variables            = local.function_env
+    # All three are internal only: Eventarc/Pub/Sub (Wake) and Cloud Scheduler (Sleep) in the
+    # same project count as internal sources for Cloud Run ingress, and the frontend VM calls
+    # Status from the VPC (no external IP, Private Google Access on its subnet).
+    ingress_settings               = "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.function[each.key].email
+  }
+
+  dynamic "event_trigger" {
+    for_each = each.key == "wake" ? [1] : []
+    content {
+      trigger_region        = var.region
+      event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+      pubsub_topic          = google_pubsub_topic.activity.id
+      retry_policy          = "RETRY_POLICY_RETRY"
+      service_account_email = google_service_account.wake_trigger.email
+    }
+  }
+
+  depends_on = [
+    google_project_iam_member.build,
+    google_storage_bucket_iam_member.build_source,
+    google_project_iam_member.controller,
+    google_project_iam_member.reader,
+    google_project_iam_member.datastore_user,
+    google_project_iam_member.datastore_viewer,
+    google_firestore_database.default,
+  ]
+}

@@ -1,0 +1,127 @@
+# Least-privilege identities: one runtime service account per function, the functions' build,
+# the Wake trigger and the scheduler; the custom roles on the MIG, and every grant.
+
+locals {
+  role_prefix = replace(var.name, "-", "_")
+}
+
+# --- Identities ----------------------------------------------------------------------------
+
+resource "google_service_account" "function" {
+  for_each     = local.functions
+  project      = var.project_id
+  account_id   = "${var.name}-fn-${each.key}"
+  display_name = "Snooze ${each.key} function"
+  description  = "Runtime identity of the ${each.value.entry_point} function."
+}
+
+# Cloud Build turns the uploaded jar into the functions' images. Its own identity, because new
+# projects' default build identity (the Compute Engine default service account) may lack the
+# roles, and older projects' has far more than a build needs.
+resource "google_service_account" "build" {
+  project      = var.project_id
+  account_id   = "${var.name}-build"
+  display_name = "Snooze functions build"
+  description  = "Cloud Build identity for the three functions: reads their source, writes their images and build logs."
+}
+
+resource "google_project_iam_member" "build" {
+  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.build.email}"
+}
+
+resource "google_storage_bucket_iam_member" "build_source" {
+  bucket = google_storage_bucket.sources.name
+  role   = "roles/storage.objectAdmin"
+  member = "serviceAccount:${google_service_account.build.email}"
+}
+
+resource "google_service_account" "wake_trigger" {
+  project      = var.project_id
+  account_id   = "${var.name}-wake-trigger"
+  display_name = "Snooze Wake trigger"
+  description  = "Eventarc trigger identity: invokes the Wake function only."
+}
+
+resource "google_service_account" "scheduler" {
+  project      = var.project_id
+  account_id   = "${var.name}-scheduler"
+  display_name = "Snooze Sleep scheduler"
+  description  = "Cloud Scheduler identity: invokes the Sleep function only."
+}
+
+# Wake and Sleep read and resize the MIG. Every permission is one the Compute API asks for a
+# method the functions call (ComputeMig / MigApi); see the README of this module.
+resource "google_project_iam_custom_role" "controller" {
+  project     = var.project_id
+  role_id     = "${local.role_prefix}_mig_controller"
+  title       = "Snooze MIG controller"
+  description = "Get, list and resize/stop/start the Snooze GPU MIG and poll its operations."
+  stage       = "GA"
+  permissions = [
+    "compute.instanceGroupManagers.get",    # get, listManagedInstances, listErrors
+    "compute.instanceGroupManagers.list",   # listManagedInstances, listErrors (as gcloud documents them)
+    "compute.instanceGroupManagers.update", # resize, stopInstances, startInstances
+    "compute.regionOperations.get",         # polling a regional MIG's operations
+    "compute.zoneOperations.get",           # polling a zonal MIG's operations (SNOOZE_ZONE)
+  ]
+}
+
+# Status only reads the MIG.
+resource "google_project_iam_custom_role" "reader" {
+  project     = var.project_id
+  role_id     = "${local.role_prefix}_mig_reader"
+  title       = "Snooze MIG reader"
+  description = "Get and list the Snooze GPU MIG and its managed instances and errors."
+  stage       = "GA"
+  permissions = [
+    "compute.instanceGroupManagers.get",
+    "compute.instanceGroupManagers.list",
+  ]
+}
+
+resource "google_project_iam_member" "controller" {
+  for_each = toset(["wake", "sleep"])
+  project  = var.project_id
+  role     = google_project_iam_custom_role.controller.id
+  member   = "serviceAccount:${google_service_account.function[each.key].email}"
+}
+
+resource "google_project_iam_member" "reader" {
+  project = var.project_id
+  role    = google_project_iam_custom_role.reader.id
+  member  = "serviceAccount:${google_service_account.function["status"].email}"
+}
+
+# Wake and Sleep update the state document in transactions; Status only reads it.
+resource "google_project_iam_member" "datastore_user" {
+  for_each = toset(["wake", "sleep"])
+  project  = var.project_id
+  role     = "roles/datastore.user"
+  member   = "serviceAccount:${google_service_account.function[each.key].email}"
+}
+
+resource "google_project_iam_member" "datastore_viewer" {
+  project = var.project_id
+  role    = "roles/datastore.viewer"
+  member  = "serviceAccount:${google_service_account.function["status"].email}"
+}
+
+# Invoker bindings on the functions' Cloud Run services, one caller each.
+resource "google_cloud_run_v2_service_iam_member" "wake_trigger" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.function["wake"].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.wake_trigger.email}"
+}
+
+resource "google_cloud_run_v2_service_iam_member" "scheduler" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.function["sleep"].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.scheduler.email}"
+}
