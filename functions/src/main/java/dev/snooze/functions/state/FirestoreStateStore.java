@@ -8,6 +8,7 @@ import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreException;
 import com.google.cloud.firestore.Precondition;
 import com.google.cloud.firestore.WriteBatch;
+import dev.snooze.config.GcpNames;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,11 +45,6 @@ public final class FirestoreStateStore implements StateStore {
   // How a conditional write reports a lost race: the document changed, or was created meanwhile.
   private static final Set<String> CONFLICT = Set.of("FAILED_PRECONDITION", "ALREADY_EXISTS", "NOT_FOUND");
 
-  // Google Cloud project ids, optionally domain-scoped ("example.com:my-project").
-  private static final Pattern PROJECT =
-      Pattern.compile("(?:[a-z0-9][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
-  // Zones, regions and MIG names are RFC 1035 labels: no ':' that could make ids ambiguous.
-  private static final Pattern LABEL = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern RESERVED_ID = Pattern.compile("__.*__");
 
   private final Firestore firestore;
@@ -71,9 +67,10 @@ public final class FirestoreStateStore implements StateStore {
 
   /** The id of a MIG's state document: {@code <project>:<location>:<mig>}; location is its zone or region. */
   public static String documentId(String project, String location, String mig) {
-    require("project", project, PROJECT);
-    require("location", location, LABEL);
-    require("mig", mig, LABEL);
+    require("project", project, GcpNames.PROJECT);
+    // Zones, regions and MIG names are RFC 1035 labels: no ':' that could make ids ambiguous.
+    require("location", location, GcpNames.RESOURCE_NAME);
+    require("mig", mig, GcpNames.RESOURCE_NAME);
     return project + ":" + location + ":" + mig;
   }
 

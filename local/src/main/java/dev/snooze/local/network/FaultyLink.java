@@ -1,5 +1,6 @@
 package dev.snooze.local.network;
 
+import dev.snooze.config.GcpNames;
 import dev.snooze.logging.JsonLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,17 +58,13 @@ public final class FaultyLink implements AutoCloseable {
    */
   public static FaultyLink to(String targetHost) {
     Objects.requireNonNull(targetHost, "targetHost");
+    if (!GcpNames.HOST_PORT.matcher(targetHost).matches()) {
+      throw new IllegalArgumentException(
+          "targetHost must be " + GcpNames.HOST_PORT_EXPECTED + ", got \"" + targetHost + "\"");
+    }
     int colon = targetHost.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("targetHost must be HOST:PORT, got \"" + targetHost + "\"");
-    }
-    int port;
-    try {
-      port = Integer.parseInt(targetHost.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("targetHost must be HOST:PORT, got \"" + targetHost + "\"");
-    }
-    InetSocketAddress target = new InetSocketAddress(targetHost.substring(0, colon), port);
+    InetSocketAddress target =
+        new InetSocketAddress(targetHost.substring(0, colon), Integer.parseInt(targetHost.substring(colon + 1)));
     try {
       ServerSocket listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
       FaultyLink link = new FaultyLink(target, listener);
