@@ -48,8 +48,8 @@ public final class Controller {
   /** An activity message arrived: record it, and wake the MIG if this message claims the wake. */
   public Action onActivity(Activity activity) {
     Instant now = clock.instant();
-    String claimId = ids.get();
-    Action action = store.update(s -> Decisions.onActivity(s, activity, policy, now, claimId));
+    String requestId = ids.get();
+    Action action = store.update(s -> Decisions.onActivity(s, activity, policy, now, requestId));
     act(action);
     return action;
   }
@@ -65,8 +65,8 @@ public final class Controller {
       throw e;
     }
     Instant now = clock.instant();
-    String claimId = ids.get();
-    Action action = store.update(s -> Decisions.onTick(s, view, policy, now, claimId));
+    String requestId = ids.get();
+    Action action = store.update(s -> Decisions.onTick(s, view, policy, now, requestId));
     act(action);
     return action;
   }
@@ -107,28 +107,28 @@ public final class Controller {
 
   private void sleep(Action.Sleep sleep) {
     log.info("putting the GPU MIG to sleep: " + sleep.reason(),
-        "event", "sleep", "reason", sleep.reason(), "requestId", sleep.claimId());
+        "event", "sleep", "reason", sleep.reason(), "requestId", sleep.requestId());
     try {
-      mig.sleep(mode, sleep.claimId());
+      mig.sleep(mode, sleep.requestId());
     } catch (PermanentComputeException e) {
       recordPermanent(e);
       return;
     } catch (TransientComputeException e) {
       // Without this the claim would hold off every retry until its lease ends (minutes of GPU).
       try {
-        store.update(s -> Decisions.onSleepFailed(s, sleep.claimId()));
+        store.update(s -> Decisions.onSleepFailed(s, sleep.requestId()));
       } catch (RuntimeException release) {
         e.addSuppressed(release);
       }
       throw e;
     }
     Instant now = clock.instant();
-    String requestId = ids.get();
-    Action next = store.update(s -> Decisions.afterSleep(s, sleep.claimId(), now, requestId));
+    String newRequestId = ids.get();
+    Action next = store.update(s -> Decisions.afterSleep(s, sleep.requestId(), now, newRequestId));
     if (next instanceof Action.Wake wake) {
       wake(wake);
     } else {
-      log.info("the GPU MIG is asleep", "event", "asleep", "requestId", sleep.claimId());
+      log.info("the GPU MIG is asleep", "event", "asleep", "requestId", sleep.requestId());
     }
   }
 
