@@ -18,10 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * Carries out the decisions: each entry point asks the state store to run a decision in a
- * transaction, then acts on Compute only after the commit. Transient failures
- * ({@link dev.snooze.functions.compute.TransientComputeException},
- * {@link StateStore.StoreUnavailableException}) propagate, so that Pub/Sub or Cloud Scheduler
- * retries; permanent ones are recorded in the state and logged, never retried forever.
+ * transaction, then acts on Compute only after the commit. Compute's refusals are recorded in the
+ * state for Status; every other failure propagates to the entry point, which answers it as its
+ * kind says ({@link dev.snooze.functions.failure}).
  */
 public final class Controller {
   private static final JsonLog LOG = JsonLog.forComponent("controller");
