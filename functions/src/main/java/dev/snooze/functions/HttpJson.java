@@ -3,9 +3,8 @@ package dev.snooze.functions;
 import com.google.cloud.functions.HttpResponse;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import dev.snooze.functions.compute.PermanentComputeException;
-import dev.snooze.functions.compute.TransientComputeException;
-import dev.snooze.functions.state.StateStore;
+import dev.snooze.functions.failure.PermanentFailure;
+import dev.snooze.functions.failure.TransientFailure;
 import dev.snooze.logging.JsonLog;
 import java.io.IOException;
 import java.io.Writer;
@@ -13,8 +12,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * JSON answers for the HTTP entry points: transient failures as 503 so callers retry, Compute
- * refusals as 500 naming the refusal.
+ * JSON answers for the HTTP entry points, every error reply among them: transient failures as 503
+ * so that callers retry, permanent ones as 500 naming the refusal and its code.
  */
 final class HttpJson {
   static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -26,17 +25,17 @@ final class HttpJson {
     String json;
     try {
       json = body.get();
-    } catch (TransientComputeException | StateStore.StoreUnavailableException e) {
+    } catch (TransientFailure e) {
       LOG.warning("transient failure, answering 503 so that the caller retries",
           "error", String.valueOf(e.getMessage()));
       response.appendHeader("Retry-After", "10");
       send(response, 503, GSON.toJson(Map.of("error", "temporarily unavailable: " + e.getMessage())));
       return;
-    } catch (PermanentComputeException e) {
-      // A retry cannot help (MIG not found, permission denied): say which, for the scheduler's log.
-      LOG.error("Compute refused the call: " + e.getMessage(), "code", e.code());
-      send(response, 500, GSON.toJson(Map.of("error", "Compute refused: " + e.getMessage(),
-          "code", e.code())));
+    } catch (PermanentFailure e) {
+      // A retry cannot help (MIG not found, permission denied, an unreadable state): say which.
+      LOG.error("permanent failure, answering 500: a retry would fail the same way",
+          "code", e.code(), "error", String.valueOf(e.getMessage()));
+      send(response, 500, GSON.toJson(Map.of("error", String.valueOf(e.getMessage()), "code", e.code())));
       return;
     }
     send(response, 200, json);

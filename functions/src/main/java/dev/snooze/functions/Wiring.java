@@ -55,10 +55,8 @@ final class Wiring {
   }
 
   private static Controller controller(SnoozeConfig config) {
-    MigLocation location = config.zone() != null
-        ? new MigLocation.Zone(config.project(), config.zone(), config.mig())
-        : new MigLocation.Region(config.project(), config.region(), config.mig());
     // Names are checked now, so that a bad one stops the instance before it serves.
+    MigLocation location = config.migLocation();
     String collection = FirestoreStateStore.validateCollection(config.collection());
     String documentId = FirestoreStateStore.documentId(config.project(), config.location(), config.mig());
     Mig mig = new LazyMig(new Lazy<>("Compute", () -> ComputeMig.create(location, config.computeEndpoint(),

@@ -1,12 +1,11 @@
 package dev.snooze.local;
 
 import dev.snooze.config.Env;
-import dev.snooze.functions.config.SnoozeConfig;
+import dev.snooze.config.GcpNames;
 import dev.snooze.local.compute.SimulatorConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The local stack's knobs, read from environment variables with demo defaults and validated
@@ -32,8 +31,6 @@ public record StackSettings(
 
   public record Zone(String name) implements Location {}
 
-  private static final Pattern TOPIC = Pattern.compile("[A-Za-z][-A-Za-z0-9._~%+]{2,254}");
-
   /**
    * Reads the settings.
    *
@@ -47,15 +44,11 @@ public record StackSettings(
     Duration boot = reader.duration("SNOOZE_SIM_BOOT_TIME", Duration.ofSeconds(20));
     Duration operationLatency = reader.durationOrZero("SNOOZE_SIM_OPERATION_LATENCY",
         SimulatorConfig.defaults().operationLatency());
-    String project = reader.string("SNOOZE_PROJECT", "snooze-local", SnoozeConfig.PROJECT,
-        "a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter");
-    String zone = reader.string("SNOOZE_ZONE", "", SnoozeConfig.ZONE, "a zone such as us-central1-a");
-    String region = reader.string("SNOOZE_REGION", "us-central1", SnoozeConfig.REGION,
-        "a region such as us-central1");
-    String mig = reader.string("SNOOZE_MIG", "snooze-gpu", SnoozeConfig.RESOURCE_NAME,
-        "a resource name: lowercase letters, digits and hyphens, starting with a letter");
-    String topic = reader.string("SNOOZE_TOPIC", "snooze-activity", TOPIC,
-        "a topic ID: 3 to 255 characters, starting with a letter");
+    String project = reader.string("SNOOZE_PROJECT", "snooze-local", GcpNames.PROJECT, GcpNames.PROJECT_EXPECTED);
+    String zone = reader.string("SNOOZE_ZONE", "", GcpNames.ZONE, GcpNames.ZONE_EXPECTED);
+    String region = reader.string("SNOOZE_REGION", "us-central1", GcpNames.REGION, GcpNames.REGION_EXPECTED);
+    String mig = reader.string("SNOOZE_MIG", "snooze-gpu", GcpNames.RESOURCE_NAME, GcpNames.RESOURCE_NAME_EXPECTED);
+    String topic = reader.string("SNOOZE_TOPIC", "snooze-activity", GcpNames.TOPIC, GcpNames.TOPIC_EXPECTED);
     reader.throwIfInvalid();
     Location location =
         zone.isEmpty()

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * unreachable (a {@link TcpLink} between the functions and the emulator, cut and restored)
  * while a wake and while a sleep is due, the Wake function down while a message arrives,
  * another writer contending for the state document, and Compute failing every kind of call in
- * a burst, wake and sleep alike. Single Compute faults on the wake (a 503 then a 429 on resize,
+ * a burst, wake and sleep alike. And one fault no retry mends, answered at once rather than
+ * retried for ever: a state document this build cannot read. Single Compute faults on the wake (a 503 then a 429 on resize,
  * no GPU capacity in any zone) are in {@link WakeSleepStackTest}; the store's compare-and-set
  * under 50 concurrent claimants is in {@code FirestoreStateStoreTest}.
  */
@@ -242,6 +243,36 @@ class FaultsStackTest {
         .containsEntry(RESIZE, 4L);
     assertThat(problems(Entry.SLEEP)).anySatisfy(line ->
         assertThat(line.get("error").getAsString()).contains("resize to 0").contains("UNAVAILABLE"));
+  }
+
+  @Test
+  void aStateDocumentThisBuildCannotReadIsReportedAndNeverRetriedForEver(LocalEmulators emulators) throws Exception {
+    start(emulators, "120", Map.of());
+    // As a newer deployment would leave it: this build must neither use nor overwrite it.
+    DocumentReference document = firestore.collection(collection).document(documentId());
+    document.set(Map.of("schemaVersion", 2L, "phase", "ASLEEP")).get(10, TimeUnit.SECONDS);
+
+    publish("{\"source\":\"after-a-downgrade\"}");
+
+    // Acknowledged on its first delivery: Pub/Sub does not redeliver it every second.
+    await().atMost(WAIT).until(() -> stack.eventarc().deliveries().delivered() >= 1);
+    assertThat(stack.eventarc().deliveries().failed()).isZero();
+    assertThat(problems(Entry.WAKE)).anySatisfy(line -> {
+      assertThat(line.get("severity").getAsString()).isEqualTo("ERROR");
+      assertThat(line.get("code").getAsString()).isEqualTo("UNREADABLE_STATE");
+      assertThat(line.get("error").getAsString()).contains(documentId()).contains("schemaVersion");
+    });
+    for (Entry function : List.of(Entry.STATUS, Entry.SLEEP)) {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.functions().url(function)))
+          .method(function == Entry.STATUS ? "GET" : "POST", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(function + ": " + answer.body()).isEqualTo(500);
+      JsonObject body = JsonParser.parseString(answer.body()).getAsJsonObject();
+      assertThat(body.get("code").getAsString()).isEqualTo("UNREADABLE_STATE");
+      assertThat(body.get("error").getAsString()).contains(documentId()).contains("schemaVersion");
+    }
+    assertThat(stack.compute().calls()).doesNotContainKey(RESIZE);
+    assertThat(document.get().get(10, TimeUnit.SECONDS).getData()).isEqualTo(Map.of("schemaVersion", 2L, "phase", "ASLEEP"));
   }
 
   private void start(LocalEmulators emulators, String idleTimeout, Map<String, String> extra) throws Exception {

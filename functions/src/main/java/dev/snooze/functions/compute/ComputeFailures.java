@@ -2,29 +2,21 @@ package dev.snooze.functions.compute;
 
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
+import dev.snooze.functions.failure.TransientFailure;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The one place that decides whether a Compute failure is worth retrying. Transient: quota (429),
- * 5xx, deadlines, an operation not done within the bound, an interrupt. Permanent: anything a
- * retry cannot fix (the MIG missing, no permission, bad input); its message says what to change.
+ * Turns what the Compute client throws into the functions' two kinds of failure
+ * ({@link dev.snooze.functions.failure}). Transient: a status {@link TransientFailure#isTransient}
+ * (quota, 5xx, deadlines), an operation not done within the bound, an interrupt, Compute out of
+ * reach. Permanent: anything a retry cannot fix (the MIG missing, no permission, bad input); its
+ * message says what to change.
  */
 final class ComputeFailures {
-  static final Set<StatusCode.Code> TRANSIENT = EnumSet.of(
-      StatusCode.Code.RESOURCE_EXHAUSTED,
-      StatusCode.Code.UNAVAILABLE,
-      StatusCode.Code.INTERNAL,
-      StatusCode.Code.DEADLINE_EXCEEDED,
-      StatusCode.Code.ABORTED,
-      StatusCode.Code.UNKNOWN,
-      StatusCode.Code.CANCELLED);
-
   private ComputeFailures() {}
 
   /**
@@ -42,7 +34,7 @@ final class ComputeFailures {
     if (f instanceof ApiException api) {
       StatusCode.Code code = api.getStatusCode().getCode();
       String detail = api.getMessage();
-      if (TRANSIENT.contains(code)) {
+      if (TransientFailure.isTransient(code.name())) {
         return new TransientComputeException(
             action + " on " + mig + " failed with " + code + ", retry later: " + detail, api);
       }

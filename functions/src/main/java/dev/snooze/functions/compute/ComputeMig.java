@@ -1,20 +1,12 @@
 package dev.snooze.functions.compute;
 
-import com.google.api.gax.core.CredentialsProvider;
-import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
-import com.google.api.gax.rpc.PagedCallSettings;
-import com.google.api.gax.rpc.UnaryCallSettings;
 import com.google.cloud.compute.v1.InstanceGroupManager;
-import com.google.cloud.compute.v1.InstanceGroupManagersClient;
-import com.google.cloud.compute.v1.InstanceGroupManagersSettings;
 import com.google.cloud.compute.v1.InstanceManagedByIgmError;
 import com.google.cloud.compute.v1.ManagedInstance;
 import com.google.cloud.compute.v1.Operation;
-import com.google.cloud.compute.v1.RegionInstanceGroupManagersClient;
-import com.google.cloud.compute.v1.RegionInstanceGroupManagersSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,10 +23,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * {@link Mig} over the real google-cloud-compute clients: {@code InstanceGroupManagersClient}
- * for a zonal MIG, {@code RegionInstanceGroupManagersClient} for a regional one. Every
- * operation is awaited for at most {@link Options#operationTimeout()}; failures are classified
- * by {@link ComputeFailures}. Close it to release the client's threads and connections.
+ * {@link Mig} over the real google-cloud-compute client of a zonal or a regional MIG
+ * ({@link MigApi}). Every operation is awaited for at most {@link Options#operationTimeout()};
+ * failures are classified by {@link ComputeFailures}. Close it to release the client's threads
+ * and connections.
  */
 public final class ComputeMig implements Mig, AutoCloseable {
   /**
@@ -110,61 +102,14 @@ public final class ComputeMig implements Mig, AutoCloseable {
   public static ComputeMig create(MigLocation location, String endpoint, Options options) {
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(options, "options");
-    boolean custom = endpoint != null && !endpoint.isBlank();
-    // Without the scheme the client would speak TLS to a plain-HTTP server and hang.
-    boolean plaintext = custom && endpoint.startsWith("http://");
-    CredentialsProvider none = NoCredentialsProvider.create();
-    OperationTimedPollAlgorithm polling = OperationTimedPollAlgorithm.create(options.polling());
     try {
-      if (location instanceof MigLocation.Zone zone) {
-        InstanceGroupManagersSettings.Builder b = InstanceGroupManagersSettings.newBuilder();
-        if (custom) {
-          b.setEndpoint(endpoint);
-        }
-        if (plaintext) {
-          b.setCredentialsProvider(none);
-        }
-        b.resizeOperationSettings().setPollingAlgorithm(polling);
-        b.stopInstancesOperationSettings().setPollingAlgorithm(polling);
-        b.startInstancesOperationSettings().setPollingAlgorithm(polling);
-        bound(b.getSettings(), options);
-        bound(b.listManagedInstancesSettings(), options);
-        bound(b.listErrorsSettings(), options);
-        return new ComputeMig(new MigApi.Zonal(InstanceGroupManagersClient.create(b.build()), zone), location, options);
-      }
-      MigLocation.Region region = (MigLocation.Region) location;
-      RegionInstanceGroupManagersSettings.Builder b = RegionInstanceGroupManagersSettings.newBuilder();
-      if (custom) {
-        b.setEndpoint(endpoint);
-      }
-      if (plaintext) {
-        b.setCredentialsProvider(none);
-      }
-      b.resizeOperationSettings().setPollingAlgorithm(polling);
-      b.stopInstancesOperationSettings().setPollingAlgorithm(polling);
-      b.startInstancesOperationSettings().setPollingAlgorithm(polling);
-      bound(b.getSettings(), options);
-      bound(b.listManagedInstancesSettings(), options);
-      bound(b.listErrorsSettings(), options);
-      return new ComputeMig(
-          new MigApi.Regional(RegionInstanceGroupManagersClient.create(b.build()), region), location, options);
+      return new ComputeMig(MigApi.open(location, endpoint, options), location, options);
     } catch (IOException e) {
       // What the client throws when it cannot load credentials: a deployment problem.
       throw new PermanentComputeException("UNAUTHENTICATED",
           "Cannot create the Compute Engine client for MIG " + location.path()
               + ": no usable Application Default Credentials (" + e.getMessage() + ")", e);
     }
-  }
-
-  /** The library retries a failing GET for up to 10 minutes by default: longer than a function runs. */
-  private static void bound(UnaryCallSettings.Builder<?, ?> call, Options options) {
-    call.setRetrySettings(call.getRetrySettings().toBuilder()
-        .setTotalTimeoutDuration(options.operationTimeout()).build());
-  }
-
-  private static void bound(PagedCallSettings.Builder<?, ?, ?> call, Options options) {
-    call.setRetrySettings(call.getRetrySettings().toBuilder()
-        .setTotalTimeoutDuration(options.operationTimeout()).build());
   }
 
   public MigLocation location() {

@@ -1,14 +1,21 @@
 package dev.snooze.functions.compute;
 
+import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
+import com.google.api.gax.rpc.ClientSettings;
+import com.google.api.gax.rpc.OperationCallSettings;
+import com.google.api.gax.rpc.UnaryCallSettings;
 import com.google.cloud.compute.v1.InstanceGroupManager;
 import com.google.cloud.compute.v1.InstanceGroupManagersClient;
+import com.google.cloud.compute.v1.InstanceGroupManagersSettings;
 import com.google.cloud.compute.v1.InstanceGroupManagersStartInstancesRequest;
 import com.google.cloud.compute.v1.InstanceGroupManagersStopInstancesRequest;
 import com.google.cloud.compute.v1.InstanceManagedByIgmError;
 import com.google.cloud.compute.v1.ManagedInstance;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.RegionInstanceGroupManagersClient;
+import com.google.cloud.compute.v1.RegionInstanceGroupManagersSettings;
 import com.google.cloud.compute.v1.RegionInstanceGroupManagersStartInstancesRequest;
 import com.google.cloud.compute.v1.RegionInstanceGroupManagersStopInstancesRequest;
 import com.google.cloud.compute.v1.ResizeInstanceGroupManagerRequest;
@@ -17,15 +24,60 @@ import com.google.cloud.compute.v1.StartInstancesInstanceGroupManagerRequest;
 import com.google.cloud.compute.v1.StartInstancesRegionInstanceGroupManagerRequest;
 import com.google.cloud.compute.v1.StopInstancesInstanceGroupManagerRequest;
 import com.google.cloud.compute.v1.StopInstancesRegionInstanceGroupManagerRequest;
+import java.io.IOException;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
 /**
- * The calls {@link ComputeMig} makes, over the zonal or the regional client: the two expose the
- * same methods with different request classes, and this is the only place that knows it.
- * {@code requestId} may be null (no idempotency key).
+ * The calls {@link ComputeMig} makes, over the zonal or the regional client: the two are built
+ * from different settings classes and expose the same methods with different request classes,
+ * and this is the only place that knows it. {@code requestId} may be null (no idempotency key).
  */
 sealed interface MigApi extends AutoCloseable {
+
+  /**
+   * The client for the MIG at {@code location}, zonal or regional, with every call bounded as
+   * {@code options} say.
+   *
+   * @param endpoint as {@link ComputeMig#create(MigLocation, String, ComputeMig.Options)} takes it
+   * @throws IOException when the client cannot load credentials
+   */
+  static MigApi open(MigLocation location, String endpoint, ComputeMig.Options options) throws IOException {
+    if (location instanceof MigLocation.Zone zone) {
+      InstanceGroupManagersSettings.Builder b = InstanceGroupManagersSettings.newBuilder();
+      tune(b, endpoint, options,
+          List.of(b.getSettings(), b.listManagedInstancesSettings(), b.listErrorsSettings()),
+          List.of(b.resizeOperationSettings(), b.stopInstancesOperationSettings(), b.startInstancesOperationSettings()));
+      return new Zonal(InstanceGroupManagersClient.create(b.build()), zone);
+    }
+    MigLocation.Region region = (MigLocation.Region) location;
+    RegionInstanceGroupManagersSettings.Builder b = RegionInstanceGroupManagersSettings.newBuilder();
+    tune(b, endpoint, options,
+        List.of(b.getSettings(), b.listManagedInstancesSettings(), b.listErrorsSettings()),
+        List.of(b.resizeOperationSettings(), b.stopInstancesOperationSettings(), b.startInstancesOperationSettings()));
+    return new Regional(RegionInstanceGroupManagersClient.create(b.build()), region);
+  }
+
+  /** What both clients' settings get: the endpoint, the bound on reads, the polling of operations. */
+  private static void tune(ClientSettings.Builder<?, ?> settings, String endpoint, ComputeMig.Options options,
+      List<UnaryCallSettings.Builder<?, ?>> reads, List<OperationCallSettings.Builder<?, ?, ?>> operations) {
+    if (endpoint != null && !endpoint.isBlank()) {
+      settings.setEndpoint(endpoint);
+      // Without the scheme the client would speak TLS to a plain-HTTP server and hang.
+      if (endpoint.startsWith("http://")) {
+        settings.setCredentialsProvider(NoCredentialsProvider.create());
+      }
+    }
+    // The library retries a failing GET for up to 10 minutes by default: longer than a function runs.
+    for (UnaryCallSettings.Builder<?, ?> read : reads) {
+      read.setRetrySettings(read.getRetrySettings().toBuilder()
+          .setTotalTimeoutDuration(options.operationTimeout()).build());
+    }
+    OperationTimedPollAlgorithm polling = OperationTimedPollAlgorithm.create(options.polling());
+    for (OperationCallSettings.Builder<?, ?, ?> operation : operations) {
+      operation.setPollingAlgorithm(polling);
+    }
+  }
 
   InstanceGroupManager get();
 

@@ -1,15 +1,13 @@
 package dev.snooze.functions.compute;
 
+import dev.snooze.config.GcpNames;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Where the MIG lives: a zone (zonal MIG) or a region (regional MIG). The two use different
  * clients and URL shapes, so the choice is made once, here, from configuration.
  */
 public sealed interface MigLocation {
-  Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
-  Pattern REGION = Pattern.compile("[a-z]+-[a-z]+[0-9]+");
 
   String project();
 
@@ -41,8 +39,8 @@ public sealed interface MigLocation {
     public Zone {
       require(project, "project");
       require(name, "name");
-      if (zone == null || !ZONE.matcher(zone).matches()) {
-        throw new IllegalArgumentException("SNOOZE_ZONE=" + zone + " is not a zone such as us-central1-a");
+      if (zone == null || !GcpNames.ZONE.matcher(zone).matches()) {
+        throw new IllegalArgumentException("SNOOZE_ZONE=" + zone + " is not " + GcpNames.ZONE_EXPECTED);
       }
     }
 
@@ -61,8 +59,8 @@ public sealed interface MigLocation {
     public Region {
       require(project, "project");
       require(name, "name");
-      if (region == null || !REGION.matcher(region).matches()) {
-        throw new IllegalArgumentException("SNOOZE_REGION=" + region + " is not a region such as us-central1");
+      if (region == null || !GcpNames.REGION.matcher(region).matches()) {
+        throw new IllegalArgumentException("SNOOZE_REGION=" + region + " is not " + GcpNames.REGION_EXPECTED);
       }
     }
 

@@ -1,6 +1,8 @@
 package dev.snooze.functions.config;
 
 import dev.snooze.config.Env;
+import dev.snooze.config.GcpNames;
+import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.decision.Policy;
 import java.time.Duration;
@@ -33,13 +35,8 @@ public record SnoozeConfig(
     String computeEndpoint,
     String firestoreEmulatorHost) {
 
-  public static final Pattern PROJECT = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
-  public static final Pattern ZONE = Pattern.compile("[a-z]+-[a-z]+[0-9]+-[a-z]");
-  public static final Pattern REGION = Pattern.compile("[a-z]+-[a-z]+[0-9]+");
-  public static final Pattern RESOURCE_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern COLLECTION = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final Pattern ENDPOINT = Pattern.compile("https?://[^\\s/]+/?");
-  private static final Pattern HOST_PORT = Pattern.compile("[^\\s:/]+:\\d{1,5}");
 
   /**
    * Reads and validates the configuration.
@@ -49,13 +46,12 @@ public record SnoozeConfig(
   public static SnoozeConfig fromEnv(Map<String, String> environment) {
     Env env = new Env(environment);
     String projectVar = env.raw("SNOOZE_PROJECT") != null ? "SNOOZE_PROJECT" : "GOOGLE_CLOUD_PROJECT";
-    String project = env.string(projectVar, null, PROJECT,
-        "a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter");
+    String project = env.string(projectVar, null, GcpNames.PROJECT, GcpNames.PROJECT_EXPECTED);
     if (project == null && env.raw(projectVar) == null) {
       env.problem("SNOOZE_PROJECT is not set: set it to the ID of the project that holds the GPU MIG");
     }
-    String zone = env.string("SNOOZE_ZONE", null, ZONE, "a zone such as us-central1-a");
-    String region = env.string("SNOOZE_REGION", null, REGION, "a region such as us-central1");
+    String zone = env.string("SNOOZE_ZONE", null, GcpNames.ZONE, GcpNames.ZONE_EXPECTED);
+    String region = env.string("SNOOZE_REGION", null, GcpNames.REGION, GcpNames.REGION_EXPECTED);
     if (env.raw("SNOOZE_ZONE") == null && env.raw("SNOOZE_REGION") == null) {
       env.problem("SNOOZE_REGION is not set: set it to the regional MIG's region (e.g. us-central1),"
           + " or set SNOOZE_ZONE for a zonal MIG");
@@ -63,8 +59,7 @@ public record SnoozeConfig(
       env.problem("SNOOZE_ZONE and SNOOZE_REGION are both set: keep SNOOZE_REGION for a regional"
           + " MIG or SNOOZE_ZONE for a zonal one");
     }
-    String mig = env.string("SNOOZE_MIG", "snooze-gpu", RESOURCE_NAME,
-        "the MIG's name: lowercase letters, digits and hyphens, starting with a letter");
+    String mig = env.string("SNOOZE_MIG", "snooze-gpu", GcpNames.RESOURCE_NAME, GcpNames.RESOURCE_NAME_EXPECTED);
     Duration idle = env.duration("SNOOZE_IDLE_TIMEOUT", Duration.ofMinutes(15));
     int desired = env.integer("SNOOZE_DESIRED_SIZE", 1, 1, 100);
     SleepMode mode = env.choice("SNOOZE_SLEEP_MODE", SleepMode.DELETE, SleepMode.class);
@@ -76,8 +71,8 @@ public record SnoozeConfig(
     Duration operationTimeout = env.duration("SNOOZE_OPERATION_TIMEOUT", Duration.ofSeconds(60));
     String endpoint = env.string("SNOOZE_COMPUTE_ENDPOINT", null, ENDPOINT,
         "a base URL such as http://127.0.0.1:8090 (leave it unset for Compute Engine itself)");
-    String firestoreEmulator = env.string("FIRESTORE_EMULATOR_HOST", null, HOST_PORT,
-        "the emulator's HOST:PORT, e.g. 127.0.0.1:8086 (leave it unset for Firestore itself)");
+    String firestoreEmulator = env.string("FIRESTORE_EMULATOR_HOST", null, GcpNames.HOST_PORT,
+        GcpNames.HOST_PORT_EXPECTED + " (leave it unset for Firestore itself)");
     if (granularity.compareTo(idle) >= 0) {
       env.problem("SNOOZE_ACTIVITY_GRANULARITY=" + granularity + " must be shorter than"
           + " SNOOZE_IDLE_TIMEOUT=" + idle + ": lower it (e.g. 10)");
@@ -97,5 +92,10 @@ public record SnoozeConfig(
   /** The zone or the region. */
   public String location() {
     return zone != null ? zone : region;
+  }
+
+  /** The MIG these settings name: zonal or regional by the same rule as {@link #location()}. */
+  public MigLocation migLocation() {
+    return MigLocation.of(project, zone, region, mig);
   }
 }

@@ -18,10 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * Carries out the decisions: each entry point asks the state store to run a decision in a
- * transaction, then acts on Compute only after the commit. Transient failures
- * ({@link dev.snooze.functions.compute.TransientComputeException},
- * {@link StateStore.StoreUnavailableException}) propagate, so that Pub/Sub or Cloud Scheduler
- * retries; permanent ones are recorded in the state and logged, never retried forever.
+ * transaction, then acts on Compute only after the commit. Compute's refusals are recorded in the
+ * state for Status; every other failure propagates to the entry point, which answers it as its
+ * kind says ({@link dev.snooze.functions.failure}).
  */
 public final class Controller {
   private static final JsonLog LOG = JsonLog.forComponent("controller");
@@ -48,8 +47,8 @@ public final class Controller {
   /** An activity message arrived: record it, and wake the MIG if this message claims the wake. */
   public Action onActivity(Activity activity) {
     Instant now = clock.instant();
-    String claimId = ids.get();
-    Action action = store.update(s -> Decisions.onActivity(s, activity, policy, now, claimId));
+    String requestId = ids.get();
+    Action action = store.update(s -> Decisions.onActivity(s, activity, policy, now, requestId));
     act(action);
     return action;
   }
@@ -65,8 +64,8 @@ public final class Controller {
       throw e;
     }
     Instant now = clock.instant();
-    String claimId = ids.get();
-    Action action = store.update(s -> Decisions.onTick(s, view, policy, now, claimId));
+    String requestId = ids.get();
+    Action action = store.update(s -> Decisions.onTick(s, view, policy, now, requestId));
     act(action);
     return action;
   }
@@ -107,28 +106,28 @@ public final class Controller {
 
   private void sleep(Action.Sleep sleep) {
     log.info("putting the GPU MIG to sleep: " + sleep.reason(),
-        "event", "sleep", "reason", sleep.reason(), "requestId", sleep.claimId());
+        "event", "sleep", "reason", sleep.reason(), "requestId", sleep.requestId());
     try {
-      mig.sleep(mode, sleep.claimId());
+      mig.sleep(mode, sleep.requestId());
     } catch (PermanentComputeException e) {
       recordPermanent(e);
       return;
     } catch (TransientComputeException e) {
       // Without this the claim would hold off every retry until its lease ends (minutes of GPU).
       try {
-        store.update(s -> Decisions.onSleepFailed(s, sleep.claimId()));
+        store.update(s -> Decisions.onSleepFailed(s, sleep.requestId()));
       } catch (RuntimeException release) {
         e.addSuppressed(release);
       }
       throw e;
     }
     Instant now = clock.instant();
-    String requestId = ids.get();
-    Action next = store.update(s -> Decisions.afterSleep(s, sleep.claimId(), now, requestId));
+    String newRequestId = ids.get();
+    Action next = store.update(s -> Decisions.afterSleep(s, sleep.requestId(), now, newRequestId));
     if (next instanceof Action.Wake wake) {
       wake(wake);
     } else {
-      log.info("the GPU MIG is asleep", "event", "asleep", "requestId", sleep.claimId());
+      log.info("the GPU MIG is asleep", "event", "asleep", "requestId", sleep.requestId());
     }
   }
 

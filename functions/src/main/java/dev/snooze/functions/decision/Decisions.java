@@ -16,7 +16,7 @@ import java.util.Objects;
 
 /**
  * Every scaling decision, as pure functions of (state, input, policy, now): no I/O, no clock,
- * no randomness (new claim ids are passed in). They run inside state-store transactions, maybe
+ * no randomness (new request ids are passed in). They run inside state-store transactions, maybe
  * several times, and their {@link Action}s are carried out after the commit.
  *
  * <p>The guarantees, and where they come from:
@@ -36,15 +36,15 @@ public final class Decisions {
 
   /** An activity message arrived. */
   public static Change<Action> onActivity(
-      SnoozeState state, Activity activity, Policy policy, Instant now, String newClaimId) {
+      SnoozeState state, Activity activity, Policy policy, Instant now, String newRequestId) {
     SnoozeState next = recordActivity(state, activity, policy);
     boolean changed = next != state;
     boolean fresh = !activity.publishTime().plus(policy.sleepAfter()).isBefore(now);
 
     if (!state.phase().wantsGpu() && fresh) {
       String reason = "activity from " + activity.source() + " (message " + activity.messageId() + ")";
-      return new Change<>(claimWake(next, now, newClaimId, activity.messageId(), reason),
-          new Action.Wake(newClaimId, reason));
+      return new Change<>(claimWake(next, now, newRequestId, activity.messageId(), reason),
+          new Action.Wake(newRequestId, reason));
     }
     Claim claim = state.claim();
     if (state.phase() == Phase.WAKING && claim != null && claim.kind() == ClaimKind.WAKE
@@ -59,7 +59,7 @@ public final class Decisions {
 
   /** The scheduled check (Cloud Scheduler, every minute): sleep when idle, and reconcile. */
   public static Change<Action> onTick(
-      SnoozeState state, MigView mig, Policy policy, Instant now, String newClaimId) {
+      SnoozeState state, MigView mig, Policy policy, Instant now, String newRequestId) {
     boolean idle = idle(state, policy, now);
     boolean busy = state.inFlight() > 0 && state.inFlightAt() != null
         && Duration.between(state.inFlightAt(), now).compareTo(policy.heartbeatTtl()) < 0;
@@ -71,11 +71,11 @@ public final class Decisions {
         if (!idle) {
           // Activity inside the window yet asleep: a wake was lost somewhere. Wake now.
           String reason = "reconcile: asleep with activity " + ago(state.lastActivity(), now) + " ago";
-          return new Change<>(claimWake(state, now, newClaimId, null, reason),
-              new Action.Wake(newClaimId, reason));
+          return new Change<>(claimWake(state, now, newRequestId, null, reason),
+              new Action.Wake(newRequestId, reason));
         }
         if (mig.active() > 0 && !busy) {
-          return claimSleep(state, now, newClaimId, "reconcile: " + mig.active()
+          return claimSleep(state, now, newRequestId, "reconcile: " + mig.active()
               + " instance(s) running while asleep");
         }
         return new Change<>(null, Action.NONE);
@@ -88,20 +88,20 @@ public final class Decisions {
           return new Change<>(asleep(state, now), Action.NONE);
         }
         // The same sleep, already in the history once: a new claim, not a new event.
-        return new Change<>(state.withClaim(new Claim(newClaimId, ClaimKind.SLEEP, now, null)),
-            new Action.Sleep(newClaimId, "retry of an abandoned sleep"));
+        return new Change<>(state.withClaim(new Claim(newRequestId, ClaimKind.SLEEP, now, null)),
+            new Action.Sleep(newRequestId, "retry of an abandoned sleep"));
       }
       default -> {
-        return whileWanted(state, mig, policy, now, newClaimId, idle, busy, claimAbandoned);
+        return whileWanted(state, mig, policy, now, newRequestId, idle, busy, claimAbandoned);
       }
     }
   }
 
   /** WAKING, AWAKE or ERROR: the GPU is wanted unless idle. */
   private static Change<Action> whileWanted(SnoozeState state, MigView mig, Policy policy,
-      Instant now, String newClaimId, boolean idle, boolean busy, boolean claimAbandoned) {
+      Instant now, String newRequestId, boolean idle, boolean busy, boolean claimAbandoned) {
     if (idle && !busy) {
-      return claimSleep(state, now, newClaimId, "idle for " + ago(state.lastActivity(), now)
+      return claimSleep(state, now, newRequestId, "idle for " + ago(state.lastActivity(), now)
           + " (idle timeout " + human(policy.idleTimeout()) + ")");
     }
     if (mig.serving()) {
@@ -112,11 +112,11 @@ public final class Decisions {
     if (mig.targetSize() < policy.desiredSize() && claimAbandoned) {
       String reason = "reconcile: MIG at target size " + mig.targetSize() + " of "
           + policy.desiredSize() + " while " + state.phase();
-      SnoozeState next = state.withClaim(new Claim(newClaimId, ClaimKind.WAKE, now, null));
+      SnoozeState next = state.withClaim(new Claim(newRequestId, ClaimKind.WAKE, now, null));
       if (state.phase() == Phase.AWAKE) {
         next = next.withPhase(Phase.WAKING, now);
       }
-      return new Change<>(next, new Action.Wake(newClaimId, reason));
+      return new Change<>(next, new Action.Wake(newRequestId, reason));
     }
     LastError error = mig.lastError() == null ? null
         : new LastError(mig.lastError().code(), mig.lastError().message(), mig.lastError().at());
@@ -133,14 +133,14 @@ public final class Decisions {
   }
 
   /**
-   * The sleep claimed as {@code claimId} has been carried out. If nothing claimed the state
+   * The sleep claimed under {@code requestId} has been carried out. If nothing claimed the state
    * since, the MIG is ASLEEP. If a wake claimed it meanwhile, its resize may have reached
    * Compute before ours: wake again, under a new request id so that Compute does not take it for
    * the earlier one.
    */
-  public static Change<Action> afterSleep(SnoozeState state, String claimId, Instant now, String newRequestId) {
+  public static Change<Action> afterSleep(SnoozeState state, String requestId, Instant now, String newRequestId) {
     Claim claim = state.claim();
-    if (state.phase() == Phase.SLEEPING && claim != null && claim.id().equals(claimId)) {
+    if (state.phase() == Phase.SLEEPING && claim != null && claim.id().equals(requestId)) {
       return new Change<>(asleep(state, now), Action.NONE);
     }
     if (state.phase().wantsGpu()) {
@@ -150,13 +150,13 @@ public final class Decisions {
   }
 
   /**
-   * The sleep claimed as {@code claimId} failed transiently (Compute 429/5xx) before Compute took
+   * The sleep claimed under {@code requestId} failed transiently (Compute 429/5xx) before Compute took
    * it: free the claim, so that the next check retries at once rather than after the claim lease.
    * The phase stays SLEEPING, so a wake arriving meanwhile still wins.
    */
-  public static Change<Action> onSleepFailed(SnoozeState state, String claimId) {
+  public static Change<Action> onSleepFailed(SnoozeState state, String requestId) {
     Claim claim = state.claim();
-    if (state.phase() == Phase.SLEEPING && claim != null && claim.id().equals(claimId)) {
+    if (state.phase() == Phase.SLEEPING && claim != null && claim.id().equals(requestId)) {
       return new Change<>(state.withClaim(null), Action.NONE);
     }
     return new Change<>(null, Action.NONE);
@@ -200,18 +200,18 @@ public final class Decisions {
     return next;
   }
 
-  private static SnoozeState claimWake(SnoozeState state, Instant now, String claimId, String messageId, String reason) {
+  private static SnoozeState claimWake(SnoozeState state, Instant now, String requestId, String messageId, String reason) {
     return state.withPhase(Phase.WAKING, now)
-        .withClaim(new Claim(claimId, ClaimKind.WAKE, now, messageId))
+        .withClaim(new Claim(requestId, ClaimKind.WAKE, now, messageId))
         .withLastError(null)
         .withEvent(new HistoryEvent(EventKind.WAKE, now, reason));
   }
 
-  private static Change<Action> claimSleep(SnoozeState state, Instant now, String claimId, String reason) {
+  private static Change<Action> claimSleep(SnoozeState state, Instant now, String requestId, String reason) {
     SnoozeState next = state.withPhase(Phase.SLEEPING, now)
-        .withClaim(new Claim(claimId, ClaimKind.SLEEP, now, null))
+        .withClaim(new Claim(requestId, ClaimKind.SLEEP, now, null))
         .withEvent(new HistoryEvent(EventKind.SLEEP, now, reason));
-    return new Change<>(next, new Action.Sleep(claimId, reason));
+    return new Change<>(next, new Action.Sleep(requestId, reason));
   }
 
   private static SnoozeState asleep(SnoozeState state, Instant now) {

@@ -8,6 +8,9 @@ import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreException;
 import com.google.cloud.firestore.Precondition;
 import com.google.cloud.firestore.WriteBatch;
+import dev.snooze.config.GcpNames;
+import dev.snooze.functions.failure.PermanentFailure;
+import dev.snooze.functions.failure.TransientFailure;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,12 +29,12 @@ import java.util.regex.Pattern;
  * {@link SnoozeState}, mapping in {@link StateDocument}.
  *
  * <p>Every call is bounded by a timeout, since a Cloud Function must not hang on its store.
- * Failures a retry may fix (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED,
- * INTERNAL, the timeout, races still lost when the timeout comes) become
- * {@link StoreUnavailableException}, for the function to rethrow so that Pub/Sub or Scheduler
- * retries. Any other Firestore status is a {@link PermanentStoreException}; a document this build
- * cannot read is an {@link UnreadableStateException}. A decision's own exception reaches the
- * caller unchanged.
+ * Failures a retry may fix (a status {@link TransientFailure#isTransient}, the timeout, races
+ * still lost when the timeout comes) become {@link StoreUnavailableException}, for the function to
+ * rethrow so that Pub/Sub or Scheduler retries. Any other Firestore status is a
+ * {@link PermanentStoreException}; a document this build cannot read is an
+ * {@link UnreadableStateException}: both {@link PermanentFailure}s, answered at once. A decision's
+ * own exception reaches the caller unchanged.
  *
  * <p>A timed-out update may still commit afterwards: the caller's retry then sees the committed
  * state, which is why decisions are written to be idempotent.
@@ -39,16 +42,9 @@ import java.util.regex.Pattern;
 public final class FirestoreStateStore implements StateStore {
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
-  private static final Set<String> TRANSIENT =
-      Set.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "ABORTED", "RESOURCE_EXHAUSTED", "INTERNAL");
   // How a conditional write reports a lost race: the document changed, or was created meanwhile.
   private static final Set<String> CONFLICT = Set.of("FAILED_PRECONDITION", "ALREADY_EXISTS", "NOT_FOUND");
 
-  // Google Cloud project ids, optionally domain-scoped ("example.com:my-project").
-  private static final Pattern PROJECT =
-      Pattern.compile("(?:[a-z0-9][a-z0-9.-]*[a-z0-9]:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
-  // Zones, regions and MIG names are RFC 1035 labels: no ':' that could make ids ambiguous.
-  private static final Pattern LABEL = Pattern.compile("[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
   private static final Pattern RESERVED_ID = Pattern.compile("__.*__");
 
   private final Firestore firestore;
@@ -71,9 +67,10 @@ public final class FirestoreStateStore implements StateStore {
 
   /** The id of a MIG's state document: {@code <project>:<location>:<mig>}; location is its zone or region. */
   public static String documentId(String project, String location, String mig) {
-    require("project", project, PROJECT);
-    require("location", location, LABEL);
-    require("mig", mig, LABEL);
+    require("project", project, GcpNames.PROJECT);
+    // Zones, regions and MIG names are RFC 1035 labels: no ':' that could make ids ambiguous.
+    require("location", location, GcpNames.RESOURCE_NAME);
+    require("mig", mig, GcpNames.RESOURCE_NAME);
     return project + ":" + location + ":" + mig;
   }
 
@@ -196,7 +193,7 @@ public final class FirestoreStateStore implements StateStore {
       return new IllegalStateException("Firestore " + operation + " of " + documentPath() + " failed: " + failure, failure);
     }
     String message = "Firestore " + operation + " of " + documentPath() + " failed with " + code + ": " + failure.getMessage();
-    return TRANSIENT.contains(code)
+    return TransientFailure.isTransient(code)
         ? new StoreUnavailableException(message, failure)
         : new PermanentStoreException(code, message, failure);
   }
@@ -256,17 +253,10 @@ public final class FirestoreStateStore implements StateStore {
   }
 
   /** Firestore refused in a way a retry will not change: no permission, no database, bad request. */
-  public static final class PermanentStoreException extends RuntimeException {
-    private final String code;
-
+  public static final class PermanentStoreException extends PermanentFailure {
+    /** @param code the gRPC status, e.g. PERMISSION_DENIED or NOT_FOUND */
     public PermanentStoreException(String code, String message, Throwable cause) {
-      super(message, cause);
-      this.code = code;
-    }
-
-    /** The gRPC status, e.g. PERMISSION_DENIED or NOT_FOUND. */
-    public String code() {
-      return code;
+      super(code, message, cause);
     }
   }
 
@@ -275,12 +265,15 @@ public final class FirestoreStateStore implements StateStore {
    * of the wrong type, an unknown enum name. Never resolved by resetting the state; a person or
    * a newer deployment must act.
    */
-  public static final class UnreadableStateException extends IllegalStateException {
+  public static final class UnreadableStateException extends PermanentFailure {
+    /** Its {@link #code()}, this build's own: Firestore answered, with a document this build cannot read. */
+    public static final String CODE = "UNREADABLE_STATE";
+
     private final String document;
     private final String field;
 
     public UnreadableStateException(String document, String field, String problem) {
-      super("state document " + document + " is unreadable: field " + field + " " + problem);
+      super(CODE, "state document " + document + " is unreadable: field " + field + " " + problem, null);
       this.document = document;
       this.field = field;
     }

@@ -51,8 +51,8 @@ public record SnoozeState(
   public enum ClaimKind { WAKE, SLEEP }
 
   /**
-   * The one actuation in progress. Its id is the Compute {@code requestId}, so that a retried
-   * call is applied once; {@code messageId} lets a redelivered activity message finish the wake
+   * The one actuation in progress. Its id is the {@code requestId} of the wake or sleep that
+   * carries it out, which Compute gets too, so that a retried call is applied once; {@code messageId} lets a redelivered activity message finish the wake
    * it claimed.
    */
   public record Claim(String id, ClaimKind kind, Instant at, String messageId) {

@@ -1,5 +1,7 @@
 package dev.snooze.functions.state;
 
+import dev.snooze.functions.failure.PermanentFailure;
+import dev.snooze.functions.failure.TransientFailure;
 import java.util.function.Function;
 
 /**
@@ -20,6 +22,7 @@ public interface StateStore {
    *
    * @return the {@link Change#result()} of the run that committed
    * @throws StoreUnavailableException when the store cannot be reached; the caller retries
+   * @throws PermanentFailure when the store refuses, or holds a state this build cannot read
    */
   <T> T update(Function<SnoozeState, Change<T>> decide);
 
@@ -27,7 +30,7 @@ public interface StateStore {
   record Change<T>(SnoozeState next, T result) {}
 
   /** Transient: Firestore unavailable, deadline exceeded, or contention beyond its retries. */
-  final class StoreUnavailableException extends RuntimeException {
+  final class StoreUnavailableException extends TransientFailure {
     public StoreUnavailableException(String message, Throwable cause) {
       super(message, cause);
     }

@@ -3,6 +3,7 @@ package dev.snooze.functions.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.compute.SleepMode;
 import java.time.Duration;
 import java.util.Map;
@@ -72,5 +73,16 @@ class SnoozeConfigTest {
             "SNOOZE_IDLE_TIMEOUT", "10", "SNOOZE_ACTIVITY_GRANULARITY", "10")))
         .hasMessageContaining("SNOOZE_ZONE and SNOOZE_REGION are both set")
         .hasMessageContaining("SNOOZE_ACTIVITY_GRANULARITY=PT10S must be shorter than SNOOZE_IDLE_TIMEOUT=PT10S");
+  }
+
+  @Test
+  void aZoneNamesAZonalMigAndARegionARegionalOne() {
+    assertThat(SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_ZONE", "europe-west4-a",
+            "SNOOZE_MIG", "ollama")).migLocation())
+        .isEqualTo(new MigLocation.Zone("my-project", "europe-west4-a", "ollama"));
+    assertThat(SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "example.com:my-project", "SNOOZE_REGION", "us-central1"))
+            .migLocation())
+        .as("a domain-scoped project, as the APIs accept it")
+        .isEqualTo(new MigLocation.Region("example.com:my-project", "us-central1", "snooze-gpu"));
   }
 }

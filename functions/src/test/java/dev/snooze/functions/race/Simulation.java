@@ -442,7 +442,7 @@ final class Simulation {
       return "Wake " + w.requestId();
     }
     if (action instanceof Action.Sleep s) {
-      return "Sleep " + s.claimId();
+      return "Sleep " + s.requestId();
     }
     return "None";
   }

@@ -1,5 +1,6 @@
 package dev.snooze.local.emulators;
 
+import dev.snooze.config.GcpNames;
 import dev.snooze.local.process.ChildProcess;
 import dev.snooze.local.process.ChildProcessException;
 import dev.snooze.local.process.HttpProbe;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Google's Pub/Sub and Firestore emulators for the local cloud. Each is either reused (its
@@ -28,9 +28,6 @@ public final class LocalEmulators implements AutoCloseable {
   public static final String LOG_DIR_ENV = "SNOOZE_EMULATOR_LOG_DIR";
 
   public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
-
-  private static final Pattern PROJECT_ID = Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]");
-  private static final Pattern HOST_PORT = Pattern.compile("[^\\s:/]+:\\d{1,5}");
 
   private final Map<Emulator, String> hosts;
   private final Map<Emulator, ChildProcess> started;
@@ -147,9 +144,9 @@ public final class LocalEmulators implements AutoCloseable {
   }
 
   private static String checkExisting(Emulator emulator, String host, String project) {
-    if (!HOST_PORT.matcher(host).matches()) {
+    if (!GcpNames.HOST_PORT.matcher(host).matches()) {
       throw new EmulatorException(
-          emulator.hostEnvVar() + " must be HOST:PORT (e.g. 127.0.0.1:8085), got \"" + host + "\"");
+          emulator.hostEnvVar() + " must be " + GcpNames.HOST_PORT_EXPECTED + ", got \"" + host + "\"");
     }
     if (!HttpProbe.answers(host, emulator.probePath(project))) {
       throw new EmulatorException(
@@ -161,10 +158,9 @@ public final class LocalEmulators implements AutoCloseable {
   }
 
   private static void validateProject(String project) {
-    if (project == null || !PROJECT_ID.matcher(project).matches()) {
+    if (project == null || !GcpNames.PROJECT.matcher(project).matches()) {
       throw new IllegalArgumentException(
-          "project must be a Google Cloud project id (6-30 lowercase letters, digits, hyphens; "
-              + "starting with a letter), got \"" + project + "\"");
+          "project must be " + GcpNames.PROJECT_EXPECTED + ", got \"" + project + "\"");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.snooze.local.emulators;
 
 import com.google.gson.JsonObject;
+import dev.snooze.config.GcpNames;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,15 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The few Pub/Sub admin calls the local stack needs, over the emulator's REST surface: plain
  * JDK HTTP, so that no gRPC client (and no credentials lookup) is needed at runtime.
  */
 public final class PubsubEmulatorAdmin {
-  // Pub/Sub's own rule for topic and subscription ids.
-  private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z][A-Za-z0-9\\-_.~+%]{2,254}");
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final String host;
@@ -113,7 +111,7 @@ public final class PubsubEmulatorAdmin {
   }
 
   private static String checkId(String kind, String id) {
-    if (id == null || !RESOURCE_ID.matcher(id).matches() || id.startsWith("goog")) {
+    if (id == null || !GcpNames.TOPIC.matcher(id).matches() || id.startsWith("goog")) {
       throw new IllegalArgumentException(
           "Invalid " + kind + " id \"" + id + "\": 3-255 characters, starting with a letter, from "
               + "letters, digits and - _ . ~ + %, not starting with \"goog\"");

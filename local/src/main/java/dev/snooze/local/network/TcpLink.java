@@ -1,5 +1,6 @@
 package dev.snooze.local.network;
 
+import dev.snooze.config.GcpNames;
 import dev.snooze.logging.JsonLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,15 +82,11 @@ public final class TcpLink implements AutoCloseable {
   }
 
   private static InetSocketAddress address(String host) {
+    if (!GcpNames.HOST_PORT.matcher(host).matches()) {
+      throw new IllegalArgumentException("targetHost must be " + GcpNames.HOST_PORT_EXPECTED + ", got \"" + host + "\"");
+    }
     int colon = host.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("targetHost must be HOST:PORT, got \"" + host + "\"");
-    }
-    try {
-      return new InetSocketAddress(host.substring(0, colon), Integer.parseInt(host.substring(colon + 1)));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("targetHost must be HOST:PORT, got \"" + host + "\"");
-    }
+    return new InetSocketAddress(host.substring(0, colon), Integer.parseInt(host.substring(colon + 1)));
   }
 
   /**

@@ -32,13 +32,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A wake racing a sleep tick, with the real Firestore emulator and the Compute simulator: at
- * the instant the MIG becomes idle, a sleep check and a fresh activity run at once. Whatever
- * the interleaving, the activity must win: the MIG ends at its desired size and the state wants
- * the GPU. (A sleep that loses here is a user's request landing on a GPU going away.)
+ * A wake racing a sleep tick on two real threads, with the real Firestore emulator and the
+ * Compute simulator: at the instant the MIG becomes idle, a sleep check and a fresh activity run
+ * at once. Whatever the interleaving, the activity must win: the MIG ends at its desired size and
+ * the state wants the GPU. (A sleep that loses here is a user's request landing on a GPU going
+ * away.) The same race over generated schedules, with the fakes:
+ * {@code dev.snooze.functions.race.WakeSleepRaceTest}.
  */
 @ExtendWith(SharedEmulators.class)
-class WakeSleepRaceTest {
+class WakeSleepRaceOnEmulatorsTest {
   private static final String PROJECT = SharedEmulators.PROJECT;
   private static final Policy POLICY = new Policy(Duration.ofMinutes(2), 1, Duration.ofSeconds(10),
       Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2));
