@@ -55,19 +55,17 @@ class LocalStackProcessIT {
           "functions");
       List<ProcessHandle> tree = process.descendants().toList();
       assertThat(tree).as("the emulators run as children of the stack").isNotEmpty();
-      int pubsubPort = port(endpoints.get("pubsub").getAsString());
-      int firestorePort = port(endpoints.get("firestore").getAsString());
-      assertThat(answers(pubsubPort)).isTrue();
+      assertThat(answers(port(endpoints.get("pubsub").getAsString()))).isTrue();
 
       process.destroy(); // SIGTERM: the same shutdown path as Ctrl-C
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the stack exits").isTrue();
 
+      // Every process of the tree has exited, the emulators' JVMs included. (Their ports are not
+      // asked again: a port freed is anyone's, and another server may answer there.)
       for (ProcessHandle child : tree) {
         child.onExit().get(30, TimeUnit.SECONDS);
         assertThat(child.isAlive()).as("child %s", child.pid()).isFalse();
       }
-      assertThat(answers(pubsubPort)).isFalse();
-      assertThat(answers(firestorePort)).isFalse();
       assertThat(output).filteredOn(line -> line.startsWith(LocalStack.READY_PREFIX)).hasSize(1);
     } finally {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
