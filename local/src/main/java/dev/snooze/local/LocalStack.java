@@ -107,7 +107,7 @@ public final class LocalStack implements AutoCloseable {
         () -> LocalFrontend.start(settings.frontendPort(), frontendEnv, logDir(env), READY_TIMEOUT));
     RuntimeException failure = null;
     try {
-      functions.start(functionEnvironment(env), logDir(env), READY_TIMEOUT);
+      functions.start(settings.functionsJar(), functionEnvironment(env), logDir(env), READY_TIMEOUT);
     } catch (RuntimeException e) {
       failure = e;
     }
@@ -278,7 +278,8 @@ public final class LocalStack implements AutoCloseable {
         "idleTimeout", stack.settings.idleTimeout(),
         "sleepCheckInterval", stack.settings.sleepCheckInterval(),
         "simBootTime", stack.settings.simBootTime(),
-        "simOperationLatency", stack.settings.simOperationLatency());
+        "simOperationLatency", stack.settings.simOperationLatency(),
+        "functionsFrom", stack.settings.functionsJar().map(Path::toString).orElse("classpath"));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();
     List<Path> logs = new java.util.ArrayList<>(stack.functions.logs());

@@ -3,9 +3,12 @@ package dev.snooze.local;
 import dev.snooze.config.Env;
 import dev.snooze.config.GcpNames;
 import dev.snooze.local.compute.SimulatorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The local stack's knobs, read from environment variables with demo defaults and validated
@@ -20,7 +23,8 @@ public record StackSettings(
     String project,
     Location location,
     String mig,
-    String topic) {
+    String topic,
+    Optional<Path> functionsJar) {
 
   /** Where the GPU MIG lives: a region (the deployment's default) or a single zone. */
   public sealed interface Location {
@@ -49,11 +53,15 @@ public record StackSettings(
     String region = reader.string("SNOOZE_REGION", "us-central1", GcpNames.REGION, GcpNames.REGION_EXPECTED);
     String mig = reader.string("SNOOZE_MIG", "snooze-gpu", GcpNames.RESOURCE_NAME, GcpNames.RESOURCE_NAME_EXPECTED);
     String topic = reader.string("SNOOZE_TOPIC", "snooze-activity", GcpNames.TOPIC, GcpNames.TOPIC_EXPECTED);
+    Optional<Path> functionsJar = Optional.ofNullable(reader.raw("SNOOZE_FUNCTIONS_JAR")).map(Path::of);
+    functionsJar.filter(jar -> !Files.isRegularFile(jar)).ifPresent(jar -> reader.problem(
+        "SNOOZE_FUNCTIONS_JAR=" + jar + " is not a file: build it with `mvn -B package -DskipTests`"
+            + " (functions/target/snooze-functions-all.jar), or unset it to run the functions from the stack's classpath"));
     reader.throwIfInvalid();
     Location location =
         zone.isEmpty()
             ? new Region(region, List.of(region + "-a", region + "-b", region + "-c"))
             : new Zone(zone);
-    return new StackSettings(port, idle, check, boot, operationLatency, project, location, mig, topic);
+    return new StackSettings(port, idle, check, boot, operationLatency, project, location, mig, topic, functionsJar);
   }
 }

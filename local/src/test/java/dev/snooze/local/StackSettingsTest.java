@@ -24,6 +24,7 @@ class StackSettingsTest {
             List.of("us-central1-a", "us-central1-b", "us-central1-c")));
     assertThat(settings.mig()).isEqualTo("snooze-gpu");
     assertThat(settings.topic()).isEqualTo("snooze-activity");
+    assertThat(settings.functionsJar()).isEmpty();
   }
 
   @Test
@@ -56,13 +57,15 @@ class StackSettingsTest {
                         "SNOOZE_IDLE_TIMEOUT", "two minutes",
                         "SNOOZE_SIM_BOOT_TIME", "0",
                         "SNOOZE_SIM_OPERATION_LATENCY", "-1",
-                        "SNOOZE_MIG", "GPU_MIG")))
+                        "SNOOZE_MIG", "GPU_MIG",
+                        "SNOOZE_FUNCTIONS_JAR", "no-such/snooze-functions-all.jar")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SNOOZE_PORT=80800 is invalid: set it to a whole number from 0 to 65535")
         .hasMessageContaining("SNOOZE_IDLE_TIMEOUT=two minutes is not a positive duration")
         .hasMessageContaining("e.g. PT2M")
         .hasMessageContaining("SNOOZE_SIM_BOOT_TIME=0 is not a positive duration")
         .hasMessageContaining("SNOOZE_SIM_OPERATION_LATENCY=-1 is not a non-negative duration")
-        .hasMessageContaining("SNOOZE_MIG=GPU_MIG is invalid");
+        .hasMessageContaining("SNOOZE_MIG=GPU_MIG is invalid")
+        .hasMessageContaining("SNOOZE_FUNCTIONS_JAR=no-such/snooze-functions-all.jar is not a file: build it with");
   }
 }

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The environment of a local stack under test: the run's shared emulators, any free frontend
- * port, and a topic and state collection of its own, so that stacks never see each other's
- * activity or state; and publishing to that topic as a user's integration test would.
+ * port, a topic and state collection of its own, so that stacks never see each other's
+ * activity or state, and the run's SNOOZE_FUNCTIONS_JAR; and publishing to that topic as a
+ * user's integration test would.
  */
 final class TestStacks {
   private TestStacks() {}
@@ -32,6 +33,9 @@ final class TestStacks {
     env.put("SNOOZE_PORT", "0");
     env.put("SNOOZE_TOPIC", "activity-" + UUID.randomUUID());
     env.put("SNOOZE_STATE_COLLECTION", "test-" + UUID.randomUUID());
+    // The run's environment decides, as for the emulators: set, every stack test runs the
+    // functions from that deployable jar.
+    env.put("SNOOZE_FUNCTIONS_JAR", System.getenv("SNOOZE_FUNCTIONS_JAR"));
     env.putAll(knobs);
     return env;
   }

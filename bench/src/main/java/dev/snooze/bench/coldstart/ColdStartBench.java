@@ -6,7 +6,7 @@ import dev.snooze.local.compute.ComputeSimulator;
 import dev.snooze.local.compute.GroupRef;
 import dev.snooze.local.compute.SimulatorConfig;
 import dev.snooze.local.emulators.LocalEmulators;
-import java.io.IOException;
+import dev.snooze.local.process.JavaCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * P2: the Wake function's cold start (JVM start to the first CloudEvent fully handled: clients
@@ -58,13 +57,12 @@ public final class ColdStartBench {
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
     Path repo = Path.of("").toAbsolutePath();
-    Path invoker = invokerJar(repo.resolve("bench/target/lib"));
     Path functionsJar = repo.resolve("functions/target/snooze-functions-all.jar");
     Path helloJar = repo.resolve("bench/target/snooze-bench.jar");
     Path logDir = Files.createTempDirectory("snooze-bench-p2-");
     System.out.printf(Locale.ROOT, "P2 cold start: %d measured runs per function and variant (+%d warm-up), "
         + "invoker %s, functions jar %d MiB; logs in %s%n", options.runs, options.warmup,
-        invoker.getFileName(), Files.size(functionsJar) >> 20, logDir);
+        JavaCommand.invokerJar().getFileName(), Files.size(functionsJar) >> 20, logDir);
     Map<String, String> emulatorEnv = new HashMap<>(System.getenv());
     emulatorEnv.put(LocalEmulators.LOG_DIR_ENV, logDir.toString());
     try (LocalEmulators emulators = LocalEmulators.start(PROJECT, emulatorEnv);
@@ -79,7 +77,7 @@ public final class ColdStartBench {
         // The other build, with the first variant's flags: only the jar differs.
         variants.put("baseline-jar", variants.values().iterator().next());
       }
-      Bench bench = new Bench(invoker, helloJar, compute, emulators.firestoreHost(), logDir);
+      Bench bench = new Bench(helloJar, compute, emulators.firestoreHost(), logDir);
       // The appcds variant's flags per function: one training run each writes its archive at exit.
       Map<String, String> cdsFlags = new HashMap<>();
       if (options.cds) {
@@ -146,17 +144,8 @@ public final class ColdStartBench {
     return className.substring(className.lastIndexOf('.') + 1);
   }
 
-  private static Path invokerJar(Path lib) throws IOException {
-    try (Stream<Path> jars = Files.list(lib)) {
-      return jars.filter(p -> p.getFileName().toString().startsWith("java-function-invoker-"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no java-function-invoker jar in " + lib
-              + ": run mvn -B -q package -DskipTests first"));
-    }
-  }
-
   /** Runs one cold start of either function with fresh state, and checks it did its work. */
-  private record Bench(Path invoker, Path helloJar, ComputeSimulator compute, String firestoreHost, Path logDir) {
+  private record Bench(Path helloJar, ComputeSimulator compute, String firestoreHost, Path logDir) {
 
     FunctionRun.Result once(String target, Path wakeJar, String extraFlags, String label) {
       boolean wake = target.equals(WAKE);
@@ -173,7 +162,7 @@ public final class ColdStartBench {
       env.put("FIRESTORE_EMULATOR_HOST", firestoreHost);
       env.put("NO_GCE_CHECK", "true");
       String flags = extraFlags == null || extraFlags.isBlank() ? GCF_FLAGS : GCF_FLAGS + " " + extraFlags;
-      FunctionRun run = new FunctionRun(invoker, wake ? wakeJar : helloJar, target, flags, env);
+      FunctionRun run = new FunctionRun(wake ? wakeJar : helloJar, target, flags, env);
       // A training run writes its archive while exiting: give it time to.
       Duration exitGrace = flags.contains("ArchiveClassesAtExit") ? Duration.ofMinutes(2) : Duration.ZERO;
       FunctionRun.Result result = run.run(event(label), MARKS, logDir, exitGrace);

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.snooze.local.process.ChildProcess;
 import dev.snooze.local.process.ChildProcessException;
+import dev.snooze.local.process.JavaCommand;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,17 +26,16 @@ import java.util.regex.Pattern;
 
 /**
  * One cold start, as Cloud Functions gen2 does it: a fresh JVM runs the Functions Framework's
- * invoker ({@code java -jar invoker.jar --classpath JAR --target CLASS}), and one binary-mode
- * CloudEvent is POSTed as soon as the port accepts connections. The figure is the time from
- * launching {@code java} to the function's 2xx.
+ * invoker ({@code java -jar invoker.jar --classpath JAR --target CLASS}, {@link JavaCommand#function}),
+ * and one binary-mode CloudEvent is POSTed as soon as the port accepts connections. The figure is
+ * the time from launching {@code java} to the function's 2xx.
  *
- * @param invokerJar the invoker's self-contained jar
  * @param classpath the function's jar
  * @param target the function class
  * @param javaToolOptions what Cloud Functions would put in JAVA_TOOL_OPTIONS
  * @param environment the function's own configuration
  */
-record FunctionRun(Path invokerJar, Path classpath, String target, String javaToolOptions,
+record FunctionRun(Path classpath, String target, String javaToolOptions,
     Map<String, String> environment) {
 
   private static final Duration POLL = Duration.ofMillis(2);
@@ -72,7 +71,7 @@ record FunctionRun(Path invokerJar, Path classpath, String target, String javaTo
     Instant launchedWall = Instant.now();
     long launched = System.nanoTime();
     try (ChildProcess function = ChildProcess.startOn(port, "cold " + simpleName(target),
-        ignored -> command(port), env,
+        ignored -> JavaCommand.function(List.of(), classpath, target, port), env,
         host -> {
           // Polls inside the predicate, finer than ChildProcess's own 50 ms: the figure must not
           // carry a poll interval.
@@ -115,20 +114,6 @@ record FunctionRun(Path invokerJar, Path classpath, String target, String javaTo
     } catch (ChildProcessException e) {
       throw new IllegalStateException("cold start of " + target + " failed: " + e.getMessage(), e);
     }
-  }
-
-  private List<String> command(int port) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(invokerJar.toString());
-    command.add("--classpath");
-    command.add(classpath.toString());
-    command.add("--target");
-    command.add(target);
-    command.add("--port");
-    command.add(Integer.toString(port));
-    return command;
   }
 
   /** Whether our child JVM serving {@code port} is still alive. */

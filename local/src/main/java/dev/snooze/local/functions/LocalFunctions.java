@@ -10,14 +10,16 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Snooze's three functions, each in its own JVM under the Functions Framework's invoker, as
- * Cloud Functions gen2 runs them: configured by environment variables only, the function jar on
- * the classpath. Each has a stable address from the moment it is {@link #open opened}, as a
- * deployed function's URL is: a {@link TcpLink} on a port held for the stack's life, forwarding
+ * Cloud Functions gen2 runs them: configured by environment variables only, their classes from
+ * this JVM's classpath or, given one, from the deployable jar alone. Each has a stable address
+ * from the moment it is {@link #open opened}, as a deployed function's URL is: a
+ * {@link TcpLink} on a port held for the stack's life, forwarding
  * to whatever port the function's JVM bound (it binds port 0 and its log names the port), so that
  * what calls a function can start at the same time, a restarted function keeps its address, and
  * no other process can ever take it.
@@ -53,10 +55,12 @@ public final class LocalFunctions implements AutoCloseable {
   }
 
   /** How one function's JVM is launched; {@code name} also names its log file. */
-  private record Launcher(Map<String, String> environment, Path logDir, Duration readyTimeout) {
+  private record Launcher(Optional<Path> jar, Map<String, String> environment, Path logDir,
+      Duration readyTimeout) {
     ChildProcess launch(Entry entry, String name) {
       return ChildProcess.startReporting(name, LISTENING,
-          port -> JavaCommand.of(INVOKER, "--target", entry.target, "--port", Integer.toString(port)),
+          port -> jar.map(j -> JavaCommand.function(j, entry.target, port))
+              .orElseGet(() -> JavaCommand.of(INVOKER, "--target", entry.target, "--port", Integer.toString(port))),
           environment,
           // The invoker answers /robots.txt itself, without running the function.
           host -> HttpProbe.responds(host, "/robots.txt"),
@@ -76,11 +80,14 @@ public final class LocalFunctions implements AutoCloseable {
   /**
    * Starts the three functions at once and returns when each answers at its address.
    *
+   * @param jar the functions' deployable jar (snooze-functions-all.jar) to run them from, as
+   *     Cloud Functions does; empty: from this JVM's classpath
    * @param environment the functions' configuration (SNOOZE_*, FIRESTORE_EMULATOR_HOST...);
    *     a null value unsets an inherited variable
    */
-  public synchronized void start(Map<String, String> environment, Path logDir, Duration readyTimeout) {
-    launcher = new Launcher(environment, logDir, readyTimeout);
+  public synchronized void start(Optional<Path> jar, Map<String, String> environment, Path logDir,
+      Duration readyTimeout) {
+    launcher = new Launcher(jar, environment, logDir, readyTimeout);
     Launcher launching = launcher;
     Map<Entry, Supplier<ChildProcess>> starters = new LinkedHashMap<>();
     for (Entry entry : Entry.values()) {

@@ -1,6 +1,8 @@
 package dev.snooze.local.process;
 
+import com.google.cloud.functions.invoker.runner.Invoker;
 import java.io.File;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,8 +10,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The command line of a child JVM that runs one of Snooze's own programs on this JVM's classpath:
- * the functions under the Functions Framework's invoker, the frontend.
+ * The command line of a child JVM that runs one of Snooze's own programs: on this JVM's
+ * classpath (the functions under the Functions Framework's invoker, the frontend), or a function
+ * from its deployable jar alone.
  */
 public final class JavaCommand {
   // Small, fast-starting JVMs: each child needs little heap, and the stack starts several at once.
@@ -33,6 +36,36 @@ public final class JavaCommand {
     command.add(mainClass);
     command.addAll(Arrays.asList(args));
     return command;
+  }
+
+  /**
+   * {@code java <flags> -jar <the invoker's own jar> --classpath functionJar --target target
+   * --port port}: a function as Cloud Functions gen2 runs it, from its deployable jar, so that
+   * nothing of this JVM's classpath can stand in for a class the jar lacks.
+   */
+  public static List<String> function(List<String> jvmFlags, Path functionJar, String target, int port) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", invokerJar().toString(),
+        "--classpath", functionJar.toAbsolutePath().toString(),
+        "--target", target,
+        "--port", Integer.toString(port)));
+    return command;
+  }
+
+  /** The same with the small JVMs' flags of {@link #of}. */
+  public static List<String> function(Path functionJar, String target, int port) {
+    return function(JVM_FLAGS, functionJar, target, port);
+  }
+
+  /** The Functions Framework invoker's jar on this classpath: self-contained, runnable with -jar. */
+  public static Path invokerJar() {
+    try {
+      return Path.of(Invoker.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("the invoker's jar has no file path", e);
+    }
   }
 
   // The child may not share our working directory's meaning of relative entries (and a jar run
