@@ -1,12 +1,11 @@
 package dev.snooze.frontend.iap;
 
 import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.reply.JsonReplies;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Objects;
@@ -96,7 +95,7 @@ public final class IapHandler implements Handler<RoutingContext> {
           } else {
             LOG.error("IAP verification failed unexpectedly",
                 "error", String.valueOf(result.cause()), "path", request.path());
-            respond(ctx, 500, "IAP verification failed");
+            JsonReplies.refuse(request, 500, "IAP verification failed");
           }
         });
   }
@@ -120,30 +119,13 @@ public final class IapHandler implements Handler<RoutingContext> {
             "remote", String.valueOf(ctx.request().remoteAddress()));
     if (unavailable) {
       ctx.response().putHeader("Retry-After", "5");
-      respond(ctx, 503, "IAP public keys unavailable");
+      JsonReplies.refuse(ctx.request(), 503, "IAP public keys unavailable");
       return;
     }
-    respond(ctx, 401, switch (e.reason()) {
+    JsonReplies.refuse(ctx.request(), 401, switch (e.reason()) {
       case MISSING -> "missing IAP assertion";
       case EXPIRED -> "expired IAP assertion";
       default -> "invalid IAP assertion";
     });
-  }
-
-  private static void respond(RoutingContext ctx, int status, String error) {
-    HttpServerRequest request = ctx.request();
-    if (!request.isEnded()) {
-      // An unread body: discard it rather than leave the connection stuck, and do not reuse it.
-      if (request.version() == HttpVersion.HTTP_1_1 || request.version() == HttpVersion.HTTP_1_0) {
-        ctx.response().putHeader("Connection", "close");
-      }
-      request.resume();
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .end(new JsonObject().put("error", error).encode());
   }
 }

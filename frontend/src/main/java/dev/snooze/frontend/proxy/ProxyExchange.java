@@ -5,6 +5,7 @@ import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
 import dev.snooze.frontend.coldstart.HoldRejected;
 import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.reply.JsonReplies;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -76,8 +77,7 @@ final class ProxyExchange {
   }
 
   static JsonObject tooLarge(int max) {
-    return new JsonObject().put("error", "the request body is larger than " + max + " bytes")
-        .put("maxBodyBytes", max);
+    return JsonReplies.errorBody("the request body is larger than " + max + " bytes").put("maxBodyBytes", max);
   }
 
   void start() {
@@ -108,7 +108,8 @@ final class ProxyExchange {
         HoldRejected rejected = result.cause() instanceof HoldRejected r ? r
             : new HoldRejected("the GPU is waking up", Hold.WAKING, hold.retryAfterSeconds());
         response.putHeader("Retry-After", Long.toString(rejected.retryAfterSeconds()));
-        JsonReplies.send(response, 503, rejected.toJson());
+        JsonReplies.send(response, 503, JsonReplies.errorBody(rejected.getMessage())
+            .put("phase", rejected.phase()).put("retryAfterSeconds", rejected.retryAfterSeconds()));
         finish();
       } else {
         forward(true, refusedOnce);
@@ -319,8 +320,8 @@ final class ProxyExchange {
       if (response.headWritten()) {
         response.reset();
       } else {
-        JsonReplies.send(response, 504, new JsonObject()
-            .put("error", "the backend did not finish within " + config.requestTimeout().toSeconds() + " s"));
+        JsonReplies.error(response, 504,
+            "the backend did not finish within " + config.requestTimeout().toSeconds() + " s");
       }
       resetUpstream();
     });
@@ -331,7 +332,7 @@ final class ProxyExchange {
     if (response.headWritten()) {
       response.reset();
     } else {
-      JsonReplies.send(response, 502, new JsonObject().put("error", "the GPU backend is unreachable"));
+      JsonReplies.error(response, 502, "the GPU backend is unreachable");
     }
     finish();
   }

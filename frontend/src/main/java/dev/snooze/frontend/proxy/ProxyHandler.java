@@ -4,13 +4,13 @@ import dev.snooze.frontend.activity.ActivitySignal;
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
 import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.reply.JsonReplies;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -55,7 +55,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       try {
         declared = Long.parseLong(length.trim());
       } catch (NumberFormatException e) {
-        JsonReplies.sendAndClose(request, 400, new JsonObject().put("error", "invalid Content-Length"));
+        JsonReplies.errorAndClose(request, 400, "invalid Content-Length");
         return;
       }
       if (declared > config.maxBodyBytes()) {

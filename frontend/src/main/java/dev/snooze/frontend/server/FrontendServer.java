@@ -4,8 +4,8 @@ import dev.snooze.frontend.activity.ActivitySignal;
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
 import dev.snooze.frontend.config.FrontendConfig;
-import dev.snooze.frontend.proxy.JsonReplies;
 import dev.snooze.frontend.proxy.ProxyHandler;
+import dev.snooze.frontend.reply.JsonReplies;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -217,13 +216,11 @@ public final class FrontendServer {
     }
     if (untrusted.contains(ctx.request().connection())) {
       // Pipelined after a request whose body length was unknown: it may be that body.
-      JsonReplies.sendAndClose(ctx.request(), 400,
-          new JsonObject().put("error", "an earlier request on this connection had no valid framing"));
+      JsonReplies.errorAndClose(ctx.request(), 400, "an earlier request on this connection had no valid framing");
     } else if (ctx.request().method() == HttpMethod.CONNECT) {
-      JsonReplies.sendAndClose(ctx.request(), 405, new JsonObject().put("error", "CONNECT is not supported"));
+      JsonReplies.errorAndClose(ctx.request(), 405, "CONNECT is not supported");
     } else if (!ctx.request().uri().startsWith("/")) {
-      JsonReplies.sendAndClose(ctx.request(), 400,
-          new JsonObject().put("error", "only origin-form request targets are accepted"));
+      JsonReplies.errorAndClose(ctx.request(), 400, "only origin-form request targets are accepted");
     } else if (!framedByChunkedOrLength(ctx.request())) {
       // The HTTP codec reads a body whose Transfer-Encoding is not chunked as no body at all, so
       // the body's bytes would be parsed as the next request on the connection: request
@@ -231,8 +228,7 @@ public final class FrontendServer {
       // the next request, and dispatches it as soon as this answer is written, before the
       // close: it gets a 400 too.
       untrusted.add(ctx.request().connection());
-      JsonReplies.sendAndClose(ctx.request(), 400,
-          new JsonObject().put("error", "Transfer-Encoding must be chunked alone"));
+      JsonReplies.errorAndClose(ctx.request(), 400, "Transfer-Encoding must be chunked alone");
     } else {
       ctx.next();
     }
