@@ -1,6 +1,6 @@
 package dev.snooze.frontend.iap;
 
-import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.config.IapSettings;
 import dev.snooze.frontend.reply.JsonReplies;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Handler;
@@ -46,18 +46,18 @@ public final class IapHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The handler for {@code config}: an {@link IapHandler} when IAP is on; otherwise a pass-through
-   * that puts no identity (and a warning at start-up that IAP verification is off).
+   * The handler for {@code settings}: an {@link IapHandler} when IAP is on; otherwise a
+   * pass-through that puts no identity (and a warning at start-up that IAP verification is off).
    */
-  public static Handler<RoutingContext> forConfig(Vertx vertx, FrontendConfig config) {
-    if (!config.iapEnabled()) {
+  public static Handler<RoutingContext> forConfig(Vertx vertx, IapSettings settings) {
+    if (!settings.enabled()) {
       LOG.warning("IAP verification is off: SNOOZE_IAP_AUDIENCE is not set; every request is"
           + " served without an identity");
       return RoutingContext::next;
     }
-    LOG.info("IAP verification is on", "audience", config.iapAudience(),
-        "keysUrl", config.iapKeysUrl().toString());
-    return new IapHandler(vertx, IapVerifier.forConfig(config));
+    LOG.info("IAP verification is on", "audience", settings.audience(),
+        "keysUrl", settings.keysUrl().toString());
+    return new IapHandler(vertx, IapVerifier.forConfig(settings));
   }
 
   /** The identity {@link IapHandler} put in {@code ctx}, or null (IAP off, or not yet verified). */

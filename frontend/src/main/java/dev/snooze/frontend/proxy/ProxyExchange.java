@@ -4,7 +4,7 @@ import dev.snooze.frontend.activity.ActivitySignal;
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
 import dev.snooze.frontend.coldstart.HoldRejected;
-import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.config.ProxySettings;
 import dev.snooze.frontend.reply.JsonReplies;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Context;
@@ -21,7 +21,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.ConnectException;
-import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,7 +41,7 @@ final class ProxyExchange {
 
   private final Vertx vertx;
   private final HttpClient client;
-  private final FrontendConfig config;
+  private final ProxySettings settings;
   private final BackendReadiness readiness;
   private final Hold hold;
   private final RoutingContext ctx;
@@ -61,11 +60,11 @@ final class ProxyExchange {
   private Buffer sent = Buffer.buffer();
   private boolean resend;
 
-  ProxyExchange(Vertx vertx, HttpClient client, FrontendConfig config, BackendReadiness readiness,
+  ProxyExchange(Vertx vertx, HttpClient client, ProxySettings settings, BackendReadiness readiness,
       Hold hold, ActivitySignal activity, RoutingContext ctx, String path) {
     this.vertx = vertx;
     this.client = client;
-    this.config = config;
+    this.settings = settings;
     this.readiness = readiness;
     this.hold = hold;
     this.ctx = ctx;
@@ -118,13 +117,7 @@ final class ProxyExchange {
   }
 
   private void forward(boolean cold, boolean refusedOnce) {
-    URI backend = config.backendUrl();
-    RequestOptions options = new RequestOptions()
-        .setMethod(request.method())
-        .setHost(backend.getHost())
-        .setPort(backend.getPort() > 0 ? backend.getPort() : "https".equals(backend.getScheme()) ? 443 : 80)
-        .setSsl("https".equals(backend.getScheme()))
-        .setURI(basePath(backend) + path);
+    RequestOptions options = settings.backend().request(request.method(), path);
     HopByHop.copy(request.headers(), options.getHeaders() == null ? headers(options) : options.getHeaders(),
         NOT_FORWARDED);
     addForwardedHeaders(options);
@@ -254,13 +247,13 @@ final class ProxyExchange {
     if (sent != null) {
       sent.appendBuffer(chunk);
     }
-    if (bodyBytes > config.maxBodyBytes()) {
+    if (bodyBytes > settings.maxBodyBytes()) {
       request.pause();
       finish();
       if (response.headWritten()) {
         response.reset(); // the backend answered early: too late for a 413, cut the stream
       } else {
-        JsonReplies.sendAndClose(request, 413, tooLarge(config.maxBodyBytes()));
+        JsonReplies.sendAndClose(request, 413, tooLarge(settings.maxBodyBytes()));
       }
       resetUpstream();
       return;
@@ -310,18 +303,18 @@ final class ProxyExchange {
   }
 
   private void startTimer() {
-    timer = vertx.setTimer(config.requestTimeout().toMillis(), id -> {
+    timer = vertx.setTimer(settings.requestTimeout().toMillis(), id -> {
       if (done) {
         return;
       }
       LOG.warning("request timed out", "path", path,
-          "requestTimeoutSeconds", config.requestTimeout().toSeconds());
+          "requestTimeoutSeconds", settings.requestTimeout().toSeconds());
       finish();
       if (response.headWritten()) {
         response.reset();
       } else {
         JsonReplies.error(response, 504,
-            "the backend did not finish within " + config.requestTimeout().toSeconds() + " s");
+            "the backend did not finish within " + settings.requestTimeout().toSeconds() + " s");
       }
       resetUpstream();
     });
@@ -371,10 +364,5 @@ final class ProxyExchange {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-  }
-
-  private static String basePath(URI uri) {
-    String path = uri.getRawPath();
-    return path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 }

@@ -3,7 +3,7 @@ package dev.snooze.frontend.proxy;
 import dev.snooze.frontend.activity.ActivitySignal;
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
-import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.config.ProxySettings;
 import dev.snooze.frontend.reply.JsonReplies;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -20,16 +20,16 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ProxyHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
-  private final FrontendConfig config;
+  private final ProxySettings settings;
   private final BackendReadiness readiness;
   private final Hold hold;
   private final ActivitySignal activity;
   private final HttpClient client;
 
-  public ProxyHandler(Vertx vertx, FrontendConfig config, BackendReadiness readiness, Hold hold,
+  public ProxyHandler(Vertx vertx, ProxySettings settings, BackendReadiness readiness, Hold hold,
       ActivitySignal activity) {
     this.vertx = vertx;
-    this.config = config;
+    this.settings = settings;
     this.readiness = readiness;
     this.hold = hold;
     this.activity = activity;
@@ -40,7 +40,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
             .setIdleTimeout(0)
             .setKeepAlive(true)
             .setDecompressionSupported(false),
-        new PoolOptions().setHttp1MaxSize(Math.max(64, config.maxPending() * 2)));
+        new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
   }
 
   @Override
@@ -58,14 +58,14 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         JsonReplies.errorAndClose(request, 400, "invalid Content-Length");
         return;
       }
-      if (declared > config.maxBodyBytes()) {
-        JsonReplies.sendAndClose(request, 413, ProxyExchange.tooLarge(config.maxBodyBytes()));
+      if (declared > settings.maxBodyBytes()) {
+        JsonReplies.sendAndClose(request, 413, ProxyExchange.tooLarge(settings.maxBodyBytes()));
         return;
       }
     }
     String query = request.query();
     String path = ctx.normalizedPath() + (query == null ? "" : "?" + query);
-    new ProxyExchange(vertx, client, config, readiness, hold, activity, ctx, path).start();
+    new ProxyExchange(vertx, client, settings, readiness, hold, activity, ctx, path).start();
   }
 
   public void close() {

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,18 +101,18 @@ public final class FrontendServer {
   }
 
   public Future<FrontendServer> start() {
-    readiness = new BackendReadiness(vertx, config.backendUrl(), config.backendHealthPath(), clock,
-        probeInterval);
-    hold = new Hold(vertx, readiness, config.wakeTimeout(), config.maxPending(), config.expectedWake(), clock);
-    proxy = new ProxyHandler(vertx, config, readiness, hold, activity);
-    if (!statusSourceSet && config.statusUrl() != null) {
+    readiness = new BackendReadiness(vertx, config.readiness(), clock, probeInterval);
+    hold = new Hold(vertx, readiness, config.hold(), clock);
+    proxy = new ProxyHandler(vertx, config.proxy(), readiness, hold, activity);
+    URI statusUrl = config.server().statusUrl();
+    if (!statusSourceSet && statusUrl != null) {
       // HTTPS means a deployed function, invokable only with an ID token; HTTP the local stack.
-      boolean deployed = "https".equals(config.statusUrl().getScheme());
-      statusSource = new HttpStatusSource(vertx, config.statusUrl(), Duration.ofSeconds(2),
-          Duration.ofSeconds(1), clock, deployed ? new GoogleIdToken(config.statusUrl()) : null);
+      boolean deployed = "https".equals(statusUrl.getScheme());
+      statusSource = new HttpStatusSource(vertx, statusUrl, Duration.ofSeconds(2),
+          Duration.ofSeconds(1), clock, deployed ? new GoogleIdToken(statusUrl) : null);
     }
     Router router = router();
-    int port = listenPort != null ? listenPort : config.port();
+    int port = listenPort != null ? listenPort : config.server().port();
     readiness.start();
     // One server per core on the same port: vert.x hands each accepted connection to the next
     // one, each on its own event loop (a server created off an event loop gets the next loop).
@@ -129,7 +130,8 @@ public final class FrontendServer {
         return close().transform(closed -> Future.failedFuture(all.cause()));
       }
       LOG.info("frontend listening", "port", port(),
-          "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
+          "backend", config.proxy().backend().toString(),
+          "allowedPaths", String.join(",", config.server().allowedPaths()),
           "iap", authentication != null, "eventLoops", servers.size());
       return Future.succeededFuture(this);
     });
@@ -179,9 +181,9 @@ public final class FrontendServer {
     if (authentication != null) {
       router.route().handler(authentication);
     }
-    StatusHandler status = new StatusHandler(readiness, hold, config.expectedWake(), statusSource);
+    StatusHandler status = new StatusHandler(readiness, hold, config.hold().expectedWake(), statusSource);
     router.get("/snooze/status").handler(status);
-    List<String> prefixes = config.allowedPaths();
+    List<String> prefixes = config.server().allowedPaths();
     router.route().handler(ctx -> {
       String path = ctx.normalizedPath();
       if (prefixes.stream().anyMatch(path::startsWith)) {
