@@ -14,25 +14,25 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The streaming reverse proxy to the configured backend, for paths the router has already
- * checked against the allowed prefixes: rejects oversized bodies up front, then hands each
- * request to a {@link ProxyExchange} (cold-start hold, forward, stream both ways).
+ * The streaming reverse proxy to the GPU backend, for paths the router has already checked
+ * against the allowed prefixes: refuses a declared body over the cap up front, then hands each
+ * request to a {@link ProxyExchange}.
  */
 public final class ProxyHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final ProxySettings settings;
-  private final BackendReadiness readiness;
-  private final Hold hold;
   private final ActivitySignal activity;
+  private final ColdStartHold coldStart;
+  private final SleepRetry sleepRetry;
   private final HttpClient client;
 
   public ProxyHandler(Vertx vertx, ProxySettings settings, BackendReadiness readiness, Hold hold,
       ActivitySignal activity) {
     this.vertx = vertx;
     this.settings = settings;
-    this.readiness = readiness;
-    this.hold = hold;
     this.activity = activity;
+    this.coldStart = new ColdStartHold(readiness, hold);
+    this.sleepRetry = new SleepRetry(readiness);
     // No idle timeout (0): a model may think for minutes between tokens. The total is capped per
     // request (requestTimeout). No decompression: bytes pass through untouched.
     this.client = vertx.createHttpClient(new HttpClientOptions()
@@ -59,13 +59,13 @@ public final class ProxyHandler implements Handler<RoutingContext> {
         return;
       }
       if (declared > settings.maxBodyBytes()) {
-        JsonReplies.sendAndClose(request, 413, ProxyExchange.tooLarge(settings.maxBodyBytes()));
+        ProxyFailure.tooLarge(settings.maxBodyBytes()).answer(request);
         return;
       }
     }
     String query = request.query();
     String path = ctx.normalizedPath() + (query == null ? "" : "?" + query);
-    new ProxyExchange(vertx, client, settings, readiness, hold, activity, ctx, path).start();
+    new ProxyExchange(vertx, client, settings, coldStart, sleepRetry, activity, ctx, path).start();
   }
 
   public void close() {
