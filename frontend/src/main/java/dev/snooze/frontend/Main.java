@@ -29,8 +29,9 @@ public final class Main {
     }
     Vertx vertx = Vertx.vertx();
     PubsubActivity activity = PubsubActivity.start(config);
-    // Without an audience IAP verification is off (the local stack); IapHandler logs a warning.
-    Handler<RoutingContext> authentication = config.iap().enabled() ? IapHandler.forConfig(vertx, config.iap()) : null;
+    // Without an audience IAP verification is off (the local stack): forConfig then logs a warning
+    // and lets every request through.
+    Handler<RoutingContext> authentication = IapHandler.forConfig(vertx, config.iap());
     FrontendServer server = new FrontendServer(vertx, config, activity, authentication, new PageHandler());
     try {
       server.start().await(30, TimeUnit.SECONDS);

@@ -93,7 +93,7 @@ public final class FrontendServer {
     return this;
   }
 
-  /** Replaces the default source (plain HTTP to {@code statusUrl}, or none): the ID-token seam. */
+  /** Replaces the default source ({@link HttpStatusSource} for the status URL, or none without one). */
   public FrontendServer statusSource(StatusSource source) {
     this.statusSource = source;
     this.statusSourceSet = true;
@@ -132,7 +132,7 @@ public final class FrontendServer {
       LOG.info("frontend listening", "port", port(),
           "backend", config.proxy().backend().toString(),
           "allowedPaths", String.join(",", config.server().allowedPaths()),
-          "iap", authentication != null, "eventLoops", servers.size());
+          "iap", config.iap().enabled(), "eventLoops", servers.size());
       return Future.succeededFuture(this);
     });
   }
