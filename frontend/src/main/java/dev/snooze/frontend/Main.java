@@ -29,13 +29,14 @@ public final class Main {
     }
     Vertx vertx = Vertx.vertx();
     PubsubActivity activity = PubsubActivity.start(config);
-    // Without an audience IAP verification is off (the local stack); IapHandler logs a warning.
-    Handler<RoutingContext> authentication = config.iapEnabled() ? IapHandler.forConfig(vertx, config) : null;
+    // Without an audience IAP verification is off (the local stack): forConfig then logs a warning
+    // and lets every request through.
+    Handler<RoutingContext> authentication = IapHandler.forConfig(vertx, config.iap());
     FrontendServer server = new FrontendServer(vertx, config, activity, authentication, new PageHandler());
     try {
       server.start().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.error("frontend failed to start", "port", config.port(), "error", String.valueOf(e.getMessage()));
+      LOG.error("frontend failed to start", "port", config.server().port(), "error", String.valueOf(e.getMessage()));
       activity.close();
       vertx.close();
       System.exit(1);

@@ -13,6 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -23,8 +27,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A web user in a real browser (Debian's Chromium, driven by its chromedriver) on the local
- * stack: the page loads while the GPU sleeps, a prompt shows WAKING with its progress bar, then
- * the streamed answer, then AWAKE.
+ * stack: the page loads while the GPU sleeps, its fields are met by Tab in the order they are seen
+ * at a desktop's width and a phone's, a prompt shows WAKING with its progress bar, then the
+ * streamed answer, then AWAKE.
  *
  * <p>Skipped when Chromium is not installed, unless SNOOZE_REQUIRE_BROWSER is set (CI sets it,
  * after installing chromium and chromium-driver).
@@ -64,6 +69,8 @@ class BrowserTest {
 
     browser.get(stack.frontend().url() + "/");
     wait.until(ExpectedConditions.textToBe(By.id("phase"), "ASLEEP"));
+    assertTabGoesFromTheMessageToTheModelWhereTheyAreSeen(new Dimension(390, 844));
+    assertTabGoesFromTheMessageToTheModelWhereTheyAreSeen(new Dimension(1280, 900));
 
     browser.findElement(By.id("model")).sendKeys("snooze-demo");
     browser.findElement(By.id("prompt")).sendKeys("Hello from a browser");
@@ -77,6 +84,27 @@ class BrowserTest {
         java.util.regex.Pattern.compile("(?s).*Hello from a browser.*woke up for you\\..*")));
     wait.until(ExpectedConditions.textToBe(By.id("phase"), "AWAKE"));
     assertThat(browser.findElement(By.id("conversation")).getText()).contains("Woke the GPU");
+  }
+
+  /**
+   * WCAG 2.4.3 (focus order): Tab goes from the message box to the model field, and on screen
+   * the message box comes first too: above the model, or on the same row to its left.
+   */
+  private void assertTabGoesFromTheMessageToTheModelWhereTheyAreSeen(Dimension window) {
+    browser.manage().window().setSize(window);
+    WebElement prompt = browser.findElement(By.id("prompt"));
+    WebElement model = browser.findElement(By.id("model"));
+    ((JavascriptExecutor) browser).executeScript("arguments[0].focus()", prompt);
+    browser.switchTo().activeElement().sendKeys(Keys.TAB);
+    assertThat(browser.switchTo().activeElement().getAttribute("id")).as("Tab from the message at %s", window)
+        .isEqualTo("model");
+    Rectangle first = prompt.getRect();
+    Rectangle next = model.getRect();
+    boolean above = first.getY() + first.getHeight() <= next.getY();
+    boolean sameRowToTheLeft = first.getY() < next.getY() + next.getHeight()
+        && next.getY() < first.getY() + first.getHeight() && first.getX() + first.getWidth() <= next.getX();
+    assertThat(above || sameRowToTheLeft)
+        .as("at %s the message (%s) is seen before the model (%s)", window, first, next).isTrue();
   }
 
   private static WebDriver chromium() throws Exception {

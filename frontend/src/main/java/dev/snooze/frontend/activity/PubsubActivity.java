@@ -55,8 +55,8 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     }
 
     public static Settings from(FrontendConfig config) {
-      return new Settings(config.instanceId(), config.debounce(), ASLEEP_WINDOW,
-          config.heartbeatInterval(), config.activityQueue(), CLOSE_TIMEOUT);
+      return new Settings(config.activity().instanceId(), config.activity().debounce(), ASLEEP_WINDOW,
+          config.activity().heartbeatInterval(), config.activity().queue(), CLOSE_TIMEOUT);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.snooze.frontend.coldstart;
 
+import dev.snooze.frontend.config.Origin;
+import dev.snooze.frontend.config.ReadinessSettings;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,16 +10,14 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Whether the GPU backend serves: {@code GET backendUrl + backendHealthPath} answering 2xx.
+ * Whether the GPU backend serves: {@code GET} its health path (under its base path) answering 2xx.
  * Probed every {@code interval} while not ready (and every {@code 10 x interval} while ready, so
  * the page notices a sleep), on demand through {@link #probeNow()}, and marked not ready by the
  * proxy when a forward is refused. Thread-safe; listeners run on the probe's thread.
@@ -28,7 +28,7 @@ public final class BackendReadiness {
 
   private final Vertx vertx;
   private final HttpClient client;
-  private final URI backend;
+  private final Origin backend;
   private final String healthPath;
   private final Clock clock;
   private final Duration interval;
@@ -40,10 +40,10 @@ public final class BackendReadiness {
   private long timer = -1;
   private long ticks;
 
-  public BackendReadiness(Vertx vertx, URI backend, String healthPath, Clock clock, Duration interval) {
+  public BackendReadiness(Vertx vertx, ReadinessSettings settings, Clock clock, Duration interval) {
     this.vertx = vertx;
-    this.backend = backend;
-    this.healthPath = healthPath;
+    this.backend = settings.backend();
+    this.healthPath = settings.healthPath();
     this.clock = clock;
     this.interval = interval;
     long probeTimeout = Math.max(200, Math.min(2000, interval.toMillis() * 2));
@@ -105,12 +105,7 @@ public final class BackendReadiness {
       probing = promise.future();
     }
     long timeout = Math.max(200, Math.min(2000, interval.toMillis() * 2));
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.GET)
-        .setHost(backend.getHost())
-        .setPort(port(backend))
-        .setURI(basePath(backend) + healthPath)
-        .setIdleTimeout(timeout);
+    RequestOptions options = backend.request(HttpMethod.GET, healthPath).setIdleTimeout(timeout);
     client.request(options)
         .compose(request -> request.send())
         .compose(response -> response.body().map(body -> response.statusCode()))
@@ -141,14 +136,5 @@ public final class BackendReadiness {
     if (becameReady) {
       readyListeners.forEach(Runnable::run);
     }
-  }
-
-  static int port(URI uri) {
-    return uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-  }
-
-  static String basePath(URI uri) {
-    String path = uri.getRawPath();
-    return path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 }

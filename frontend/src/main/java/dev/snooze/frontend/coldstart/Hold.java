@@ -1,5 +1,6 @@
 package dev.snooze.frontend.coldstart;
 
+import dev.snooze.frontend.config.HoldSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -27,13 +28,12 @@ public final class Hold {
   private final Clock clock;
   private final Set<Waiter> waiters = new LinkedHashSet<>();
 
-  public Hold(Vertx vertx, BackendReadiness readiness, Duration wakeTimeout, int maxPending,
-      Duration expectedWake, Clock clock) {
+  public Hold(Vertx vertx, BackendReadiness readiness, HoldSettings settings, Clock clock) {
     this.vertx = vertx;
     this.readiness = readiness;
-    this.wakeTimeout = wakeTimeout;
-    this.maxPending = maxPending;
-    this.expectedWake = expectedWake;
+    this.wakeTimeout = settings.wakeTimeout();
+    this.maxPending = settings.maxPending();
+    this.expectedWake = settings.expectedWake();
     this.clock = clock;
     readiness.onReady(this::release);
   }

@@ -1,7 +1,5 @@
 package dev.snooze.frontend.coldstart;
 
-import io.vertx.core.json.JsonObject;
-
 /** A held request that will not be forwarded: the answer is a 503 with Retry-After. */
 public final class HoldRejected extends RuntimeException {
   private final String phase;
@@ -19,11 +17,5 @@ public final class HoldRejected extends RuntimeException {
 
   public long retryAfterSeconds() {
     return retryAfterSeconds;
-  }
-
-  /** {@code {"error":"the GPU is waking up","phase":"WAKING","retryAfterSeconds":30}} */
-  public JsonObject toJson() {
-    return new JsonObject().put("error", getMessage()).put("phase", phase)
-        .put("retryAfterSeconds", retryAfterSeconds);
   }
 }

@@ -1,63 +1,34 @@
 package dev.snooze.frontend.config;
 
 import dev.snooze.config.Env;
+import dev.snooze.config.GcpNames;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * The frontend's configuration, from environment variables (Terraform sets them on the
- * frontend VM's container; the local stack on its local frontend). Validated at start-up: a bad
- * value stops the frontend with a message naming the variable and the fix.
- *
- * @param backendUrl the GPU backend's base URL: the internal load balancer (e.g. {@code http://10.10.0.5:11434})
- * @param allowedPaths path prefixes proxied to the backend; anything else is never forwarded
- * @param backendHealthPath the backend path that answers 2xx once the model serves
- * @param requestTimeout the longest a proxied request may take, stream included
- * @param wakeTimeout how long a request is held while the GPU wakes before a 503
- * @param maxPending how many requests may be held at once before new ones get a 503
- * @param maxBodyBytes the largest request body forwarded
- * @param topic the activity topic ({@code projects/P/topics/T} is built from project and topic)
- * @param debounce at most one activity message per this window
- * @param heartbeatInterval a heartbeat while requests are in flight, this often
- * @param statusUrl the Status function's URL, or null (the page then shows the backend's readiness only)
- * @param iapAudience the IAP audience ({@code /projects/NUMBER/global/backendServices/ID}); null turns IAP verification off
- * @param iapKeysUrl where Google publishes IAP's public keys (JWK)
- * @param instanceId this frontend's name in activity messages
- * @param expectedWake how long a wake usually takes, for the page's progress bar
+ * frontend VM's container; the local stack on its local frontend): the one place they are read
+ * and validated. A bad value stops the frontend with a message naming the variable and the fix.
+ * Each component is handed only its own part.
  */
 public record FrontendConfig(
-    int port,
-    URI backendUrl,
-    List<String> allowedPaths,
-    String backendHealthPath,
-    Duration requestTimeout,
-    Duration wakeTimeout,
-    int maxPending,
-    int maxBodyBytes,
-    String project,
-    String topic,
-    String pubsubEmulatorHost,
-    Duration debounce,
-    Duration heartbeatInterval,
-    int activityQueue,
-    URI statusUrl,
-    String iapAudience,
-    URI iapKeysUrl,
-    String instanceId,
-    Duration expectedWake) {
+    ServerSettings server,
+    ProxySettings proxy,
+    ReadinessSettings readiness,
+    HoldSettings hold,
+    IapSettings iap,
+    ActivitySettings activity) {
 
   private static final Pattern URL = Pattern.compile("https?://[^\\s/]+(/\\S*)?");
   private static final Pattern PATHS = Pattern.compile("/[^\\s,]*(,/[^\\s,]*)*");
   private static final Pattern PATH = Pattern.compile("/\\S*");
-  private static final Pattern PROJECT = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
-  private static final Pattern TOPIC = Pattern.compile("[A-Za-z][-A-Za-z0-9._~%+]{2,254}");
-  private static final Pattern HOST_PORT = Pattern.compile("[^\\s:/]+:\\d{1,5}");
   private static final Pattern AUDIENCE = Pattern.compile("/projects/\\d+/(global|apps)/\\S+");
   private static final Pattern NAME = Pattern.compile("[-A-Za-z0-9._]{1,63}");
+  private static final String BACKEND_EXPECTED =
+      "the GPU backend's base URL, e.g. http://10.10.0.5:11434 (the internal load balancer)";
 
   public static final String GOOGLE_IAP_KEYS = "https://www.gstatic.com/iap/verify/public_key-jwk";
 
@@ -65,11 +36,9 @@ public record FrontendConfig(
     Env env = new Env(environment);
     // 0: any free port, named in the "frontend listening" log line (the local stack and tests use it).
     int port = env.integer("SNOOZE_PORT", 8080, 0, 65535);
-    String backend = env.string("SNOOZE_BACKEND_URL", null, URL,
-        "the GPU backend's base URL, e.g. http://10.10.0.5:11434 (the internal load balancer)");
+    String backend = env.string("SNOOZE_BACKEND_URL", null, URL, BACKEND_EXPECTED);
     if (env.raw("SNOOZE_BACKEND_URL") == null) {
-      env.problem("SNOOZE_BACKEND_URL is not set: set it to the GPU backend's base URL,"
-          + " e.g. http://10.10.0.5:11434 (the internal load balancer)");
+      env.problem("SNOOZE_BACKEND_URL is not set: set it to " + BACKEND_EXPECTED);
     }
     String paths = env.string("SNOOZE_ALLOWED_PATHS", "/api/", PATHS,
         "comma-separated path prefixes, each starting with '/', e.g. /api/,/v1/");
@@ -79,15 +48,13 @@ public record FrontendConfig(
     int maxPending = env.integer("SNOOZE_MAX_PENDING", 100, 1, 100_000);
     int maxBody = env.integer("SNOOZE_MAX_BODY_BYTES", 10 * 1024 * 1024, 1, 1 << 30);
     String projectVar = env.raw("SNOOZE_PROJECT") != null ? "SNOOZE_PROJECT" : "GOOGLE_CLOUD_PROJECT";
-    String project = env.string(projectVar, null, PROJECT,
-        "a project ID: 6 to 30 lowercase letters, digits or hyphens, starting with a letter");
+    String project = env.string(projectVar, null, GcpNames.PROJECT, GcpNames.PROJECT_EXPECTED);
     if (env.raw(projectVar) == null) {
       env.problem("SNOOZE_PROJECT is not set: set it to the project that holds the activity topic");
     }
-    String topic = env.string("SNOOZE_TOPIC", "snooze-activity", TOPIC,
-        "a topic ID: 3 to 255 characters, starting with a letter");
-    String emulator = env.string("PUBSUB_EMULATOR_HOST", null, HOST_PORT,
-        "the emulator's HOST:PORT, e.g. 127.0.0.1:8085 (leave it unset for Pub/Sub itself)");
+    String topic = env.string("SNOOZE_TOPIC", "snooze-activity", GcpNames.TOPIC, GcpNames.TOPIC_EXPECTED);
+    String emulator = env.string("PUBSUB_EMULATOR_HOST", null, GcpNames.HOST_PORT,
+        GcpNames.HOST_PORT_EXPECTED + " (leave it unset for Pub/Sub itself)");
     Duration debounce = env.duration("SNOOZE_ACTIVITY_DEBOUNCE", Duration.ofSeconds(30));
     Duration heartbeat = env.duration("SNOOZE_HEARTBEAT_INTERVAL", Duration.ofSeconds(30));
     int queue = env.integer("SNOOZE_ACTIVITY_QUEUE", 1000, 1, 1_000_000);
@@ -100,19 +67,32 @@ public record FrontendConfig(
         "a short name: letters, digits, '-', '.' or '_'");
     Duration expectedWake = env.duration("SNOOZE_EXPECTED_WAKE", Duration.ofSeconds(90));
     env.throwIfInvalid();
-    return new FrontendConfig(port, URI.create(stripSlash(backend)),
-        Arrays.stream(paths.split(",")).toList(), health, requestTimeout, wakeTimeout, maxPending,
-        maxBody, project, topic, emulator, debounce, heartbeat, queue,
-        status == null ? null : URI.create(status), audience, URI.create(keys), instance, expectedWake);
+
+    Origin origin = Origin.of(URI.create(backend));
+    return new FrontendConfig(
+        new ServerSettings(port, Arrays.stream(paths.split(",")).toList(),
+            status == null ? null : URI.create(status)),
+        // Every held request is released at once when the GPU wakes, each on its own connection.
+        new ProxySettings(origin, requestTimeout, maxBody, Math.max(64, maxPending * 2)),
+        new ReadinessSettings(origin, health),
+        new HoldSettings(wakeTimeout, maxPending, expectedWake),
+        new IapSettings(audience, URI.create(keys)),
+        new ActivitySettings(project, topic, emulator, instance, debounce, heartbeat, queue));
   }
 
-  /** True when every request must carry a valid IAP assertion. */
-  public boolean iapEnabled() {
-    return iapAudience != null;
+  // PubsubActivity.start(FrontendConfig) (package activity, its owner's) reads these three here
+  // rather than from activity(); they go when it does.
+
+  public String project() {
+    return activity.project();
   }
 
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  public String topic() {
+    return activity.topic();
+  }
+
+  public String pubsubEmulatorHost() {
+    return activity.pubsubEmulatorHost();
   }
 
   private static String hostname(Map<String, String> environment) {

@@ -1,12 +1,11 @@
 package dev.snooze.frontend.iap;
 
-import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.config.IapSettings;
+import dev.snooze.frontend.reply.JsonReplies;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.Objects;
@@ -47,18 +46,18 @@ public final class IapHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The handler for {@code config}: an {@link IapHandler} when IAP is on; otherwise a pass-through
-   * that puts no identity (and a warning at start-up that IAP verification is off).
+   * The handler for {@code settings}: an {@link IapHandler} when IAP is on; otherwise a
+   * pass-through that puts no identity (and a warning at start-up that IAP verification is off).
    */
-  public static Handler<RoutingContext> forConfig(Vertx vertx, FrontendConfig config) {
-    if (!config.iapEnabled()) {
+  public static Handler<RoutingContext> forConfig(Vertx vertx, IapSettings settings) {
+    if (!settings.enabled()) {
       LOG.warning("IAP verification is off: SNOOZE_IAP_AUDIENCE is not set; every request is"
           + " served without an identity");
       return RoutingContext::next;
     }
-    LOG.info("IAP verification is on", "audience", config.iapAudience(),
-        "keysUrl", config.iapKeysUrl().toString());
-    return new IapHandler(vertx, IapVerifier.forConfig(config));
+    LOG.info("IAP verification is on", "audience", settings.audience(),
+        "keysUrl", settings.keysUrl().toString());
+    return new IapHandler(vertx, IapVerifier.forConfig(settings));
   }
 
   /** The identity {@link IapHandler} put in {@code ctx}, or null (IAP off, or not yet verified). */
@@ -96,7 +95,7 @@ public final class IapHandler implements Handler<RoutingContext> {
           } else {
             LOG.error("IAP verification failed unexpectedly",
                 "error", String.valueOf(result.cause()), "path", request.path());
-            respond(ctx, 500, "IAP verification failed");
+            JsonReplies.refuse(request, 500, "IAP verification failed");
           }
         });
   }
@@ -120,30 +119,13 @@ public final class IapHandler implements Handler<RoutingContext> {
             "remote", String.valueOf(ctx.request().remoteAddress()));
     if (unavailable) {
       ctx.response().putHeader("Retry-After", "5");
-      respond(ctx, 503, "IAP public keys unavailable");
+      JsonReplies.refuse(ctx.request(), 503, "IAP public keys unavailable");
       return;
     }
-    respond(ctx, 401, switch (e.reason()) {
+    JsonReplies.refuse(ctx.request(), 401, switch (e.reason()) {
       case MISSING -> "missing IAP assertion";
       case EXPIRED -> "expired IAP assertion";
       default -> "invalid IAP assertion";
     });
-  }
-
-  private static void respond(RoutingContext ctx, int status, String error) {
-    HttpServerRequest request = ctx.request();
-    if (!request.isEnded()) {
-      // An unread body: discard it rather than leave the connection stuck, and do not reuse it.
-      if (request.version() == HttpVersion.HTTP_1_1 || request.version() == HttpVersion.HTTP_1_0) {
-        ctx.response().putHeader("Connection", "close");
-      }
-      request.resume();
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .end(new JsonObject().put("error", error).encode());
   }
 }

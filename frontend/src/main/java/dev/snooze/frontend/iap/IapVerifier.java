@@ -19,6 +19,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.config.IapSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,12 +75,12 @@ public final class IapVerifier {
 
   private record Remembered(IapIdentity identity, long expiresAtSeconds) {}
 
-  /** The production verifier for {@code config}; IAP must be on ({@code iapAudience} set). */
-  public static IapVerifier forConfig(FrontendConfig config) {
-    if (!config.iapEnabled()) {
+  /** The production verifier for {@code settings}; IAP must be on (an audience set). */
+  public static IapVerifier forConfig(IapSettings settings) {
+    if (!settings.enabled()) {
       throw new IllegalStateException("IAP verification is off (SNOOZE_IAP_AUDIENCE is not set)");
     }
-    return new IapVerifier(config.iapAudience(), config.iapKeysUrl(), Clock.systemUTC(), null,
+    return new IapVerifier(settings.audience(), settings.keysUrl(), Clock.systemUTC(), null,
         Duration.ofMinutes(1));
   }
 

@@ -3,36 +3,36 @@ package dev.snooze.frontend.proxy;
 import dev.snooze.frontend.activity.ActivitySignal;
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
-import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.config.ProxySettings;
+import dev.snooze.frontend.reply.JsonReplies;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The streaming reverse proxy to the configured backend, for paths the router has already
- * checked against the allowed prefixes: rejects oversized bodies up front, then hands each
- * request to a {@link ProxyExchange} (cold-start hold, forward, stream both ways).
+ * The streaming reverse proxy to the GPU backend, for paths the router has already checked
+ * against the allowed prefixes: refuses a declared body over the cap up front, then hands each
+ * request to a {@link ProxyExchange}.
  */
 public final class ProxyHandler implements Handler<RoutingContext> {
   private final Vertx vertx;
-  private final FrontendConfig config;
-  private final BackendReadiness readiness;
-  private final Hold hold;
+  private final ProxySettings settings;
   private final ActivitySignal activity;
+  private final ColdStartHold coldStart;
+  private final SleepRetry sleepRetry;
   private final HttpClient client;
 
-  public ProxyHandler(Vertx vertx, FrontendConfig config, BackendReadiness readiness, Hold hold,
+  public ProxyHandler(Vertx vertx, ProxySettings settings, BackendReadiness readiness, Hold hold,
       ActivitySignal activity) {
     this.vertx = vertx;
-    this.config = config;
-    this.readiness = readiness;
-    this.hold = hold;
+    this.settings = settings;
     this.activity = activity;
+    this.coldStart = new ColdStartHold(readiness, hold);
+    this.sleepRetry = new SleepRetry(readiness);
     // No idle timeout (0): a model may think for minutes between tokens. The total is capped per
     // request (requestTimeout). No decompression: bytes pass through untouched.
     this.client = vertx.createHttpClient(new HttpClientOptions()
@@ -40,7 +40,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
             .setIdleTimeout(0)
             .setKeepAlive(true)
             .setDecompressionSupported(false),
-        new PoolOptions().setHttp1MaxSize(Math.max(64, config.maxPending() * 2)));
+        new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
   }
 
   @Override
@@ -55,17 +55,17 @@ public final class ProxyHandler implements Handler<RoutingContext> {
       try {
         declared = Long.parseLong(length.trim());
       } catch (NumberFormatException e) {
-        JsonReplies.sendAndClose(request, 400, new JsonObject().put("error", "invalid Content-Length"));
+        JsonReplies.errorAndClose(request, 400, "invalid Content-Length");
         return;
       }
-      if (declared > config.maxBodyBytes()) {
-        JsonReplies.sendAndClose(request, 413, ProxyExchange.tooLarge(config.maxBodyBytes()));
+      if (declared > settings.maxBodyBytes()) {
+        ProxyFailure.tooLarge(settings.maxBodyBytes()).answer(request);
         return;
       }
     }
     String query = request.query();
     String path = ctx.normalizedPath() + (query == null ? "" : "?" + query);
-    new ProxyExchange(vertx, client, config, readiness, hold, activity, ctx, path).start();
+    new ProxyExchange(vertx, client, settings, coldStart, sleepRetry, activity, ctx, path).start();
   }
 
   public void close() {

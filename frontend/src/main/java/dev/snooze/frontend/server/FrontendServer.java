@@ -4,8 +4,8 @@ import dev.snooze.frontend.activity.ActivitySignal;
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
 import dev.snooze.frontend.config.FrontendConfig;
-import dev.snooze.frontend.proxy.JsonReplies;
 import dev.snooze.frontend.proxy.ProxyHandler;
+import dev.snooze.frontend.reply.JsonReplies;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -15,9 +15,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ public final class FrontendServer {
     return this;
   }
 
-  /** Replaces the default source (plain HTTP to {@code statusUrl}, or none): the ID-token seam. */
+  /** Replaces the default source ({@link HttpStatusSource} for the status URL, or none without one). */
   public FrontendServer statusSource(StatusSource source) {
     this.statusSource = source;
     this.statusSourceSet = true;
@@ -101,18 +101,18 @@ public final class FrontendServer {
   }
 
   public Future<FrontendServer> start() {
-    readiness = new BackendReadiness(vertx, config.backendUrl(), config.backendHealthPath(), clock,
-        probeInterval);
-    hold = new Hold(vertx, readiness, config.wakeTimeout(), config.maxPending(), config.expectedWake(), clock);
-    proxy = new ProxyHandler(vertx, config, readiness, hold, activity);
-    if (!statusSourceSet && config.statusUrl() != null) {
+    readiness = new BackendReadiness(vertx, config.readiness(), clock, probeInterval);
+    hold = new Hold(vertx, readiness, config.hold(), clock);
+    proxy = new ProxyHandler(vertx, config.proxy(), readiness, hold, activity);
+    URI statusUrl = config.server().statusUrl();
+    if (!statusSourceSet && statusUrl != null) {
       // HTTPS means a deployed function, invokable only with an ID token; HTTP the local stack.
-      boolean deployed = "https".equals(config.statusUrl().getScheme());
-      statusSource = new HttpStatusSource(vertx, config.statusUrl(), Duration.ofSeconds(2),
-          Duration.ofSeconds(1), clock, deployed ? new GoogleIdToken(config.statusUrl()) : null);
+      boolean deployed = "https".equals(statusUrl.getScheme());
+      statusSource = new HttpStatusSource(vertx, statusUrl, Duration.ofSeconds(2),
+          Duration.ofSeconds(1), clock, deployed ? new GoogleIdToken(statusUrl) : null);
     }
     Router router = router();
-    int port = listenPort != null ? listenPort : config.port();
+    int port = listenPort != null ? listenPort : config.server().port();
     readiness.start();
     // One server per core on the same port: vert.x hands each accepted connection to the next
     // one, each on its own event loop (a server created off an event loop gets the next loop).
@@ -130,8 +130,9 @@ public final class FrontendServer {
         return close().transform(closed -> Future.failedFuture(all.cause()));
       }
       LOG.info("frontend listening", "port", port(),
-          "backend", config.backendUrl().toString(), "allowedPaths", String.join(",", config.allowedPaths()),
-          "iap", authentication != null, "eventLoops", servers.size());
+          "backend", config.proxy().backend().toString(),
+          "allowedPaths", String.join(",", config.server().allowedPaths()),
+          "iap", config.iap().enabled(), "eventLoops", servers.size());
       return Future.succeededFuture(this);
     });
   }
@@ -180,9 +181,9 @@ public final class FrontendServer {
     if (authentication != null) {
       router.route().handler(authentication);
     }
-    StatusHandler status = new StatusHandler(readiness, hold, config.expectedWake(), statusSource);
+    StatusHandler status = new StatusHandler(readiness, hold, config.hold().expectedWake(), statusSource);
     router.get("/snooze/status").handler(status);
-    List<String> prefixes = config.allowedPaths();
+    List<String> prefixes = config.server().allowedPaths();
     router.route().handler(ctx -> {
       String path = ctx.normalizedPath();
       if (prefixes.stream().anyMatch(path::startsWith)) {
@@ -217,13 +218,11 @@ public final class FrontendServer {
     }
     if (untrusted.contains(ctx.request().connection())) {
       // Pipelined after a request whose body length was unknown: it may be that body.
-      JsonReplies.sendAndClose(ctx.request(), 400,
-          new JsonObject().put("error", "an earlier request on this connection had no valid framing"));
+      JsonReplies.errorAndClose(ctx.request(), 400, "an earlier request on this connection had no valid framing");
     } else if (ctx.request().method() == HttpMethod.CONNECT) {
-      JsonReplies.sendAndClose(ctx.request(), 405, new JsonObject().put("error", "CONNECT is not supported"));
+      JsonReplies.errorAndClose(ctx.request(), 405, "CONNECT is not supported");
     } else if (!ctx.request().uri().startsWith("/")) {
-      JsonReplies.sendAndClose(ctx.request(), 400,
-          new JsonObject().put("error", "only origin-form request targets are accepted"));
+      JsonReplies.errorAndClose(ctx.request(), 400, "only origin-form request targets are accepted");
     } else if (!framedByChunkedOrLength(ctx.request())) {
       // The HTTP codec reads a body whose Transfer-Encoding is not chunked as no body at all, so
       // the body's bytes would be parsed as the next request on the connection: request
@@ -231,8 +230,7 @@ public final class FrontendServer {
       // the next request, and dispatches it as soon as this answer is written, before the
       // close: it gets a 400 too.
       untrusted.add(ctx.request().connection());
-      JsonReplies.sendAndClose(ctx.request(), 400,
-          new JsonObject().put("error", "Transfer-Encoding must be chunked alone"));
+      JsonReplies.errorAndClose(ctx.request(), 400, "Transfer-Encoding must be chunked alone");
     } else {
       ctx.next();
     }

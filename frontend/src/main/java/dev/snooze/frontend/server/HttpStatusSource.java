@@ -1,5 +1,6 @@
 package dev.snooze.frontend.server;
 
+import dev.snooze.frontend.config.Origin;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,7 +16,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +29,7 @@ public final class HttpStatusSource implements StatusSource {
 
   private final HttpClient client;
   private final URI url;
+  private final Origin origin;
   private final Duration timeout;
   private final Duration ttl;
   private final Clock clock;
@@ -52,6 +53,7 @@ public final class HttpStatusSource implements StatusSource {
     this.context = vertx.getOrCreateContext();
     this.idToken = idToken;
     this.url = url;
+    this.origin = Origin.of(url);
     this.timeout = timeout;
     this.ttl = ttl;
     this.clock = clock;
@@ -66,14 +68,10 @@ public final class HttpStatusSource implements StatusSource {
       return cached;
     }
     cachedAt = now;
-    boolean https = "https".equals(url.getScheme());
     String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
         + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-    RequestOptions options = new RequestOptions()
+    RequestOptions options = origin.options()
         .setMethod(HttpMethod.GET)
-        .setHost(url.getHost())
-        .setPort(url.getPort() > 0 ? url.getPort() : https ? 443 : 80)
-        .setSsl(https)
         .setURI(path)
         .setIdleTimeout(timeout.toMillis())
         .putHeader("Accept", "application/json");

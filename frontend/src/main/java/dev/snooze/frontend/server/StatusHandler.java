@@ -2,6 +2,7 @@ package dev.snooze.frontend.server;
 
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
+import dev.snooze.frontend.reply.JsonReplies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -38,11 +39,7 @@ final class StatusHandler implements Handler<RoutingContext> {
           .put("pending", hold.pending())
           .put("expectedWakeSeconds", expectedWake.toSeconds())
           .put("function", result.result());
-      if (!ctx.response().ended() && !ctx.response().closed()) {
-        ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
-            .putHeader("Cache-Control", "no-store")
-            .end(body.encode());
-      }
+      JsonReplies.send(ctx.response(), 200, body);
     });
   }
 }

@@ -2,6 +2,9 @@ package dev.snooze.frontend.coldstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.snooze.frontend.config.HoldSettings;
+import dev.snooze.frontend.config.Origin;
+import dev.snooze.frontend.config.ReadinessSettings;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
@@ -30,9 +33,10 @@ class HoldTest {
       @Override public Clock withZone(java.time.ZoneId zone) { return this; }
       @Override public Instant instant() { return clock[0].instant(); }
     };
-    BackendReadiness readiness = new BackendReadiness(vertx, URI.create("http://127.0.0.1:9"), "/", moving,
-        Duration.ofSeconds(1));
-    Hold hold = new Hold(vertx, readiness, Duration.ofSeconds(1), 1, Duration.ofSeconds(90), moving);
+    BackendReadiness readiness = new BackendReadiness(vertx,
+        new ReadinessSettings(Origin.of(URI.create("http://127.0.0.1:9")), "/"), moving, Duration.ofSeconds(1));
+    Hold hold = new Hold(vertx, readiness,
+        new HoldSettings(Duration.ofSeconds(1), 1, Duration.ofSeconds(90)), moving);
     assertThat(hold.retryAfterSeconds()).isEqualTo(90);
     clock[0] = Clock.fixed(start.plusSeconds(60), ZoneOffset.UTC);
     assertThat(hold.retryAfterSeconds()).isEqualTo(30);

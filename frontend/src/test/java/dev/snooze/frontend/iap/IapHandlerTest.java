@@ -75,7 +75,7 @@ class IapHandlerTest {
 
   private static void assertUnauthorized(HttpResponse<String> response, String error) {
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
     assertThat(response.body()).isEqualTo("{\"error\":\"" + error + "\"}");
   }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A loopback fake backend, the frontend under test, and a raw HTTP/1.1 socket client. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   static FrontendConfig config(int backendPort, Map<String, String> overrides) {
@@ -34,7 +34,8 @@ final class Fixtures {
     return FrontendConfig.fromEnv(env);
   }
 
-  static int freePort() throws IOException {
+  /** A port nobody listens on (until a test does). */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
@@ -88,7 +89,7 @@ final class Fixtures {
   }
 
   /** Sends {@code raw} and reads until the server closes the connection (or 10 s pass). */
-  static String rawExchange(int port, String raw) throws IOException {
+  public static String rawExchange(int port, String raw) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));

@@ -1,4 +1,4 @@
-package dev.snooze.frontend.proxy;
+package dev.snooze.frontend.reply;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,11 +7,20 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 
-/** JSON error answers: {@code {"error": "...", ...}} with the right status, never a stack trace. */
+/**
+ * The frontend's own JSON answers, written one way: with their status, not cached, not sniffed;
+ * an error as {@code {"error": "...", ...}}, never a stack trace.
+ */
 public final class JsonReplies {
+  public static final String CONTENT_TYPE = "application/json; charset=utf-8";
   private static final long LINGER_MILLIS = 2_000;
 
   private JsonReplies() {}
+
+  /** {@code {"error": message}}, to which an answer may add fields. */
+  public static JsonObject errorBody(String message) {
+    return new JsonObject().put("error", message);
+  }
 
   /** Ends {@code response} with {@code status} and {@code body} unless it has already started. */
   public static Future<Void> send(HttpServerResponse response, int status, JsonObject body) {
@@ -19,13 +28,14 @@ public final class JsonReplies {
       return Future.succeededFuture();
     }
     return response.setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Content-Type", CONTENT_TYPE)
         .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
         .end(body.encode());
   }
 
   public static Future<Void> error(HttpServerResponse response, int status, String message) {
-    return send(response, status, new JsonObject().put("error", message));
+    return send(response, status, errorBody(message));
   }
 
   /**
@@ -55,5 +65,24 @@ public final class JsonReplies {
       });
       request.resume();
     });
+  }
+
+  public static void errorAndClose(HttpServerRequest request, int status, String message) {
+    sendAndClose(request, status, errorBody(message));
+  }
+
+  /**
+   * Refuses a request whose body may still be unread (it was paused for an asynchronous check):
+   * the rest of the body is read and dropped at once, so the client, which may read nothing
+   * before it has sent it all, gets the answer at once, and the connection is not reused.
+   */
+  public static void refuse(HttpServerRequest request, int status, String message) {
+    if (!request.isEnded()) {
+      if (request.version() != HttpVersion.HTTP_2) {
+        request.response().putHeader("Connection", "close");
+      }
+      request.resume();
+    }
+    error(request.response(), status, message);
   }
 }
