@@ -28,7 +28,7 @@ public final class Main {
       return;
     }
     Vertx vertx = Vertx.vertx();
-    PubsubActivity activity = PubsubActivity.start(config);
+    PubsubActivity activity = PubsubActivity.start(config.activity());
     // Without an audience IAP verification is off (the local stack): forConfig then logs a warning
     // and lets every request through.
     Handler<RoutingContext> authentication = IapHandler.forConfig(vertx, config.iap());

@@ -20,33 +20,4 @@ public interface ActivitySignal {
     @Override
     void close();
   }
-
-  /** For tests and for a frontend without a topic: counts, publishes nothing. */
-  final class Counting implements ActivitySignal {
-    private int begun;
-    private int inFlight;
-
-    @Override
-    public synchronized InFlight begin(boolean backendAsleep) {
-      begun++;
-      inFlight++;
-      boolean[] closed = {false};
-      return () -> {
-        synchronized (Counting.this) {
-          if (!closed[0]) {
-            closed[0] = true;
-            inFlight--;
-          }
-        }
-      };
-    }
-
-    public synchronized int begun() {
-      return begun;
-    }
-
-    public synchronized int inFlight() {
-      return inFlight;
-    }
-  }
 }

@@ -6,7 +6,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.pubsub.v1.TopicName;
 import dev.snooze.activity.ActivityMessage;
 import dev.snooze.activity.Debouncer;
-import dev.snooze.frontend.config.FrontendConfig;
+import dev.snooze.frontend.config.ActivitySettings;
 import dev.snooze.logging.JsonLog;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -54,9 +54,9 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
       }
     }
 
-    public static Settings from(FrontendConfig config) {
-      return new Settings(config.activity().instanceId(), config.activity().debounce(), ASLEEP_WINDOW,
-          config.activity().heartbeatInterval(), config.activity().queue(), CLOSE_TIMEOUT);
+    public static Settings from(ActivitySettings activity) {
+      return new Settings(activity.instanceId(), activity.debounce(), ASLEEP_WINDOW,
+          activity.heartbeatInterval(), activity.queue(), CLOSE_TIMEOUT);
     }
   }
 
@@ -101,8 +101,8 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
   }
 
   /** Production: the real Publisher (emulator when configured) and one daemon thread. */
-  public static PubsubActivity start(FrontendConfig config) {
-    return start(Settings.from(config), config.project(), config.topic(), config.pubsubEmulatorHost(),
+  public static PubsubActivity start(ActivitySettings activity) {
+    return start(Settings.from(activity), activity.project(), activity.topic(), activity.pubsubEmulatorHost(),
         JsonLog.forComponent("activity"));
   }
 

@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param topic the topic ID ({@code projects/P/topics/T} is built from project and topic)
  * @param pubsubEmulatorHost {@code HOST:PORT} of the Pub/Sub emulator, or null for Pub/Sub itself
  * @param instanceId this frontend's name in activity messages
- * @param debounce at most one activity message per this window
+ * @param debounce a request's message at most once per this window, and one more when it closes
+ *     over requests it did not report
  * @param heartbeatInterval a heartbeat while requests are in flight, this often
  * @param queue how many messages may wait to be published before new ones are dropped
  */

@@ -80,21 +80,6 @@ public record FrontendConfig(
         new ActivitySettings(project, topic, emulator, instance, debounce, heartbeat, queue));
   }
 
-  // PubsubActivity.start(FrontendConfig) (package activity, its owner's) reads these three here
-  // rather than from activity(); they go when it does.
-
-  public String project() {
-    return activity.project();
-  }
-
-  public String topic() {
-    return activity.topic();
-  }
-
-  public String pubsubEmulatorHost() {
-    return activity.pubsubEmulatorHost();
-  }
-
   private static String hostname(Map<String, String> environment) {
     String host = environment.getOrDefault("HOSTNAME", "frontend");
     return NAME.matcher(host).matches() ? host : "frontend";

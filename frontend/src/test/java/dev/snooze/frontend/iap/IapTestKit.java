@@ -54,7 +54,8 @@ public final class IapTestKit implements AutoCloseable {
   final List<Key> served = new ArrayList<>();
   final AtomicInteger fetches = new AtomicInteger();
   volatile boolean broken;
-  volatile long delayMillis;
+  /** When set, each key fetch waits for it to open: a key URL as slow as the test wants. */
+  volatile java.util.concurrent.CountDownLatch gate;
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
   private final HttpServer server;
 
@@ -62,9 +63,10 @@ public final class IapTestKit implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/keys", exchange -> {
       fetches.incrementAndGet();
+      java.util.concurrent.CountDownLatch held = gate;
       try {
-        if (delayMillis > 0) {
-          Thread.sleep(delayMillis);
+        if (held != null) {
+          held.await(60, java.util.concurrent.TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -30,6 +30,7 @@ class ColdStartHoldTest {
   @RegisterExtension
   final Loopback loopback = new Loopback();
   private final Vertx vertx = loopback.vertx;
+  private Fixtures.HeldPort gpu;
   private int gpuPort;
   private BackendReadiness readiness;
   private ColdStartHold coldStart;
@@ -37,7 +38,8 @@ class ColdStartHoldTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    gpuPort = Fixtures.freePort();
+    gpu = Fixtures.holdPort();
+    gpuPort = gpu.port();
     Clock clock = Clock.fixed(Instant.parse("2026-12-01T00:00:00Z"), ZoneOffset.UTC);
     readiness = new BackendReadiness(vertx,
         new ReadinessSettings(Origin.of(URI.create("http://127.0.0.1:" + gpuPort)), "/"), clock, Duration.ofSeconds(1));
@@ -52,6 +54,7 @@ class ColdStartHoldTest {
   @AfterEach
   void tearDown() throws Exception {
     readiness.close();
+    gpu.close();
   }
 
   /** The answer to a request turned away: 503, Retry-After, and the same figure in the JSON. */

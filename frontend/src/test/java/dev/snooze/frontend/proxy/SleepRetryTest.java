@@ -52,13 +52,12 @@ class SleepRetryTest {
 
   /** What Vert.x fails a connection to a port nobody listens on with. */
   private Throwable refusal() throws Exception {
-    int closed = Fixtures.freePort();
-    try {
-      vertx.createHttpClient().request(HttpMethod.GET, closed, "127.0.0.1", "/").await(5, TimeUnit.SECONDS);
+    try (Fixtures.HeldPort closed = Fixtures.holdPort()) {
+      vertx.createHttpClient().request(HttpMethod.GET, closed.port(), "127.0.0.1", "/").await(5, TimeUnit.SECONDS);
+      throw new AssertionError("port " + closed.port() + " answered");
     } catch (Exception e) {
       return e;
     }
-    throw new AssertionError("port " + closed + " answered");
   }
 
   @Test
@@ -94,11 +93,13 @@ class SleepRetryTest {
 
   @Test
   void aHealthCheckThatCannotBeHadCountsAsAsleep() throws Exception {
-    BackendReadiness gone = readiness(Fixtures.freePort());
-    try {
-      assertThat(new SleepRetry(gone).asleep().await(5, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      gone.close();
+    try (Fixtures.HeldPort nobody = Fixtures.holdPort()) {
+      BackendReadiness gone = readiness(nobody.port());
+      try {
+        assertThat(new SleepRetry(gone).asleep().await(5, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        gone.close();
+      }
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.snooze.frontend.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.activity.CountingSignal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,20 +26,23 @@ import org.junit.jupiter.api.Test;
 /** Requests held while the GPU sleeps: forwarded when it wakes, 503 past the limits. */
 class ColdStartTest {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ActivitySignal.Counting activity = new ActivitySignal.Counting();
+  private final CountingSignal activity = new CountingSignal();
   private Vertx vertx;
+  private Fixtures.HeldPort gpu;
   private int backendPort;
   private FrontendServer frontend;
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
-    backendPort = Fixtures.freePort(); // nothing listens yet: the GPU sleeps
+    gpu = Fixtures.holdPort(); // nothing listens yet: the GPU sleeps
+    backendPort = gpu.port();
   }
 
   @AfterEach
   void tearDown() throws Exception {
     vertx.close().await(10, TimeUnit.SECONDS);
+    gpu.close();
   }
 
   private void start(Map<String, String> overrides) throws Exception {
@@ -62,7 +65,7 @@ class ColdStartTest {
   void aRequestIsHeldThenForwardedWhenTheBackendWakes() throws Exception {
     start(Map.of());
     CompletableFuture<HttpResponse<String>> answer = post("/api/generate");
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.hold().pending() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.hold().pending() == 1);
     assertThat(answer).isNotDone();
     Fixtures.Backend backend = wakeBackend();
 
@@ -72,7 +75,7 @@ class ColdStartTest {
     assertThat(response.body()).isEqualTo("{\"echo\":{\"model\":\"m\",\"prompt\":\"hi\"},\"done\":true}\n");
     assertThat(backend.requests).hasSize(1);
     assertThat(frontend.hold().pending()).isZero();
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
     assertThat(activity.begun()).isEqualTo(1);
 
     // Warm now: no cold-start mark.
@@ -92,7 +95,7 @@ class ColdStartTest {
     assertThat(body.getString("error")).isEqualTo("the GPU is waking up");
     assertThat(body.getString("phase")).isEqualTo("WAKING");
     assertThat(body.getLong("retryAfterSeconds")).isEqualTo(retryAfter);
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
     assertThat(activity.begun()).isEqualTo(1);
   }
 
@@ -102,7 +105,7 @@ class ColdStartTest {
     List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
     held.add(post("/api/generate"));
     held.add(post("/api/chat"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.hold().pending() == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.hold().pending() == 2);
 
     HttpResponse<String> excess = post("/api/generate").get(2, TimeUnit.SECONDS);
     assertThat(excess.statusCode()).isEqualTo(503);
@@ -113,7 +116,7 @@ class ColdStartTest {
     for (CompletableFuture<HttpResponse<String>> future : held) {
       assertThat(future.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
     assertThat(activity.begun()).isEqualTo(3);
   }
 
@@ -121,10 +124,10 @@ class ColdStartTest {
   void aRefusedForwardAfterReadinessIsHeldInsteadOfFailed() throws Exception {
     Fixtures.Backend backend = wakeBackend();
     start(Map.of());
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.readiness().isReady());
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.readiness().isReady());
     backend.close(); // the GPU went to sleep; the frontend has not probed since
     CompletableFuture<HttpResponse<String>> answer = post("/api/generate");
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.hold().pending() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.hold().pending() == 1);
     assertThat(frontend.readiness().isReady()).isFalse();
     wakeBackend();
     HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
@@ -149,11 +152,11 @@ class ColdStartTest {
       }
     })).listen(backendPort, "127.0.0.1").await(10, TimeUnit.SECONDS);
     start(Map.of());
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.readiness().isReady());
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.readiness().isReady());
 
     asleep.set(true); // the GPU went to sleep; the frontend has not probed since
     CompletableFuture<HttpResponse<String>> answer = post("/api/generate");
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.hold().pending() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.hold().pending() == 1);
     assertThat(frontend.readiness().isReady()).isFalse();
     assertThat(answer).isNotDone();
 
@@ -171,7 +174,7 @@ class ColdStartTest {
         request.body().onSuccess(body -> request.response().setStatusCode(503)
             .putHeader("Content-Type", "application/json").end("{\"error\":\"server busy\"}")));
     start(Map.of());
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.readiness().isReady());
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.readiness().isReady());
 
     HttpResponse<String> response = post("/api/generate").get(10, TimeUnit.SECONDS);
     assertThat(response.statusCode()).isEqualTo(503);
@@ -188,7 +191,7 @@ class ColdStartTest {
         .statusSource(() -> Future.succeededFuture(new JsonObject().put("phase", "ASLEEP")))
         .start().await(10, TimeUnit.SECONDS);
     CompletableFuture<HttpResponse<String>> held = post("/api/generate");
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.hold().pending() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.hold().pending() == 1);
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + frontend.port() + "/snooze/status")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);

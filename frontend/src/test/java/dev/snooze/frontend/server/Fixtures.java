@@ -9,7 +9,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,10 +36,29 @@ public final class Fixtures {
     return FrontendConfig.fromEnv(env);
   }
 
-  /** A port nobody listens on (until a test does). */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /**
+   * A loopback port where nothing listens until a test's server does, and that nothing else can
+   * take meanwhile: a socket bound to it with SO_REUSEADDR (not listening) holds it, so every
+   * connection is refused, as to a GPU VM that is down; a test server may listen on it and stop
+   * again (Vert.x servers set SO_REUSEADDR too), while a server binding any free port never
+   * lands on it. A port found free and closed again promises none of this.
+   */
+  public static HeldPort holdPort() throws IOException {
+    Socket holder = new Socket();
+    holder.setReuseAddress(true);
+    holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return new HeldPort(holder);
+  }
+
+  /** See {@link #holdPort()}. */
+  public record HeldPort(Socket holder) implements AutoCloseable {
+    public int port() {
+      return holder.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      holder.close();
     }
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
-import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.activity.CountingSignal;
 import dev.snooze.frontend.iap.IapHandler;
 import dev.snooze.frontend.iap.IapTestKit;
 import dev.snooze.frontend.web.PageHandler;
@@ -40,7 +40,7 @@ class FrontendBadInputTest {
   private static final Pattern STATUS = Pattern.compile("^HTTP/\\d(?:\\.\\d)? (\\d{3})");
   private static final int MAX_BODY = 64 * 1024;
 
-  private static final ActivitySignal.Counting activity = new ActivitySignal.Counting();
+  private static final CountingSignal activity = new CountingSignal();
   private static final Map<String, String> tokens = new HashMap<>();
   private static Vertx vertx;
   private static IapTestKit kit;
@@ -75,7 +75,7 @@ class FrontendBadInputTest {
         activity, new IapHandler(vertx, kit.verifier()), new PageHandler())
         .listenPort(0).probeInterval(Duration.ofMillis(200))
         .start().await(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.readiness().isReady());
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.readiness().isReady());
 
     IapTestKit.Key stranger = IapTestKit.newKey("key-1"); // same kid, a key IAP never published
     JsonObject expired = kit.claims();
@@ -270,7 +270,7 @@ class FrontendBadInputTest {
         assertThat(activity.begun()).as("no activity").isEqualTo(begun);
       }
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
 
     // Still up: the health check, and a good proxied request.
     assertThat(exchange(request("GET", "/healthz", ""))).startsWith("HTTP/1.1 200").endsWith("ok");

@@ -73,7 +73,9 @@ class HttpStatusSourceTest {
         URI.create("http://127.0.0.1:" + silent.actualPort() + "/"), Duration.ofMillis(300),
         Duration.ofSeconds(1), clock);
     long started = System.nanoTime();
-    assertThatThrownBy(() -> source.fetch().await(5, TimeUnit.SECONDS)).isInstanceOf(Exception.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> source.fetch().await(60, TimeUnit.SECONDS)).isInstanceOf(Exception.class);
+    // Given up at its 300 ms timeout, not at the await's minute: a 20 s bound tells the two apart
+    // whatever the machine's load.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
   }
 }

@@ -3,7 +3,7 @@ package dev.snooze.frontend.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.activity.CountingSignal;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +32,7 @@ class ProxyTest {
   private Vertx vertx;
   private Fixtures.Backend backend;
   private FrontendServer frontend;
-  private final ActivitySignal.Counting activity = new ActivitySignal.Counting();
+  private final CountingSignal activity = new CountingSignal();
   private final CompletableFuture<Void> release = new CompletableFuture<>();
   private final AtomicBoolean backendSawClose = new AtomicBoolean();
 
@@ -78,7 +78,7 @@ class ProxyTest {
       frontend.close().await(5, TimeUnit.SECONDS);
     }
     frontend = Fixtures.frontend(vertx, Fixtures.config(backend.port(), overrides), activity);
-    await().atMost(Duration.ofSeconds(5)).until(() -> frontend.readiness().isReady());
+    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.readiness().isReady());
   }
 
   @AfterEach
@@ -104,7 +104,7 @@ class ProxyTest {
     release.complete(null);
     assertThat(reader.readLine()).isEqualTo("{\"response\":\"lo\",\"done\":true}");
     assertThat(reader.readLine()).isNull();
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
     assertThat(activity.begun()).isEqualTo(1);
   }
 
@@ -127,7 +127,7 @@ class ProxyTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(504);
     assertThat(new JsonObject(response.body()).getString("error")).contains("did not finish");
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
   }
 
   @Test
@@ -144,8 +144,8 @@ class ProxyTest {
       assertThat(line).contains("\"Hel\"");
       assertThat(activity.inFlight()).isEqualTo(1);
     }
-    await().atMost(Duration.ofSeconds(5)).untilTrue(backendSawClose);
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).untilTrue(backendSawClose);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
   }
 
   @Test
@@ -188,7 +188,7 @@ class ProxyTest {
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[50_000]))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(streamed.statusCode()).isEqualTo(413);
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
   }
 
   @Test
@@ -227,7 +227,7 @@ class ProxyTest {
     }
     http.send(HttpRequest.newBuilder(uri("/api/nothing")).build(), HttpResponse.BodyHandlers.ofString());
     http.send(HttpRequest.newBuilder(uri("/snooze/status")).build(), HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(5)).until(() -> activity.inFlight() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);
     assertThat(activity.begun()).isEqualTo(6);
   }
 }

@@ -114,7 +114,7 @@ class PubsubActivityEmulatorTest {
     SubscriptionName subscription = topicWithSubscription(topic);
     List<PubsubMessage> received = new CopyOnWriteArrayList<>();
 
-    try (PubsubActivity activity = PubsubActivity.start(config(topic, host))) {
+    try (PubsubActivity activity = PubsubActivity.start(config(topic, host).activity())) {
       InFlight request = activity.begin(true);
       request.close();
 
@@ -140,7 +140,7 @@ class PubsubActivityEmulatorTest {
     SubscriptionName subscription = topicWithSubscription(topic);
     List<PubsubMessage> received = new CopyOnWriteArrayList<>();
 
-    try (PubsubActivity activity = PubsubActivity.start(config(topic, host))) {
+    try (PubsubActivity activity = PubsubActivity.start(config(topic, host).activity())) {
       InFlight stream = activity.begin(false);
       InFlight second = activity.begin(false);
       await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(30)).until(() -> {
