@@ -9,7 +9,6 @@ import dev.snooze.logging.JsonLog;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Starts the frontend from environment variables; stops cleanly on SIGTERM. */

@@ -1,7 +1,6 @@
 package dev.snooze.functions;
 
 import dev.snooze.logging.JsonLog;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**

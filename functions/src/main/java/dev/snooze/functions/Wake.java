@@ -8,7 +8,6 @@ import dev.snooze.functions.failure.TransientFailure;
 import dev.snooze.logging.JsonLog;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
-import java.util.Map;
 
 /**
  * Entry point for Eventarc's Pub/Sub trigger on the activity topic: records the activity and

@@ -4,7 +4,6 @@ import com.google.cloud.functions.CloudEventsFunction;
 import dev.snooze.logging.JsonLog;
 import io.cloudevents.CloudEvent;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * P1's baseline: a function that does nothing but note when each event arrived. It runs where

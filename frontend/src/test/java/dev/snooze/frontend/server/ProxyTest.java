@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.snooze.frontend.activity.CountingSignal;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;

@@ -1,9 +1,8 @@
 package dev.snooze.local.eventarc;
 
 import com.google.cloud.functions.invoker.runner.Invoker;
+import dev.snooze.local.process.ChildProcess;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 
 /**
@@ -17,7 +16,7 @@ record InProcessFunction(Invoker invoker, int port) implements AutoCloseable {
 
   static InProcessFunction start(Class<?> function, String signatureType) throws Exception {
     for (int attempt = 1; ; attempt++) {
-      int port = freePort();
+      int port = ChildProcess.freePort();
       Invoker invoker = new Invoker(port, function.getName(), signatureType, function.getClassLoader());
       try {
         invoker.startTestServer();
@@ -46,11 +45,5 @@ record InProcessFunction(Invoker invoker, int port) implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }
