@@ -3,6 +3,7 @@ package dev.snooze.functions;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.ComputeMig;
 import dev.snooze.functions.compute.Mig;
 import dev.snooze.functions.compute.MigLocation;
@@ -12,6 +13,8 @@ import dev.snooze.functions.state.FirestoreStateStore;
 import dev.snooze.functions.state.StateStore;
 import dev.snooze.logging.JsonLog;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -42,8 +45,8 @@ final class Wiring {
         throw e;
       }
       instance = new Wiring(controller(config));
-      LOG.info("configuration loaded", "project", config.project(), "location", config.location(),
-          "mig", config.mig(), "idleTimeout", config.idleTimeout(), "desiredSize", config.desiredSize(),
+      LOG.info("configuration loaded", "project", config.project(), "offers", GpuOffer.format(config.offers()),
+          "capacityTimeout", config.capacityTimeout(), "idleTimeout", config.idleTimeout(), "desiredSize", config.desiredSize(),
           "sleepMode", config.sleepMode(), "collection", config.collection(),
           "computeEndpoint", config.computeEndpoint(), "firestoreEmulatorHost", config.firestoreEmulatorHost());
     }
@@ -56,15 +59,18 @@ final class Wiring {
 
   private static Controller controller(SnoozeConfig config) {
     // Names are checked now, so that a bad one stops the instance before it serves.
-    MigLocation location = config.migLocation();
+    Map<String, Mig> migs = new LinkedHashMap<>();
+    for (GpuOffer offer : config.offers()) {
+      MigLocation location = config.migLocation(offer);
+      migs.put(offer.mig(), new LazyMig(new Lazy<>("Compute", () -> ComputeMig.create(location,
+          config.computeEndpoint(), ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout())))));
+    }
     String collection = FirestoreStateStore.validateCollection(config.collection());
     String documentId = FirestoreStateStore.documentId(config.project(), config.location(), config.mig());
-    Mig mig = new LazyMig(new Lazy<>("Compute", () -> ComputeMig.create(location, config.computeEndpoint(),
-        ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout()))));
     StateStore store = new LazyStore(new Lazy<>("Firestore",
         () -> new FirestoreStateStore(firestore(config), collection, documentId)));
-    return new Controller(config.policy(), config.sleepMode(), store, mig, Clock.systemUTC(),
-        () -> UUID.randomUUID().toString(), config.mig());
+    return new Controller(config.policy(), config.sleepMode(), store, migs, Clock.systemUTC(),
+        () -> UUID.randomUUID().toString());
   }
 
   private static Firestore firestore(SnoozeConfig config) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.cloud.functions.HttpFunction;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.ActivityMessages;
 import dev.snooze.functions.compute.FakeMig;
 import dev.snooze.functions.compute.SleepMode;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,14 +42,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FailureAnswersTest {
   private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
   private static final Policy POLICY = new Policy(Duration.ofMinutes(2), 1, Duration.ofSeconds(10),
-      Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2));
+      Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2), List.of(new GpuOffer("snooze-gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD)), Duration.ofMinutes(2));
   private static final String DOCUMENT = "snooze/my-project:us-central1:snooze-gpu";
 
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final InMemoryStateStore store = new InMemoryStateStore();
   private final FakeMig mig = new FakeMig(clock);
-  private final Controller controller = new Controller(POLICY, SleepMode.DELETE, store, mig, clock,
-      () -> UUID.randomUUID().toString(), "snooze-gpu");
+  private final Controller controller = new Controller(POLICY, SleepMode.DELETE, store, Map.of("snooze-gpu", mig), clock, () -> UUID.randomUUID().toString());
 
   /** What Firestore answers when the function's service account lacks roles/datastore.user. */
   private static PermanentStoreException firestoreForbids() {

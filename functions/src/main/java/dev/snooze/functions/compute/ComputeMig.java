@@ -150,14 +150,14 @@ public final class ComputeMig implements Mig, AutoCloseable {
           .limit(desiredSize - target)
           .toList();
       if (!stopped.isEmpty()) {
-        error = await(api.startInstances(stopped, key(requestId, "wake/start")),
+        error = await(api.startInstances(stopped, key(requestId, location.path() + "/wake/start")),
             "start " + stopped.size() + " stopped instance(s)", true);
         // startInstances moves them from targetStoppedSize to targetSize.
         target += stopped.size();
       }
     }
     if (target < desiredSize) {
-      MigView.MigError resized = await(api.resize(desiredSize, key(requestId, "wake/resize")),
+      MigView.MigError resized = await(api.resize(desiredSize, key(requestId, location.path() + "/wake/resize")),
           "resize to " + desiredSize, true);
       error = error != null ? error : resized;
     }
@@ -174,14 +174,14 @@ public final class ComputeMig implements Mig, AutoCloseable {
           .map(ManagedInstance::getInstance)
           .toList();
       if (!running.isEmpty()) {
-        await(api.stopInstances(running, key(requestId, "sleep/stop")),
+        await(api.stopInstances(running, key(requestId, location.path() + "/sleep/stop")),
             "stop " + running.size() + " instance(s)", false);
         target -= running.size();
       }
     }
     // DELETE mode, or STOP mode with a target the MIG has not created instances for yet.
     if (target > 0) {
-      await(api.resize(0, key(requestId, "sleep/resize")), "resize to 0", false);
+      await(api.resize(0, key(requestId, location.path() + "/sleep/resize")), "resize to 0", false);
     }
   }
 
@@ -191,8 +191,9 @@ public final class ComputeMig implements Mig, AutoCloseable {
   }
 
   /**
-   * The API wants a UUID, and one wake may make two mutating calls that must not share a key
-   * (the second would get the first's operation back): derive one per call, stable for retries.
+   * The API wants a UUID, and one wake may make two mutating calls, one action may reach several
+   * offers' MIGs, and none may share a key (the second would get the first's operation back):
+   * derive one per call and MIG, stable for retries.
    */
   static String key(String requestId, String call) {
     if (requestId == null || requestId.isBlank()) {
@@ -269,8 +270,13 @@ public final class ComputeMig implements Mig, AutoCloseable {
 
   private static MigView.Instance instance(ManagedInstance i) {
     String health = i.getInstanceHealthCount() > 0 ? i.getInstanceHealth(0).getDetailedHealthState() : "";
+    MigView.MigError lastAttempt = null;
+    if (i.hasLastAttempt() && i.getLastAttempt().getErrors().getErrorsCount() > 0) {
+      var first = i.getLastAttempt().getErrors().getErrors(0);
+      lastAttempt = new MigView.MigError(first.getCode(), first.getMessage(), null);
+    }
     return new MigView.Instance(i.getName(), zoneOf(i.getInstance()), i.getInstanceStatus(), health,
-        i.getCurrentAction());
+        i.getCurrentAction(), lastAttempt);
   }
 
   private static MigView.MigError error(InstanceManagedByIgmError e) {

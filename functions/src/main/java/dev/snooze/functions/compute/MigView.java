@@ -26,23 +26,69 @@ public record MigView(
    *     empty while the MIG is still trying to create it
    * @param health the health check's verdict (HEALTHY, UNHEALTHY, UNKNOWN…), empty without one
    * @param action {@code currentAction} (CREATING, VERIFYING, NONE…)
+   * @param lastAttempt the first error of {@code lastAttempt.errors} (why its creation or start
+   *     failed last, e.g. a stockout), or null
    */
-  public record Instance(String name, String zone, String status, String health, String action) {
+  public record Instance(String name, String zone, String status, String health, String action,
+      MigError lastAttempt) {
+
+    /** An instance whose last creation or start attempt reported nothing. */
+    public Instance(String name, String zone, String status, String health, String action) {
+      this(name, zone, status, health, action, null);
+    }
+
     /** RUNNING and, where a health check reports on it, HEALTHY. */
     public boolean serving() {
       return "RUNNING".equals(status) && (health.isEmpty() || "HEALTHY".equals(health));
+    }
+
+    /** Has a VM: the zone found capacity for it (it may still be booting). */
+    public boolean hasVm() {
+      return "PROVISIONING".equals(status) || "STAGING".equals(status) || "RUNNING".equals(status);
     }
   }
 
   /** An error Compute reported, e.g. {@code ZONE_RESOURCE_POOL_EXHAUSTED} (no GPUs in the zone). */
   public record MigError(String code, String message, Instant at) {
+    /** No GPUs in the zone, in both of the forms Compute reports it. */
     public boolean stockout() {
       return code != null && code.startsWith("ZONE_RESOURCE_POOL_EXHAUSTED");
+    }
+
+    /**
+     * The offer cannot get a VM now: a stockout (spot capacity included: Compute reports it with
+     * the same codes) or a quota (e.g. PREEMPTIBLE_NVIDIA_L4_GPUS at 0). Another offer may.
+     */
+    public boolean noCapacity() {
+      return stockout() || "QUOTA_EXCEEDED".equals(code);
     }
   }
 
   public boolean serving() {
     return instances.stream().anyMatch(Instance::serving);
+  }
+
+  /** Some instance has a VM: the MIG found capacity (booting counts). */
+  public boolean hasVm() {
+    return instances.stream().anyMatch(Instance::hasVm);
+  }
+
+  /**
+   * Why this MIG cannot get capacity, as reported since {@code since}: the newest {@code
+   * listErrors} entry of that age, else the {@code lastAttempt} of an instance still waiting for a
+   * VM (which carries no time: it is about the attempt under way). Null when neither says so.
+   */
+  public MigError noCapacitySince(Instant since) {
+    if (lastError != null && lastError.noCapacity() && lastError.at() != null && !lastError.at().isBefore(since)) {
+      return lastError;
+    }
+    return instances.stream()
+        // Still trying (CREATING, STARTING, RECREATING): a stopped instance's old attempt is history.
+        .filter(i -> !i.hasVm() && !"NONE".equals(i.action())
+            && i.lastAttempt() != null && i.lastAttempt().noCapacity())
+        .map(Instance::lastAttempt)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Instances that are or will be running (not stopped, stopping or being deleted). */

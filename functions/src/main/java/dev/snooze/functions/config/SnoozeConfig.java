@@ -2,10 +2,12 @@ package dev.snooze.functions.config;
 
 import dev.snooze.config.Env;
 import dev.snooze.config.GcpNames;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.decision.Policy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -14,16 +16,15 @@ import java.util.regex.Pattern;
  * the local stack on each local function). Validated once, at start-up: a bad value stops the
  * function with a message naming the variable and the fix, before any request is served.
  *
- * @param zone the zonal MIG's zone, or null for a regional MIG
- * @param region the regional MIG's region, or null for a zonal MIG
+ * @param offers the GPU offers in order of preference ({@code SNOOZE_OFFERS}), or the one MIG of
+ *     {@code SNOOZE_MIG} in {@code SNOOZE_ZONE} or {@code SNOOZE_REGION}
+ * @param capacityTimeout how long an offer may go without a VM before the next one is woken
  * @param computeEndpoint null for Compute Engine itself; {@code http://...} for the local simulator
  * @param firestoreEmulatorHost null for Firestore itself; {@code HOST:PORT} of the emulator
  */
 public record SnoozeConfig(
     String project,
-    String zone,
-    String region,
-    String mig,
+    List<GpuOffer> offers,
     Duration idleTimeout,
     int desiredSize,
     SleepMode sleepMode,
@@ -32,6 +33,7 @@ public record SnoozeConfig(
     Duration wakeTimeout,
     Duration heartbeatTtl,
     Duration operationTimeout,
+    Duration capacityTimeout,
     String computeEndpoint,
     String firestoreEmulatorHost) {
 
@@ -50,16 +52,7 @@ public record SnoozeConfig(
     if (project == null && env.raw(projectVar) == null) {
       env.problem("SNOOZE_PROJECT is not set: set it to the ID of the project that holds the GPU MIG");
     }
-    String zone = env.string("SNOOZE_ZONE", null, GcpNames.ZONE, GcpNames.ZONE_EXPECTED);
-    String region = env.string("SNOOZE_REGION", null, GcpNames.REGION, GcpNames.REGION_EXPECTED);
-    if (env.raw("SNOOZE_ZONE") == null && env.raw("SNOOZE_REGION") == null) {
-      env.problem("SNOOZE_REGION is not set: set it to the regional MIG's region (e.g. us-central1),"
-          + " or set SNOOZE_ZONE for a zonal MIG");
-    } else if (env.raw("SNOOZE_ZONE") != null && env.raw("SNOOZE_REGION") != null) {
-      env.problem("SNOOZE_ZONE and SNOOZE_REGION are both set: keep SNOOZE_REGION for a regional"
-          + " MIG or SNOOZE_ZONE for a zonal one");
-    }
-    String mig = env.string("SNOOZE_MIG", "snooze-gpu", GcpNames.RESOURCE_NAME, GcpNames.RESOURCE_NAME_EXPECTED);
+    List<GpuOffer> offers = offers(env);
     Duration idle = env.duration("SNOOZE_IDLE_TIMEOUT", Duration.ofMinutes(15));
     int desired = env.integer("SNOOZE_DESIRED_SIZE", 1, 1, 100);
     SleepMode mode = env.choice("SNOOZE_SLEEP_MODE", SleepMode.DELETE, SleepMode.class);
@@ -69,6 +62,7 @@ public record SnoozeConfig(
     Duration wakeTimeout = env.duration("SNOOZE_WAKE_TIMEOUT", Duration.ofMinutes(10));
     Duration heartbeatTtl = env.duration("SNOOZE_HEARTBEAT_TTL", Duration.ofMinutes(2));
     Duration operationTimeout = env.duration("SNOOZE_OPERATION_TIMEOUT", Duration.ofSeconds(60));
+    Duration capacityTimeout = env.duration("SNOOZE_CAPACITY_TIMEOUT", Duration.ofMinutes(2));
     String endpoint = env.string("SNOOZE_COMPUTE_ENDPOINT", null, ENDPOINT,
         "a base URL such as http://127.0.0.1:8090 (leave it unset for Compute Engine itself)");
     String firestoreEmulator = env.string("FIRESTORE_EMULATOR_HOST", null, GcpNames.HOST_PORT,
@@ -78,24 +72,74 @@ public record SnoozeConfig(
           + " SNOOZE_IDLE_TIMEOUT=" + idle + ": lower it (e.g. 10)");
     }
     env.throwIfInvalid();
-    return new SnoozeConfig(project, zone, region, mig, idle, desired, mode, collection,
-        granularity, wakeTimeout, heartbeatTtl, operationTimeout, endpoint, firestoreEmulator);
+    return new SnoozeConfig(project, offers, idle, desired, mode, collection,
+        granularity, wakeTimeout, heartbeatTtl, operationTimeout, capacityTimeout, endpoint, firestoreEmulator);
+  }
+
+  /**
+   * {@code SNOOZE_OFFERS}, or one STANDARD offer of {@code SNOOZE_MIG} in {@code SNOOZE_ZONE} or
+   * {@code SNOOZE_REGION}: a deployment of one MIG reads as before. With {@code SNOOZE_OFFERS},
+   * {@code SNOOZE_MIG} may be set too (to the first offer's MIG) but not contradict it.
+   */
+  private static List<GpuOffer> offers(Env env) {
+    String mig = env.string("SNOOZE_MIG", "snooze-gpu", GcpNames.RESOURCE_NAME, GcpNames.RESOURCE_NAME_EXPECTED);
+    String zone = env.string("SNOOZE_ZONE", null, GcpNames.ZONE, GcpNames.ZONE_EXPECTED);
+    String region = env.string("SNOOZE_REGION", null, GcpNames.REGION, GcpNames.REGION_EXPECTED);
+    String listed = env.raw("SNOOZE_OFFERS");
+    if (listed != null) {
+      List<GpuOffer> offers;
+      try {
+        offers = GpuOffer.parseList(listed);
+      } catch (IllegalArgumentException e) {
+        env.problem("SNOOZE_OFFERS " + e.getMessage() + ": set it to " + GpuOffer.FORMAT);
+        return null;
+      }
+      if (env.raw("SNOOZE_MIG") != null && mig != null && !mig.equals(offers.get(0).mig())) {
+        env.problem("SNOOZE_MIG=" + mig + " is not the first offer of SNOOZE_OFFERS (" + offers.get(0).mig()
+            + "): unset SNOOZE_MIG, or list " + mig + " first");
+      }
+      return offers;
+    }
+    if (env.raw("SNOOZE_ZONE") == null && env.raw("SNOOZE_REGION") == null) {
+      env.problem("SNOOZE_REGION is not set: set it to the regional MIG's region (e.g. us-central1),"
+          + " set SNOOZE_ZONE for a zonal MIG, or list the GPU offers in SNOOZE_OFFERS (" + GpuOffer.FORMAT + ")");
+    } else if (env.raw("SNOOZE_ZONE") != null && env.raw("SNOOZE_REGION") != null) {
+      env.problem("SNOOZE_ZONE and SNOOZE_REGION are both set: keep SNOOZE_REGION for a regional"
+          + " MIG or SNOOZE_ZONE for a zonal one");
+    }
+    String location = zone != null ? zone : region;
+    if (mig == null || location == null) {
+      return null;
+    }
+    return List.of(new GpuOffer(mig, location, GpuOffer.ProvisioningModel.STANDARD));
   }
 
   /** The decisions' view of the configuration. */
   public Policy policy() {
     // A claim older than two operation timeouts was abandoned (its function died mid-call).
     return new Policy(idleTimeout, desiredSize, activityGranularity, wakeTimeout, heartbeatTtl,
-        operationTimeout.multipliedBy(2));
+        operationTimeout.multipliedBy(2), offers, capacityTimeout);
   }
 
-  /** The zone or the region. */
+  /** The most preferred offer's MIG: with its location, it names the state document. */
+  public String mig() {
+    return offers.get(0).mig();
+  }
+
+  /** The most preferred offer's zone or region. */
   public String location() {
-    return zone != null ? zone : region;
+    return offers.get(0).location();
   }
 
-  /** The MIG these settings name: zonal or regional by the same rule as {@link #location()}. */
+  /** The most preferred offer's MIG. */
   public MigLocation migLocation() {
-    return MigLocation.of(project, zone, region, mig);
+    return migLocation(offers.get(0));
+  }
+
+  /** The MIG of {@code offer}: zonal or regional as its location says. */
+  public MigLocation migLocation(GpuOffer offer) {
+    return offer.zonal()
+        ? MigLocation.of(project, offer.location(), null, offer.mig())
+        : MigLocation.of(project, null, offer.location(), offer.mig());
   }
 }

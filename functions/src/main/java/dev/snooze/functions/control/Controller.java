@@ -1,5 +1,6 @@
 package dev.snooze.functions.control;
 
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.Mig;
 import dev.snooze.functions.compute.MigView;
@@ -14,6 +15,9 @@ import dev.snooze.functions.state.StateStore;
 import dev.snooze.logging.JsonLog;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +25,11 @@ import java.util.function.Supplier;
  * transaction, then acts on Compute only after the commit. Compute's refusals are recorded in the
  * state for Status; every other failure propagates to the entry point, which answers it as its
  * kind says ({@link dev.snooze.functions.failure}).
+ *
+ * <p>A failover is carried out in the invocation that saw the failure: the failed offer is given
+ * up, then the next one woken; if that one fails at once too, the chain goes on in the same
+ * invocation, at most once round the offers (a failure younger than the capacity timeout is not
+ * retried).
  */
 public final class Controller {
   private static final JsonLog LOG = JsonLog.forComponent("controller");
@@ -28,23 +37,29 @@ public final class Controller {
   private final Policy policy;
   private final SleepMode mode;
   private final StateStore store;
-  private final Mig mig;
+  private final Map<String, Mig> migs;
   private final Clock clock;
   private final Supplier<String> ids;
   private final JsonLog log;
 
-  public Controller(Policy policy, SleepMode mode, StateStore store, Mig mig, Clock clock,
-      Supplier<String> ids, String migName) {
+  /** @param migs the MIG of each offer of {@code policy}, by MIG name */
+  public Controller(Policy policy, SleepMode mode, StateStore store, Map<String, Mig> migs, Clock clock,
+      Supplier<String> ids) {
+    for (GpuOffer offer : policy.offers()) {
+      if (!migs.containsKey(offer.mig())) {
+        throw new IllegalArgumentException("no MIG given for offer " + offer);
+      }
+    }
     this.policy = policy;
     this.mode = mode;
     this.store = store;
-    this.mig = mig;
+    this.migs = Map.copyOf(migs);
     this.clock = clock;
     this.ids = ids;
-    this.log = LOG.with("mig", migName, "sleepMode", mode.name());
+    this.log = LOG.with("sleepMode", mode.name());
   }
 
-  /** An activity message arrived: record it, and wake the MIG if this message claims the wake. */
+  /** An activity message arrived: record it, and wake the GPU if this message claims the wake. */
   public Action onActivity(Activity activity) {
     Instant now = clock.instant();
     String requestId = ids.get();
@@ -53,27 +68,36 @@ public final class Controller {
     return action;
   }
 
-  /** The scheduled check: sleep when idle, reconcile otherwise. */
+  /** The scheduled check: sleep when idle, fail over, reconcile otherwise. */
   public Action tick() {
-    MigView view;
+    Map<String, MigView> views;
     try {
-      view = mig.observe();
+      views = observe();
     } catch (PermanentComputeException e) {
-      // E.g. the MIG was deleted or the role lost: Status must say so, not just the tick fail.
-      recordPermanent(e);
+      // E.g. a MIG was deleted or the role lost: Status must say so, not just the tick fail.
+      recordPermanent(null, e);
       throw e;
     }
     Instant now = clock.instant();
     String requestId = ids.get();
-    Action action = store.update(s -> Decisions.onTick(s, view, policy, now, requestId));
+    Action action = store.update(s -> Decisions.onTick(s, views, policy, now, requestId));
     act(action);
     return action;
   }
 
-  /** The state and the MIG now, for Status. */
+  /** The state and the MIGs now, for Status. */
   public StatusView status() {
     SnoozeState state = store.read();
-    return StatusView.of(state, mig.observe(), policy, clock.instant());
+    return StatusView.of(state, observe(), policy, clock.instant());
+  }
+
+  /** Every offer's MIG, in order of preference. */
+  private Map<String, MigView> observe() {
+    Map<String, MigView> views = new LinkedHashMap<>();
+    for (GpuOffer offer : policy.offers()) {
+      views.put(offer.mig(), migs.get(offer.mig()).observe());
+    }
+    return views;
   }
 
   private void act(Action action) {
@@ -81,36 +105,66 @@ public final class Controller {
       wake(wake);
     } else if (action instanceof Action.Sleep sleep) {
       sleep(sleep);
+    } else if (action instanceof Action.GiveUp giveUp) {
+      giveUp(giveUp.offers(), giveUp.requestId(), giveUp.reason(), null);
     }
   }
 
   private void wake(Action.Wake wake) {
-    log.info("waking the GPU MIG: " + wake.reason(),
-        "event", "wake", "reason", wake.reason(), "requestId", wake.requestId(),
-        "desiredSize", policy.desiredSize());
+    if (!wake.giveUp().isEmpty()) {
+      giveUp(wake.giveUp(), wake.requestId(), wake.reason(), wake);
+      return;
+    }
+    log.info("waking the GPU: " + wake.reason(), "event", "wake", "offer", wake.offer(),
+        "reason", wake.reason(), "requestId", wake.requestId(), "desiredSize", policy.desiredSize());
     MigView.MigError error;
     try {
-      error = mig.wake(policy.desiredSize(), mode, wake.requestId());
+      error = migs.get(wake.offer()).wake(policy.desiredSize(), mode, wake.requestId());
     } catch (PermanentComputeException e) {
-      recordPermanent(e);
+      recordPermanent(wake.offer(), e);
       return;
     }
     if (error != null) {
-      log.warning(error.stockout()
-              ? "no GPU capacity in the zone: the MIG keeps trying"
-              : "the wake operation ended with an error: the MIG keeps trying",
-          "event", "wake-error", "code", error.code(), "error", error.message());
-      store.update(s -> Decisions.onWakeError(s, error));
+      log.warning(error.noCapacity()
+              ? wake.offer() + " has no GPU capacity (" + error.code() + ")"
+                  + (policy.failover() ? "" : ": the MIG keeps trying")
+              : "the wake operation on " + wake.offer() + " ended with an error: the MIG keeps trying",
+          "event", "wake-error", "offer", wake.offer(), "code", error.code(), "error", error.message());
+      Instant now = clock.instant();
+      String requestId = ids.get();
+      act(store.update(s -> Decisions.onWakeError(s, policy, wake.offer(), error, now, requestId)));
     }
   }
 
+  /**
+   * Puts offers that failed or should not run to sleep. A transient failure here leaves the offer
+   * for the next check to give up (it sees it running while another is wanted), and the wake that
+   * follows goes ahead: a user waiting for a GPU matters more than a queued creation.
+   */
+  private void giveUp(List<String> offers, String requestId, String reason, Action.Wake planned) {
+    for (String offer : offers) {
+      log.info("giving up " + offer + ": " + reason, "event", "give-up", "offer", offer,
+          "reason", reason, "requestId", requestId);
+      try {
+        migs.get(offer).sleep(mode, requestId);
+      } catch (TransientComputeException | PermanentComputeException e) {
+        log.warning("could not give up " + offer + " now; the next check will: " + e.getMessage(),
+            "event", "give-up-error", "offer", offer, "error", e.getMessage());
+      }
+    }
+    String newRequestId = ids.get();
+    act(store.update(s -> Decisions.afterGiveUp(s, policy, offers, planned, newRequestId)));
+  }
+
   private void sleep(Action.Sleep sleep) {
-    log.info("putting the GPU MIG to sleep: " + sleep.reason(),
+    log.info("putting the GPU to sleep: " + sleep.reason(),
         "event", "sleep", "reason", sleep.reason(), "requestId", sleep.requestId());
     try {
-      mig.sleep(mode, sleep.requestId());
+      for (GpuOffer offer : policy.offers()) {
+        migs.get(offer.mig()).sleep(mode, sleep.requestId());
+      }
     } catch (PermanentComputeException e) {
-      recordPermanent(e);
+      recordPermanent(null, e);
       return;
     } catch (TransientComputeException e) {
       // Without this the claim would hold off every retry until its lease ends (minutes of GPU).
@@ -123,18 +177,20 @@ public final class Controller {
     }
     Instant now = clock.instant();
     String newRequestId = ids.get();
-    Action next = store.update(s -> Decisions.afterSleep(s, sleep.requestId(), now, newRequestId));
+    Action next = store.update(s -> Decisions.afterSleep(s, policy, sleep.requestId(), now, newRequestId));
     if (next instanceof Action.Wake wake) {
       wake(wake);
     } else {
-      log.info("the GPU MIG is asleep", "event", "asleep", "requestId", sleep.requestId());
+      log.info("the GPU is asleep", "event", "asleep", "requestId", sleep.requestId());
     }
   }
 
-  private void recordPermanent(PermanentComputeException e) {
+  /** @param offer the offer whose wake Compute refused, or null for anything else */
+  private void recordPermanent(String offer, PermanentComputeException e) {
     log.error("Compute refused; not retrying: " + e.getMessage(),
-        "event", "compute-error", "code", e.code(), "error", e.getMessage());
+        "event", "compute-error", "offer", offer, "code", e.code(), "error", e.getMessage());
     Instant now = clock.instant();
-    store.update(s -> Decisions.onPermanentError(s, e.code(), e.getMessage(), now));
+    String requestId = ids.get();
+    act(store.update(s -> Decisions.onPermanentError(s, policy, offer, e.code(), e.getMessage(), now, requestId)));
   }
 }

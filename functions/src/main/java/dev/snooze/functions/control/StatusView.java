@@ -4,7 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.MigView;
+import dev.snooze.functions.decision.Decisions;
 import dev.snooze.functions.decision.Policy;
 import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
@@ -16,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the Status function answers: the phase and why, the timers, the MIG, the last error and
@@ -25,6 +28,8 @@ import java.util.List;
  * @param gpuSecondsToday instance-seconds since 00:00 UTC between each wake and its sleep, times
  *     the desired size (from the last {@value SnoozeState#HISTORY_LIMIT} events)
  * @param history the newest events first
+ * @param offer the offer being woken or serving (null while asleep)
+ * @param offers every offer in order of preference, as Status shows it
  */
 public record StatusView(
     Phase phase,
@@ -35,7 +40,9 @@ public record StatusView(
     Mig mig,
     SnoozeState.LastError lastError,
     long gpuSecondsToday,
-    List<HistoryEvent> history) {
+    List<HistoryEvent> history,
+    String offer,
+    List<Offer> offers) {
 
   private static final int HISTORY_SHOWN = 10;
   private static final Gson GSON = new GsonBuilder()
@@ -49,7 +56,22 @@ public record StatusView(
   public record Mig(int targetSize, int targetStoppedSize, int desiredSize, long currentSize,
       boolean stable, List<MigView.Instance> instances) {}
 
-  public static StatusView of(SnoozeState state, MigView mig, Policy policy, Instant now) {
+  /** What an offer is doing in the current wake. */
+  public enum OfferState { SERVING, WAKING, FAILED, ASLEEP }
+
+  /**
+   * One offer as Status shows it.
+   *
+   * @param lastFailure why it was last given up (kept across wakes)
+   * @param gpuSeconds instance-seconds it served since the state began, the current serving included
+   */
+  public record Offer(String mig, String location, String model, OfferState state,
+      SnoozeState.LastError lastFailure, long gpuSeconds) {}
+
+  /** @param views each offer's MIG now, by MIG name */
+  public static StatusView of(SnoozeState state, Map<String, MigView> views, Policy policy, Instant now) {
+    String wanted = state.phase().wantsGpu() ? Decisions.current(state, policy).mig() : null;
+    MigView mig = views.get(wanted != null ? wanted : policy.preferred().mig());
     Phase phase = state.phase();
     if ((phase == Phase.WAKING || phase == Phase.ERROR) && mig.serving()) {
       phase = Phase.AWAKE; // the next check records it; users need not wait for it
@@ -71,7 +93,30 @@ public record StatusView(
             mig.stable(), mig.instances()),
         phase == Phase.AWAKE ? null : state.lastError(),
         gpuSecondsToday(state, policy, now),
-        List.copyOf(newestFirst.subList(0, Math.min(HISTORY_SHOWN, newestFirst.size()))));
+        List.copyOf(newestFirst.subList(0, Math.min(HISTORY_SHOWN, newestFirst.size()))),
+        wanted,
+        offers(state, views, policy, wanted, now));
+  }
+
+  private static List<Offer> offers(SnoozeState state, Map<String, MigView> views, Policy policy, String wanted,
+      Instant now) {
+    List<Offer> offers = new ArrayList<>();
+    for (GpuOffer offer : policy.offers()) {
+      SnoozeState.OfferRecord record = state.offerRecord(offer.mig());
+      MigView view = views.get(offer.mig());
+      OfferState shown;
+      if (offer.mig().equals(wanted)) {
+        shown = view != null && view.serving() ? OfferState.SERVING : OfferState.WAKING;
+      } else if (wanted != null && record.lastFailure() != null && state.wokeAt() != null
+          && !record.lastFailure().at().isBefore(state.wokeAt())) {
+        shown = OfferState.FAILED;
+      } else {
+        shown = OfferState.ASLEEP;
+      }
+      offers.add(new Offer(offer.mig(), offer.location(), offer.model().name(), shown, record.lastFailure(),
+          record.gpuSecondsAt(now) * policy.desiredSize()));
+    }
+    return offers;
   }
 
   public String toJson() {

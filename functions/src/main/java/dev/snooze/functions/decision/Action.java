@@ -1,23 +1,46 @@
 package dev.snooze.functions.decision;
 
+import java.util.List;
+
 /**
  * What a decision asks the controller to do once its state change is committed. Compute is
  * called only after the commit, so that the transaction alone decides who acts.
  *
- * <p>A wake or a sleep carries one id, its {@code requestId}: the id of the claim it carries out
- * (when the decision took one) and the requestId of its Compute calls, so that a retry with the
- * same id is applied once.
+ * <p>Each carries one id, its {@code requestId}: the id of the claim it carries out (when the
+ * decision took one) and, with the MIG's path, the requestId of its Compute calls, so that a retry
+ * with the same id is applied once.
  */
 public sealed interface Action {
 
   /** Nothing to do. */
   record None() implements Action {}
 
-  /** Bring the MIG to its desired size. */
-  record Wake(String requestId, String reason) implements Action {}
+  /**
+   * Put the {@code giveUp} offers to sleep (they failed: no creation may stay queued), then bring
+   * {@code offer}'s MIG to its desired size, if it is still the one wanted ({@link Decisions#afterGiveUp}).
+   */
+  record Wake(String requestId, String reason, String offer, List<String> giveUp) implements Action {
+    public Wake {
+      giveUp = List.copyOf(giveUp);
+    }
 
-  /** Put the MIG to sleep, then confirm the sleep claimed under its id ({@link Decisions#afterSleep}). */
+    public Wake(String requestId, String reason, String offer) {
+      this(requestId, reason, offer, List.of());
+    }
+  }
+
+  /** Put every offer to sleep, then confirm the sleep claimed under its id ({@link Decisions#afterSleep}). */
   record Sleep(String requestId, String reason) implements Action {}
+
+  /**
+   * Put offers that should not run to sleep (a give-up that failed, or a wake that landed after
+   * its offer was given up), then confirm none of them was chosen meanwhile ({@link Decisions#afterGiveUp}).
+   */
+  record GiveUp(String requestId, String reason, List<String> offers) implements Action {
+    public GiveUp {
+      offers = List.copyOf(offers);
+    }
+  }
 
   Action NONE = new None();
 }

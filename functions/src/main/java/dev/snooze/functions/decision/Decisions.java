@@ -1,5 +1,6 @@
 package dev.snooze.functions.decision;
 
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.state.Phase;
@@ -9,10 +10,15 @@ import dev.snooze.functions.state.SnoozeState.ClaimKind;
 import dev.snooze.functions.state.SnoozeState.EventKind;
 import dev.snooze.functions.state.SnoozeState.HistoryEvent;
 import dev.snooze.functions.state.SnoozeState.LastError;
+import dev.snooze.functions.state.SnoozeState.OfferRecord;
 import dev.snooze.functions.state.StateStore.Change;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Every scaling decision, as pure functions of (state, input, policy, now): no I/O, no clock,
@@ -29,9 +35,25 @@ import java.util.Objects;
  *       newer activity; and a sleep confirms only if no wake has claimed the state since,
  *       otherwise it wakes the MIG again itself ({@link #afterSleep}).
  *   <li>lastActivity never moves back: it is the maximum of the publish times seen.
+ *   <li>One offer at a time: the state names the one offer wanted ({@code offer}); a failover
+ *       moves it on in the same transaction that sees the failure of the current one, gives the
+ *       failed one up before waking the next, and confirms afterwards that what it gave up was not
+ *       chosen again meanwhile ({@link #afterGiveUp}). Any other offer found running is given up
+ *       by the next check.
+ *   <li>Never none while offers remain: an offer is skipped only while its failure in this wake is
+ *       younger than the capacity timeout; when every offer has failed, the last keeps trying (the
+ *       MIG retries it, as Compute does for a single offer) and the state says ERROR with each
+ *       offer's reason, until the oldest failure ages and the next check tries that offer again.
  * </ul>
  */
 public final class Decisions {
+  /** The code of the error that names every offer's failure. */
+  public static final String NO_OFFER = "NO_GPU_OFFER_AVAILABLE";
+  /** The code recorded for an offer with no VM within the capacity timeout. */
+  public static final String CAPACITY_TIMEOUT = "CAPACITY_TIMEOUT";
+  /** The code recorded for a spot offer whose VM was taken back. */
+  public static final String PREEMPTED = "PREEMPTED";
+
   private Decisions() {}
 
   /** An activity message arrived. */
@@ -43,23 +65,26 @@ public final class Decisions {
 
     if (!state.phase().wantsGpu() && fresh) {
       String reason = "activity from " + activity.source() + " (message " + activity.messageId() + ")";
-      return new Change<>(claimWake(next, now, newRequestId, activity.messageId(), reason),
-          new Action.Wake(newRequestId, reason));
+      return claimWake(next, policy, now, newRequestId, activity.messageId(), reason);
     }
     Claim claim = state.claim();
     if (state.phase() == Phase.WAKING && claim != null && claim.kind() == ClaimKind.WAKE
         && activity.messageId().equals(claim.messageId())) {
       // Redelivered: the message that claimed this wake failed before Compute took it. Finish
       // it with the same request id, so that Compute applies it once.
-      return new Change<>(changed ? next : null,
-          new Action.Wake(claim.id(), "retry of the wake claimed by message " + claim.messageId()));
+      return new Change<>(changed ? next : null, new Action.Wake(claim.id(),
+          "retry of the wake claimed by message " + claim.messageId(), current(state, policy).mig()));
     }
     return new Change<>(changed ? next : null, Action.NONE);
   }
 
-  /** The scheduled check (Cloud Scheduler, every minute): sleep when idle, and reconcile. */
+  /**
+   * The scheduled check (Cloud Scheduler, every minute): sleep when idle, fail over, and reconcile.
+   *
+   * @param views each offer's MIG now, by MIG name
+   */
   public static Change<Action> onTick(
-      SnoozeState state, MigView mig, Policy policy, Instant now, String newRequestId) {
+      SnoozeState state, Map<String, MigView> views, Policy policy, Instant now, String newRequestId) {
     boolean idle = idle(state, policy, now);
     boolean busy = state.inFlight() > 0 && state.inFlightAt() != null
         && Duration.between(state.inFlightAt(), now).compareTo(policy.heartbeatTtl()) < 0;
@@ -71,11 +96,11 @@ public final class Decisions {
         if (!idle) {
           // Activity inside the window yet asleep: a wake was lost somewhere. Wake now.
           String reason = "reconcile: asleep with activity " + ago(state.lastActivity(), now) + " ago";
-          return new Change<>(claimWake(state, now, newRequestId, null, reason),
-              new Action.Wake(newRequestId, reason));
+          return claimWake(state, policy, now, newRequestId, null, reason);
         }
-        if (mig.active() > 0 && !busy) {
-          return claimSleep(state, now, newRequestId, "reconcile: " + mig.active()
+        long active = views.values().stream().mapToLong(MigView::active).sum();
+        if (active > 0 && !busy) {
+          return claimSleep(state, now, newRequestId, "reconcile: " + active
               + " instance(s) running while asleep");
         }
         return new Change<>(null, Action.NONE);
@@ -84,7 +109,7 @@ public final class Decisions {
         if (!claimAbandoned) {
           return new Change<>(null, Action.NONE);
         }
-        if (mig.active() == 0 && mig.targetSize() == 0) {
+        if (views.values().stream().allMatch(v -> v.active() == 0 && v.targetSize() == 0)) {
           return new Change<>(asleep(state, now), Action.NONE);
         }
         // The same sleep, already in the history once: a new claim, not a new event.
@@ -92,34 +117,62 @@ public final class Decisions {
             new Action.Sleep(newRequestId, "retry of an abandoned sleep"));
       }
       default -> {
-        return whileWanted(state, mig, policy, now, newRequestId, idle, busy, claimAbandoned);
+        if (idle && !busy) {
+          return claimSleep(state, now, newRequestId, "idle for " + ago(state.lastActivity(), now)
+              + " (idle timeout " + human(policy.idleTimeout()) + ")");
+        }
+        GpuOffer offer = current(state, policy);
+        Change<Action> decided = whileWanted(state, offer, views.get(offer.mig()), policy, now, newRequestId, claimAbandoned);
+        return withStrays(decided, state, offer, views, now, newRequestId);
       }
     }
   }
 
-  /** WAKING, AWAKE or ERROR: the GPU is wanted unless idle. */
-  private static Change<Action> whileWanted(SnoozeState state, MigView mig, Policy policy,
-      Instant now, String newRequestId, boolean idle, boolean busy, boolean claimAbandoned) {
-    if (idle && !busy) {
-      return claimSleep(state, now, newRequestId, "idle for " + ago(state.lastActivity(), now)
-          + " (idle timeout " + human(policy.idleTimeout()) + ")");
-    }
+  /** WAKING, AWAKE or ERROR, and not idle: the current offer serves, or fails over, or is reconciled. */
+  private static Change<Action> whileWanted(SnoozeState state, GpuOffer offer, MigView mig, Policy policy,
+      Instant now, String newRequestId, boolean claimAbandoned) {
     if (mig.serving()) {
-      return state.phase() == Phase.AWAKE
-          ? new Change<>(null, Action.NONE)
-          : new Change<>(state.withPhase(Phase.AWAKE, now).withLastError(null), Action.NONE);
+      SnoozeState next = state;
+      if (state.phase() != Phase.AWAKE) {
+        next = next.withPhase(Phase.AWAKE, now).withLastError(null);
+      }
+      OfferRecord record = next.offerRecord(offer.mig());
+      if (record.servingSince() == null) {
+        next = next.withOfferRecord(new OfferRecord(offer.mig(), record.lastFailure(), record.gpuSeconds(), now));
+      }
+      return new Change<>(next == state ? null : next, Action.NONE);
+    }
+    if (policy.failover()) {
+      Instant since = state.offerSince() != null ? state.offerSince() : state.phaseSince();
+      MigView.MigError why = null;
+      if (state.phase() == Phase.AWAKE && offer.spot()
+          && mig.instances().stream().noneMatch(i -> "RUNNING".equals(i.status()))) {
+        why = new MigView.MigError(PREEMPTED, "the spot VM of " + offer.mig() + " was preempted", now);
+      } else if (state.phase() != Phase.AWAKE) {
+        why = mig.noCapacitySince(since);
+        if (why == null && !mig.hasVm() && Duration.between(since, now).compareTo(policy.capacityTimeout()) >= 0) {
+          why = new MigView.MigError(CAPACITY_TIMEOUT, "no VM within the capacity timeout of "
+              + human(policy.capacityTimeout()), now);
+        }
+      }
+      if (why != null) {
+        return failover(state, policy, offer, why, now, newRequestId);
+      }
     }
     if (mig.targetSize() < policy.desiredSize() && claimAbandoned) {
-      String reason = "reconcile: MIG at target size " + mig.targetSize() + " of "
+      String reason = "reconcile: MIG " + offer.mig() + " at target size " + mig.targetSize() + " of "
           + policy.desiredSize() + " while " + state.phase();
       SnoozeState next = state.withClaim(new Claim(newRequestId, ClaimKind.WAKE, now, null));
       if (state.phase() == Phase.AWAKE) {
         next = next.withPhase(Phase.WAKING, now);
       }
-      return new Change<>(next, new Action.Wake(newRequestId, reason));
+      return new Change<>(next, new Action.Wake(newRequestId, reason, offer.mig()));
     }
     LastError error = mig.lastError() == null ? null
         : new LastError(mig.lastError().code(), mig.lastError().message(), mig.lastError().at());
+    if (state.phase() == Phase.ERROR && state.lastError() != null && NO_OFFER.equals(state.lastError().code())) {
+      error = null; // every offer's reason stays on show until one serves
+    }
     if (state.phase() == Phase.WAKING
         && Duration.between(state.phaseSince(), now).compareTo(policy.wakeTimeout()) > 0) {
       LastError overdue = error != null ? error : new LastError("WAKE_TIMEOUT",
@@ -133,18 +186,85 @@ public final class Decisions {
   }
 
   /**
+   * The current offer {@code failed}: give it up for the next one that has not failed in this wake
+   * within the capacity timeout, or, when none is left, keep it trying and say ERROR with every
+   * offer's reason. A failure of any other offer than the current one is news already acted on.
+   */
+  static Change<Action> failover(SnoozeState state, Policy policy, GpuOffer failed, MigView.MigError why,
+      Instant now, String newRequestId) {
+    if (!state.phase().wantsGpu() || !failed.mig().equals(current(state, policy).mig())) {
+      return new Change<>(null, Action.NONE);
+    }
+    Instant since = state.offerSince() != null ? state.offerSince() : state.phaseSince();
+    OfferRecord record = state.offerRecord(failed.mig());
+    LastError failure = record.lastFailure() != null && Objects.equals(record.lastFailure().code(), why.code())
+        && !record.lastFailure().at().isBefore(since)
+        ? record.lastFailure() // the same failure seen again: no new write
+        : new LastError(why.code(), why.message(), now);
+    SnoozeState next = state.withOfferRecord(
+        new OfferRecord(failed.mig(), failure, record.gpuSeconds(), record.servingSince()).stopped(now));
+    GpuOffer to = nextOffer(next, policy, failed, now);
+    if (to == null) {
+      LastError all = new LastError(NO_OFFER, "no GPU offer can get a VM now: " + failures(next, policy)
+          + "; " + failed.mig() + " keeps trying, and each other offer is tried again "
+          + human(policy.capacityTimeout()) + " after it failed", now);
+      if (state.lastError() != null && Objects.equals(state.lastError().message(), all.message())) {
+        all = state.lastError();
+      }
+      next = next.withLastError(all);
+      if (state.phase() != Phase.ERROR) {
+        next = next.withPhase(Phase.ERROR, now);
+      }
+      return new Change<>(next.equals(state) ? null : next, Action.NONE);
+    }
+    String reason = failed.mig() + " " + why.code() + " (" + why.message() + "): waking " + to.mig();
+    next = next.withOffer(to.mig(), now)
+        .withClaim(new Claim(newRequestId, ClaimKind.WAKE, now, null))
+        .withEvent(new HistoryEvent(EventKind.FAILOVER, now, reason));
+    if (state.phase() == Phase.AWAKE) {
+      next = next.withPhase(Phase.WAKING, now);
+    }
+    if (next.phase() != Phase.ERROR) {
+      next = next.withLastError(failure);
+    }
+    return new Change<>(next, new Action.Wake(newRequestId, reason, to.mig(), List.of(failed.mig())));
+  }
+
+  /**
+   * The offers named in {@code gaveUp} have been put to sleep. If one of them is the offer wanted
+   * now (a failover came back to it meanwhile), wake it again under a new id; else carry out
+   * {@code planned}, the wake that followed the give-up, if its offer is still the one wanted.
+   */
+  public static Change<Action> afterGiveUp(SnoozeState state, Policy policy, List<String> gaveUp,
+      Action.Wake planned, String newRequestId) {
+    if (!state.phase().wantsGpu()) {
+      return new Change<>(null, Action.NONE);
+    }
+    String wanted = current(state, policy).mig();
+    if (gaveUp.contains(wanted)) {
+      return new Change<>(null, new Action.Wake(newRequestId, wanted + " was chosen again while being given up", wanted));
+    }
+    if (planned != null && planned.offer().equals(wanted)) {
+      return new Change<>(null, new Action.Wake(planned.requestId(), planned.reason(), planned.offer()));
+    }
+    return new Change<>(null, Action.NONE);
+  }
+
+  /**
    * The sleep claimed under {@code requestId} has been carried out. If nothing claimed the state
-   * since, the MIG is ASLEEP. If a wake claimed it meanwhile, its resize may have reached
+   * since, the GPU is ASLEEP. If a wake claimed it meanwhile, its resize may have reached
    * Compute before ours: wake again, under a new request id so that Compute does not take it for
    * the earlier one.
    */
-  public static Change<Action> afterSleep(SnoozeState state, String requestId, Instant now, String newRequestId) {
+  public static Change<Action> afterSleep(SnoozeState state, Policy policy, String requestId, Instant now,
+      String newRequestId) {
     Claim claim = state.claim();
     if (state.phase() == Phase.SLEEPING && claim != null && claim.id().equals(requestId)) {
       return new Change<>(asleep(state, now), Action.NONE);
     }
     if (state.phase().wantsGpu()) {
-      return new Change<>(null, new Action.Wake(newRequestId, "a wake arrived while going to sleep"));
+      return new Change<>(null, new Action.Wake(newRequestId, "a wake arrived while going to sleep",
+          current(state, policy).mig()));
     }
     return new Change<>(null, Action.NONE);
   }
@@ -162,24 +282,102 @@ public final class Decisions {
     return new Change<>(null, Action.NONE);
   }
 
-  /** A wake's operation ended with an error while the MIG keeps trying (e.g. stockout). */
-  public static Change<Action> onWakeError(SnoozeState state, MigView.MigError error) {
+  /**
+   * A wake's operation on {@code offer} ended with an error while its MIG keeps trying (e.g. a
+   * stockout). With another offer to go to, a lack of capacity fails the offer over; otherwise
+   * the error is shown.
+   */
+  public static Change<Action> onWakeError(SnoozeState state, Policy policy, String offer, MigView.MigError error,
+      Instant now, String newRequestId) {
+    if (policy.failover() && error.noCapacity()) {
+      return failover(state, policy, policy.offer(offer), error, now, newRequestId);
+    }
     LastError recorded = new LastError(error.code(), error.message(), error.at());
     return Objects.equals(recorded, state.lastError())
         ? new Change<>(null, Action.NONE)
         : new Change<>(state.withLastError(recorded), Action.NONE);
   }
 
-  /** Compute refused for good (MIG missing, no permission): show it; retrying will not help. */
-  public static Change<Action> onPermanentError(SnoozeState state, String code, String message, Instant now) {
+  /**
+   * Compute refused for good (MIG missing, no permission): show it; retrying will not help. When
+   * {@code offer}, the one being woken, has another to fail over to, that one is woken instead.
+   */
+  public static Change<Action> onPermanentError(SnoozeState state, Policy policy, String offer, String code,
+      String message, Instant now, String newRequestId) {
+    if (offer != null && policy.failover() && state.phase().wantsGpu()) {
+      return failover(state, policy, policy.offer(offer), new MigView.MigError(code, message, now), now, newRequestId);
+    }
     return new Change<>(state.withPhase(Phase.ERROR, now).withLastError(new LastError(code, message, now)),
         Action.NONE);
+  }
+
+  /** The offer wanted now: the state's, or the most preferred one. */
+  public static GpuOffer current(SnoozeState state, Policy policy) {
+    return state.offer() == null ? policy.preferred() : policy.offer(state.offer());
   }
 
   /** Idle: nothing recorded within the idle timeout plus the write granularity. */
   static boolean idle(SnoozeState state, Policy policy, Instant now) {
     return state.lastActivity() == null
         || Duration.between(state.lastActivity(), now).compareTo(policy.sleepAfter()) >= 0;
+  }
+
+  /**
+   * The first offer after {@code failed}, going round the list, that has not failed in this wake
+   * less than the capacity timeout ago: round, so that each offer gets its turn before the first
+   * is tried again. Null when there is none.
+   */
+  private static GpuOffer nextOffer(SnoozeState state, Policy policy, GpuOffer failed, Instant now) {
+    List<GpuOffer> offers = policy.offers();
+    int from = offers.indexOf(failed);
+    for (int k = 1; k < offers.size(); k++) {
+      GpuOffer candidate = offers.get((from + k) % offers.size());
+      LastError failure = state.offerRecord(candidate.mig()).lastFailure();
+      boolean recent = failure != null && failure.at() != null && state.wokeAt() != null
+          && !failure.at().isBefore(state.wokeAt())
+          && Duration.between(failure.at(), now).compareTo(policy.capacityTimeout()) < 0;
+      if (!recent) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** {@code a: CODE, b: CODE}, in order of preference, for the offers that failed in this wake. */
+  private static String failures(SnoozeState state, Policy policy) {
+    return policy.offers().stream()
+        .map(o -> state.offerRecord(o.mig()))
+        .filter(r -> r.lastFailure() != null && state.wokeAt() != null && !r.lastFailure().at().isBefore(state.wokeAt()))
+        .map(r -> r.mig() + " " + r.lastFailure().code() + " (" + r.lastFailure().message() + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  /**
+   * Offers other than the wanted one that hold instances or a target: given up together with the
+   * decided wake, or on their own.
+   */
+  private static Change<Action> withStrays(Change<Action> decided, SnoozeState state, GpuOffer wanted,
+      Map<String, MigView> views, Instant now, String newRequestId) {
+    List<String> strays = new ArrayList<>();
+    views.forEach((mig, view) -> {
+      if (!mig.equals(wanted.mig()) && (view.targetSize() > 0 || view.active() > 0)) {
+        strays.add(mig);
+      }
+    });
+    if (strays.isEmpty()) {
+      return decided;
+    }
+    if (decided.result() instanceof Action.Wake wake) {
+      List<String> giveUp = new ArrayList<>(wake.giveUp());
+      strays.stream().filter(s -> !giveUp.contains(s) && !s.equals(wake.offer())).forEach(giveUp::add);
+      return new Change<>(decided.next(), new Action.Wake(wake.requestId(), wake.reason(), wake.offer(), giveUp));
+    }
+    if (decided.result() instanceof Action.None) {
+      return new Change<>(decided.next(), new Action.GiveUp(newRequestId,
+          "reconcile: " + String.join(", ", strays) + " running while " + wanted.mig() + " is the offer wanted",
+          strays));
+    }
+    return decided;
   }
 
   /** Merges the activity in, or returns {@code state} itself when the change is not worth a write. */
@@ -200,22 +398,33 @@ public final class Decisions {
     return next;
   }
 
-  private static SnoozeState claimWake(SnoozeState state, Instant now, String requestId, String messageId, String reason) {
-    return state.withPhase(Phase.WAKING, now)
+  /** Every wake from sleep begins with the most preferred offer, whatever failed last time. */
+  private static Change<Action> claimWake(SnoozeState state, Policy policy, Instant now, String requestId,
+      String messageId, String reason) {
+    String offer = policy.preferred().mig();
+    SnoozeState next = state.withPhase(Phase.WAKING, now)
         .withClaim(new Claim(requestId, ClaimKind.WAKE, now, messageId))
         .withLastError(null)
+        .withOffer(offer, now)
+        .withWokeAt(now)
         .withEvent(new HistoryEvent(EventKind.WAKE, now, reason));
+    return new Change<>(next, new Action.Wake(requestId, reason, offer));
   }
 
   private static Change<Action> claimSleep(SnoozeState state, Instant now, String requestId, String reason) {
     SnoozeState next = state.withPhase(Phase.SLEEPING, now)
         .withClaim(new Claim(requestId, ClaimKind.SLEEP, now, null))
+        .withOffer(null, now)
         .withEvent(new HistoryEvent(EventKind.SLEEP, now, reason));
+    for (OfferRecord record : state.offers()) {
+      next = next.withOfferRecord(record.stopped(now));
+    }
     return new Change<>(next, new Action.Sleep(requestId, reason));
   }
 
   private static SnoozeState asleep(SnoozeState state, Instant now) {
-    return state.withPhase(Phase.ASLEEP, now).withClaim(null).withInFlight(0, state.inFlightAt());
+    return state.withPhase(Phase.ASLEEP, now).withClaim(null).withInFlight(0, state.inFlightAt())
+        .withOffer(null, now);
   }
 
   private static String ago(Instant then, Instant now) {

@@ -1,6 +1,8 @@
 package dev.snooze.functions.decision;
 
+import dev.snooze.config.GpuOffer;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the decisions need to know of the configuration.
@@ -13,6 +15,9 @@ import java.time.Duration;
  * @param wakeTimeout a wake not serving after this is an ERROR (e.g. no GPU capacity)
  * @param heartbeatTtl a heartbeat reporting requests in flight holds off sleep this long
  * @param claimLease a wake or sleep claimed longer ago than this, and not done, was abandoned
+ * @param offers the GPU offers in order of preference: one MIG each
+ * @param capacityTimeout an offer with no VM this long after its wake is given up for the next
+ *     (with a single offer nothing is given up: the MIG keeps trying, as Compute does)
  */
 public record Policy(
     Duration idleTimeout,
@@ -20,10 +25,35 @@ public record Policy(
     Duration granularity,
     Duration wakeTimeout,
     Duration heartbeatTtl,
-    Duration claimLease) {
+    Duration claimLease,
+    List<GpuOffer> offers,
+    Duration capacityTimeout) {
+
+  public Policy {
+    offers = List.copyOf(offers);
+    if (offers.isEmpty()) {
+      throw new IllegalArgumentException("at least one GPU offer is needed");
+    }
+  }
 
   /** Idle time after which the GPU sleeps. */
   public Duration sleepAfter() {
     return idleTimeout.plus(granularity);
   }
+
+  /** The most preferred offer: every wake from sleep begins with it. */
+  public GpuOffer preferred() {
+    return offers.get(0);
+  }
+
+  /** The offer with this MIG name; the preferred one for a name no longer configured. */
+  public GpuOffer offer(String mig) {
+    return offers.stream().filter(o -> o.mig().equals(mig)).findFirst().orElse(preferred());
+  }
+
+  /** Whether there is another offer to fail over to. */
+  public boolean failover() {
+    return offers.size() > 1;
+  }
 }
+

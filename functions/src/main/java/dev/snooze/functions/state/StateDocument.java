@@ -7,6 +7,7 @@ import dev.snooze.functions.state.SnoozeState.ClaimKind;
 import dev.snooze.functions.state.SnoozeState.EventKind;
 import dev.snooze.functions.state.SnoozeState.HistoryEvent;
 import dev.snooze.functions.state.SnoozeState.LastError;
+import dev.snooze.functions.state.SnoozeState.OfferRecord;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,6 +39,12 @@ final class StateDocument {
   static final String CLAIM = "claim";
   static final String LAST_ERROR = "lastError";
   static final String HISTORY = "history";
+  static final String OFFER = "offer";
+  static final String OFFER_SINCE = "offerSince";
+  static final String WOKE_AT = "wokeAt";
+  static final String OFFERS = "offers";
+  /** Before GPU offers: the same document without their fields. */
+  static final long FIRST_VERSION = 1;
 
   private StateDocument() {}
 
@@ -61,6 +68,19 @@ final class StateDocument {
       history.add(map);
     }
     fields.put(HISTORY, history);
+    fields.put(OFFER, state.offer());
+    fields.put(OFFER_SINCE, timestamp(state.offerSince()));
+    fields.put(WOKE_AT, timestamp(state.wokeAt()));
+    List<Map<String, Object>> offers = new ArrayList<>();
+    for (OfferRecord offer : state.offers()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("mig", offer.mig());
+      map.put("lastFailure", lastError(offer.lastFailure()));
+      map.put("gpuSeconds", offer.gpuSeconds());
+      map.put("servingSince", timestamp(offer.servingSince()));
+      offers.add(map);
+    }
+    fields.put(OFFERS, offers);
     return fields;
   }
 
@@ -109,10 +129,11 @@ final class StateDocument {
 
     SnoozeState state(Map<String, Object> fields) {
       Object version = fields.get(SCHEMA_VERSION);
-      if (!(version instanceof Long v) || v != SnoozeState.SCHEMA_VERSION) {
+      if (!(version instanceof Long v) || v != SnoozeState.SCHEMA_VERSION && v != FIRST_VERSION) {
         throw new UnreadableStateException(
             document, SCHEMA_VERSION,
-            "is " + describe(version) + "; this build reads only version " + SnoozeState.SCHEMA_VERSION
+            "is " + describe(version) + "; this build reads versions " + FIRST_VERSION + " to "
+                + SnoozeState.SCHEMA_VERSION
                 + " (a newer deployment may have written it: deploy the newer functions everywhere)");
       }
       List<HistoryEvent> history = new ArrayList<>();
@@ -134,8 +155,33 @@ final class StateDocument {
           intValue(fields, IN_FLIGHT),
           instant(fields, IN_FLIGHT_AT, false),
           claim(fields),
-          lastError(fields),
-          history);
+          lastError(fields, LAST_ERROR),
+          history,
+          optional(fields, OFFER, String.class),
+          instant(fields, OFFER_SINCE, false),
+          instant(fields, WOKE_AT, false),
+          offers(fields));
+    }
+
+    /** Absent in version 1: no offer has a record yet. */
+    private List<OfferRecord> offers(Map<String, Object> fields) {
+      List<OfferRecord> offers = new ArrayList<>();
+      List<?> items = optional(fields, OFFERS, List.class);
+      if (items == null) {
+        return offers;
+      }
+      for (int i = 0; i < items.size(); i++) {
+        String field = OFFERS + "[" + i + "]";
+        Map<String, Object> map = asMap(items.get(i), field);
+        Reader offer = nested(field);
+        Long seconds = offer.optional(map, "gpuSeconds", Long.class);
+        offers.add(new OfferRecord(
+            offer.required(map, "mig", String.class),
+            offer.lastError(map, "lastFailure"),
+            seconds == null ? 0 : seconds,
+            offer.instant(map, "servingSince", false)));
+      }
+      return offers;
     }
 
     private Claim claim(Map<String, Object> fields) {
@@ -152,13 +198,13 @@ final class StateDocument {
           claim.optional(map, "messageId", String.class));
     }
 
-    private LastError lastError(Map<String, Object> fields) {
-      Object value = fields.get(LAST_ERROR);
+    private LastError lastError(Map<String, Object> fields, String field) {
+      Object value = fields.get(field);
       if (value == null) {
         return null;
       }
-      Reader error = nested(LAST_ERROR);
-      Map<String, Object> map = asMap(value, LAST_ERROR);
+      Reader error = nested(field);
+      Map<String, Object> map = asMap(value, field);
       return new LastError(
           error.optional(map, "code", String.class),
           error.optional(map, "message", String.class),

@@ -71,12 +71,15 @@ public final class FakeMig implements Mig {
     return failNext(new PermanentComputeException(code, "fake: " + code, null));
   }
 
-  /** While on, woken instances wait for capacity and wake returns the stockout error. */
+  /**
+   * While on, woken (and preempted) instances wait for capacity, with the stockout as their
+   * {@code lastAttempt} and in {@code listErrors}, and wake returns it.
+   */
   public synchronized FakeMig stockout(boolean on) {
     stockout = on
         ? new MigView.MigError("ZONE_RESOURCE_POOL_EXHAUSTED",
             "The zone '" + ZONE + "' does not have enough resources available to fulfill the request.",
-            clock.instant())
+            null)
         : null;
     if (!on) {
       // Capacity is back: the instances the MIG kept retrying now boot.
@@ -94,6 +97,11 @@ public final class FakeMig implements Mig {
   /** Every booting instance is now RUNNING and HEALTHY. */
   public synchronized void finishBoot() {
     replaceAll(i -> "PROVISIONING".equals(i.status()) ? serving(i.name()) : i);
+  }
+
+  /** Holds instances or aims for some: what a given-up offer must not. */
+  public synchronized boolean holdsAny() {
+    return targetSize > 0 || instances.stream().anyMatch(i -> !"TERMINATED".equals(i.status()));
   }
 
   public synchronized int wakeCalls() {
@@ -151,10 +159,37 @@ public final class FakeMig implements Mig {
       instances.add(stockout != null ? waiting(name) : booted(name));
       targetSize++;
     }
-    if (stockout != null) {
-      lastError = stockout;
+    return failedAttempt();
+  }
+
+  /** The stockout, as listErrors reports it for an attempt now; null without one. */
+  private MigView.MigError failedAttempt() {
+    if (stockout == null) {
+      return null;
     }
-    return stockout;
+    lastError = new MigView.MigError(stockout.code(), stockout.message(), clock.instant());
+    return lastError;
+  }
+
+  /**
+   * A spot VM is taken back: every instance with a VM loses it, and the MIG recreates it at once,
+   * booting, or waiting while the stockout lasts. The target size stays.
+   */
+  public synchronized List<String> preempt() {
+    List<String> preempted = new ArrayList<>();
+    replaceAll(i -> {
+      if (!i.hasVm()) {
+        return i;
+      }
+      preempted.add(i.name());
+      return stockout != null
+          ? new MigView.Instance(i.name(), ZONE, "", "", "RECREATING", stockout)
+          : new MigView.Instance(i.name(), ZONE, "PROVISIONING", "", "RECREATING");
+    });
+    if (!preempted.isEmpty()) {
+      failedAttempt();
+    }
+    return preempted;
   }
 
   @Override
@@ -197,7 +232,7 @@ public final class FakeMig implements Mig {
     return new MigView.Instance(name, ZONE, "RUNNING", "HEALTHY", "NONE");
   }
 
-  private static MigView.Instance waiting(String name) {
-    return new MigView.Instance(name, ZONE, "", "", "CREATING");
+  private MigView.Instance waiting(String name) {
+    return new MigView.Instance(name, ZONE, "", "", "CREATING", stockout);
   }
 }

@@ -3,6 +3,7 @@ package dev.snooze.functions.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.compute.SleepMode;
 import java.time.Duration;
@@ -16,7 +17,10 @@ class SnoozeConfigTest {
     SnoozeConfig config = SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_REGION", "us-central1"));
 
     assertThat(config.location()).isEqualTo("us-central1");
-    assertThat(config.zone()).isNull();
+    assertThat(config.migLocation().path()).contains("/regions/us-central1/");
+    assertThat(config.offers()).containsExactly(
+        new GpuOffer("snooze-gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD));
+    assertThat(config.capacityTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.mig()).isEqualTo("snooze-gpu");
     assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(config.desiredSize()).isEqualTo(1);

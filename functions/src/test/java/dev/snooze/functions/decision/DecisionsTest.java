@@ -3,22 +3,24 @@ package dev.snooze.functions.decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snooze.activity.ActivityMessage;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.state.InMemoryStateStore;
 import dev.snooze.functions.state.Phase;
-import dev.snooze.functions.state.SnoozeState;
 import dev.snooze.functions.state.SnoozeState.EventKind;
+import dev.snooze.functions.state.SnoozeState;
 import dev.snooze.functions.state.StateStore.Change;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class DecisionsTest {
   static final Policy POLICY = new Policy(Duration.ofMinutes(2), 1, Duration.ofSeconds(10),
-      Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2));
+      Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2), List.of(new GpuOffer("snooze-gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD)), Duration.ofMinutes(2));
   static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
   static final MigView EMPTY = new MigView(0, 0, true, List.of(), null);
@@ -47,7 +49,7 @@ class DecisionsTest {
     void theFirstActivityWhileAsleepClaimsOneWake() {
       Change<Action> change = Decisions.onActivity(SnoozeState.initial(), activity("m1", T0), POLICY, T0, "c1");
 
-      assertThat(change.result()).isEqualTo(new Action.Wake("c1", "activity from frontend (message m1)"));
+      assertThat(change.result()).isEqualTo(new Action.Wake("c1", "activity from frontend (message m1)", "snooze-gpu"));
       assertThat(change.next().phase()).isEqualTo(Phase.WAKING);
       assertThat(change.next().lastActivity()).isEqualTo(T0);
       assertThat(change.next().claim().messageId()).isEqualTo("m1");
@@ -102,7 +104,7 @@ class DecisionsTest {
 
     @Test
     void activityWhileGoingToSleepWakesAgain() {
-      SnoozeState sleeping = Decisions.onTick(awake(T0), SERVING, POLICY, T0.plus(POLICY.sleepAfter()), "s1").next();
+      SnoozeState sleeping = Decisions.onTick(awake(T0), Map.of("snooze-gpu", SERVING), POLICY, T0.plus(POLICY.sleepAfter()), "s1").next();
       assertThat(sleeping.phase()).isEqualTo(Phase.SLEEPING);
 
       Instant now = T0.plus(POLICY.sleepAfter()).plusSeconds(1);
@@ -130,8 +132,8 @@ class DecisionsTest {
     void aWakingMigThatServesIsAwake() {
       SnoozeState waking = Decisions.onActivity(SnoozeState.initial(), activity("m1", T0), POLICY, T0, "c1").next();
 
-      assertThat(Decisions.onTick(waking, BOOTING, POLICY, T0.plusSeconds(5), "t").next()).isNull();
-      Change<Action> change = Decisions.onTick(waking, SERVING, POLICY, T0.plusSeconds(25), "t");
+      assertThat(Decisions.onTick(waking, Map.of("snooze-gpu", BOOTING), POLICY, T0.plusSeconds(5), "t").next()).isNull();
+      Change<Action> change = Decisions.onTick(waking, Map.of("snooze-gpu", SERVING), POLICY, T0.plusSeconds(25), "t");
       assertThat(change.next().phase()).isEqualTo(Phase.AWAKE);
       assertThat(change.result()).isEqualTo(Action.NONE);
     }
@@ -140,10 +142,10 @@ class DecisionsTest {
     void sleepsOnlyOnceIdleForTheTimeoutPlusTheGranularity() {
       SnoozeState state = awake(T0);
 
-      Change<Action> early = Decisions.onTick(state, SERVING, POLICY, T0.plus(POLICY.sleepAfter()).minusMillis(1), "s1");
+      Change<Action> early = Decisions.onTick(state, Map.of("snooze-gpu", SERVING), POLICY, T0.plus(POLICY.sleepAfter()).minusMillis(1), "s1");
       assertThat(early.result()).isEqualTo(Action.NONE);
 
-      Change<Action> due = Decisions.onTick(state, SERVING, POLICY, T0.plus(POLICY.sleepAfter()), "s1");
+      Change<Action> due = Decisions.onTick(state, Map.of("snooze-gpu", SERVING), POLICY, T0.plus(POLICY.sleepAfter()), "s1");
       assertThat(due.result()).isEqualTo(new Action.Sleep("s1", "idle for 2m10s (idle timeout 2m)"));
       assertThat(due.next().phase()).isEqualTo(Phase.SLEEPING);
       assertThat(due.next().history()).extracting(SnoozeState.HistoryEvent::kind)
@@ -154,15 +156,15 @@ class DecisionsTest {
     void aRequestInFlightHoldsOffSleepUntilItsHeartbeatExpires() {
       // A short idle timeout: a long request outlives it, and only its heartbeat keeps the GPU.
       Policy shortIdle = new Policy(Duration.ofMinutes(1), 1, Duration.ofSeconds(10),
-          Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2));
+          Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2), List.of(new GpuOffer("snooze-gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD)), Duration.ofMinutes(2));
       Instant beat = T0.plusSeconds(5);
       SnoozeState state = Decisions.onActivity(awake(T0), heartbeat("h", beat, 1), shortIdle, beat, "c").next();
       assertThat(state.lastActivity()).as("within the granularity").isEqualTo(T0);
 
       Instant idleNow = T0.plus(shortIdle.sleepAfter());
-      assertThat(Decisions.onTick(state, SERVING, shortIdle, idleNow, "s").result()).isEqualTo(Action.NONE);
+      assertThat(Decisions.onTick(state, Map.of("snooze-gpu", SERVING), shortIdle, idleNow, "s").result()).isEqualTo(Action.NONE);
       Instant expired = beat.plus(shortIdle.heartbeatTtl());
-      assertThat(Decisions.onTick(state, SERVING, shortIdle, expired, "s").result()).isInstanceOf(Action.Sleep.class);
+      assertThat(Decisions.onTick(state, Map.of("snooze-gpu", SERVING), shortIdle, expired, "s").result()).isInstanceOf(Action.Sleep.class);
     }
 
     @Test
@@ -175,15 +177,15 @@ class DecisionsTest {
       // Keep the activity fresh so that idleness is not what ends it.
       SnoozeState busy = waking.withActivity(T0.plus(POLICY.wakeTimeout()), "frontend");
 
-      Change<Action> surfaced = Decisions.onTick(busy, stuck, POLICY, T0.plusSeconds(30), "t");
+      Change<Action> surfaced = Decisions.onTick(busy, Map.of("snooze-gpu", stuck), POLICY, T0.plusSeconds(30), "t");
       assertThat(surfaced.next().phase()).isEqualTo(Phase.WAKING);
       assertThat(surfaced.next().lastError().code()).isEqualTo("ZONE_RESOURCE_POOL_EXHAUSTED");
 
-      Change<Action> overdue = Decisions.onTick(busy, stuck, POLICY, T0.plus(POLICY.wakeTimeout()).plusSeconds(1), "t");
+      Change<Action> overdue = Decisions.onTick(busy, Map.of("snooze-gpu", stuck), POLICY, T0.plus(POLICY.wakeTimeout()).plusSeconds(1), "t");
       assertThat(overdue.next().phase()).isEqualTo(Phase.ERROR);
       assertThat(overdue.next().lastError().code()).isEqualTo("ZONE_RESOURCE_POOL_EXHAUSTED");
 
-      Change<Action> recovered = Decisions.onTick(overdue.next(), SERVING, POLICY, T0.plus(POLICY.wakeTimeout()).plusSeconds(70), "t");
+      Change<Action> recovered = Decisions.onTick(overdue.next(), Map.of("snooze-gpu", SERVING), POLICY, T0.plus(POLICY.wakeTimeout()).plusSeconds(70), "t");
       assertThat(recovered.next().phase()).isEqualTo(Phase.AWAKE);
       assertThat(recovered.next().lastError()).isNull();
     }
@@ -192,10 +194,10 @@ class DecisionsTest {
     void anAwakeMigFoundAtZeroWithRecentActivityIsWokenAgain() {
       SnoozeState state = awake(T0).withActivity(T0.plusSeconds(150), "frontend");
 
-      Change<Action> change = Decisions.onTick(state, EMPTY, POLICY, T0.plusSeconds(160), "r1");
+      Change<Action> change = Decisions.onTick(state, Map.of("snooze-gpu", EMPTY), POLICY, T0.plusSeconds(160), "r1");
 
       assertThat(change.result()).isInstanceOf(Action.Wake.class);
-      assertThat(((Action.Wake) change.result()).reason()).startsWith("reconcile: MIG at target size 0");
+      assertThat(((Action.Wake) change.result()).reason()).startsWith("reconcile: MIG snooze-gpu at target size 0");
       assertThat(change.next().phase()).isEqualTo(Phase.WAKING);
     }
 
@@ -203,25 +205,25 @@ class DecisionsTest {
     void aFreshWakeClaimIsNotReissuedBeforeItsLease() {
       SnoozeState waking = Decisions.onActivity(SnoozeState.initial(), activity("m1", T0), POLICY, T0, "c1").next();
 
-      assertThat(Decisions.onTick(waking, EMPTY, POLICY, T0.plusSeconds(30), "r").result()).isEqualTo(Action.NONE);
-      assertThat(Decisions.onTick(waking, EMPTY, POLICY, T0.plus(POLICY.claimLease()), "r").result())
+      assertThat(Decisions.onTick(waking, Map.of("snooze-gpu", EMPTY), POLICY, T0.plusSeconds(30), "r").result()).isEqualTo(Action.NONE);
+      assertThat(Decisions.onTick(waking, Map.of("snooze-gpu", EMPTY), POLICY, T0.plus(POLICY.claimLease()), "r").result())
           .isInstanceOf(Action.Wake.class);
     }
 
     @Test
     void instancesRunningWhileAsleepAreStopped() {
-      Change<Action> change = Decisions.onTick(SnoozeState.initial(), SERVING, POLICY, T0, "s1");
+      Change<Action> change = Decisions.onTick(SnoozeState.initial(), Map.of("snooze-gpu", SERVING), POLICY, T0, "s1");
 
       assertThat(change.result()).isInstanceOf(Action.Sleep.class);
-      assertThat(Decisions.onTick(SnoozeState.initial(), EMPTY, POLICY, T0, "s1").next()).isNull();
+      assertThat(Decisions.onTick(SnoozeState.initial(), Map.of("snooze-gpu", EMPTY), POLICY, T0, "s1").next()).isNull();
     }
 
     @Test
     void anAbandonedSleepWithTheMigAtZeroEndsAsleep() {
-      SnoozeState sleeping = Decisions.onTick(awake(T0), SERVING, POLICY, T0.plus(POLICY.sleepAfter()), "s1").next();
+      SnoozeState sleeping = Decisions.onTick(awake(T0), Map.of("snooze-gpu", SERVING), POLICY, T0.plus(POLICY.sleepAfter()), "s1").next();
       Instant later = T0.plus(POLICY.sleepAfter()).plus(POLICY.claimLease());
 
-      Change<Action> change = Decisions.onTick(sleeping, EMPTY, POLICY, later, "s2");
+      Change<Action> change = Decisions.onTick(sleeping, Map.of("snooze-gpu", EMPTY), POLICY, later, "s2");
 
       assertThat(change.next().phase()).isEqualTo(Phase.ASLEEP);
       assertThat(change.result()).isEqualTo(Action.NONE);
@@ -233,9 +235,9 @@ class DecisionsTest {
     @Test
     void anUncontestedSleepEndsAsleep() {
       Instant at = T0.plus(POLICY.sleepAfter());
-      SnoozeState sleeping = Decisions.onTick(awake(T0), SERVING, POLICY, at, "s1").next();
+      SnoozeState sleeping = Decisions.onTick(awake(T0), Map.of("snooze-gpu", SERVING), POLICY, at, "s1").next();
 
-      Change<Action> change = Decisions.afterSleep(sleeping, "s1", at.plusSeconds(2), "w");
+      Change<Action> change = Decisions.afterSleep(sleeping, POLICY, "s1", at.plusSeconds(2), "w");
 
       assertThat(change.next().phase()).isEqualTo(Phase.ASLEEP);
       assertThat(change.next().claim()).isNull();
@@ -245,12 +247,12 @@ class DecisionsTest {
     @Test
     void aWakeThatRacedTheSleepIsReissuedUnderANewRequestId() {
       Instant at = T0.plus(POLICY.sleepAfter());
-      SnoozeState sleeping = Decisions.onTick(awake(T0), SERVING, POLICY, at, "s1").next();
+      SnoozeState sleeping = Decisions.onTick(awake(T0), Map.of("snooze-gpu", SERVING), POLICY, at, "s1").next();
       SnoozeState woken = Decisions.onActivity(sleeping, activity("m9", at.plusSeconds(1)), POLICY, at.plusSeconds(1), "c9").next();
 
-      Change<Action> change = Decisions.afterSleep(woken, "s1", at.plusSeconds(2), "w2");
+      Change<Action> change = Decisions.afterSleep(woken, POLICY, "s1", at.plusSeconds(2), "w2");
 
-      assertThat(change.result()).isEqualTo(new Action.Wake("w2", "a wake arrived while going to sleep"));
+      assertThat(change.result()).isEqualTo(new Action.Wake("w2", "a wake arrived while going to sleep", "snooze-gpu"));
       assertThat(change.next()).isNull();
     }
   }

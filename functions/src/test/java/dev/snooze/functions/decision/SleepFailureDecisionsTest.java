@@ -12,6 +12,7 @@ import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
 import dev.snooze.functions.state.StateStore.Change;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A sleep whose Compute call failed transiently is retried by the very next check. */
@@ -19,7 +20,7 @@ class SleepFailureDecisionsTest {
   private static final Instant DUE = T0.plus(POLICY.sleepAfter());
 
   private static SnoozeState sleeping() {
-    return Decisions.onTick(awake(T0), SERVING, POLICY, DUE, "s1").next();
+    return Decisions.onTick(awake(T0), Map.of("snooze-gpu", SERVING), POLICY, DUE, "s1").next();
   }
 
   @Test
@@ -29,7 +30,7 @@ class SleepFailureDecisionsTest {
     assertThat(failed.phase()).isEqualTo(Phase.SLEEPING);
     assertThat(failed.claim()).isNull();
     // A second later, far inside the claim lease, the next check claims the sleep again.
-    Change<Action> retry = Decisions.onTick(failed, SERVING, POLICY, DUE.plusSeconds(1), "s2");
+    Change<Action> retry = Decisions.onTick(failed, Map.of("snooze-gpu", SERVING), POLICY, DUE.plusSeconds(1), "s2");
     assertThat(retry.result()).isEqualTo(new Action.Sleep("s2", "retry of an abandoned sleep"));
     assertThat(retry.next().claim().id()).isEqualTo("s2");
     assertThat(retry.next().phase()).isEqualTo(Phase.SLEEPING);
@@ -39,7 +40,7 @@ class SleepFailureDecisionsTest {
 
   @Test
   void withoutTheFailureTheClaimHoldsOffOtherChecksForItsLease() {
-    assertThat(Decisions.onTick(sleeping(), SERVING, POLICY, DUE.plusSeconds(1), "s2").result())
+    assertThat(Decisions.onTick(sleeping(), Map.of("snooze-gpu", SERVING), POLICY, DUE.plusSeconds(1), "s2").result())
         .isEqualTo(Action.NONE);
   }
 
@@ -47,7 +48,7 @@ class SleepFailureDecisionsTest {
   void aFailedSleepThatComputeCarriedOutAnywayEndsAsleep() {
     SnoozeState failed = Decisions.onSleepFailed(sleeping(), "s1").next();
 
-    Change<Action> check = Decisions.onTick(failed, EMPTY, POLICY, DUE.plusSeconds(1), "s2");
+    Change<Action> check = Decisions.onTick(failed, Map.of("snooze-gpu", EMPTY), POLICY, DUE.plusSeconds(1), "s2");
 
     assertThat(check.next().phase()).isEqualTo(Phase.ASLEEP);
     assertThat(check.result()).isEqualTo(Action.NONE);
@@ -55,7 +56,7 @@ class SleepFailureDecisionsTest {
 
   @Test
   void anotherClaimOrAWakeIsLeftAlone() {
-    SnoozeState reclaimed = Decisions.onTick(Decisions.onSleepFailed(sleeping(), "s1").next(), SERVING, POLICY,
+    SnoozeState reclaimed = Decisions.onTick(Decisions.onSleepFailed(sleeping(), "s1").next(), Map.of("snooze-gpu", SERVING), POLICY,
         DUE.plusSeconds(1), "s2").next();
     assertThat(Decisions.onSleepFailed(reclaimed, "s1").next()).isNull();
 

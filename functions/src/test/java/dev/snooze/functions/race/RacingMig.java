@@ -12,18 +12,23 @@ import dev.snooze.functions.compute.SleepMode;
  */
 final class RacingMig implements Mig {
 
-  /** Told of each sleep: when the Controller issues it, and when Compute carries it out. */
+  /**
+   * Told of each sleep of this offer's MIG (a sleep of the GPU, or the give-up of an offer): when
+   * the Controller issues it, and when Compute carries it out.
+   */
   interface SleepWatch {
-    void issued(String requestId);
+    void issued(String requestId, String mig);
 
-    void applying(String requestId);
+    void applying(String requestId, String mig);
   }
 
+  private final String name;
   private final FakeMig shared;
   private final Invocation invocation;
   private final SleepWatch watch;
 
-  RacingMig(FakeMig shared, Invocation invocation, SleepWatch watch) {
+  RacingMig(String name, FakeMig shared, Invocation invocation, SleepWatch watch) {
+    this.name = name;
     this.shared = shared;
     this.invocation = invocation;
     this.watch = watch;
@@ -44,12 +49,12 @@ final class RacingMig implements Mig {
   @Override
   public void sleep(SleepMode mode, String requestId) {
     invocation.interact(() -> {
-      watch.issued(requestId);
+      watch.issued(requestId, name);
       return null;
     });
     invocation.yieldPoint("Compute sleep " + requestId);
     invocation.interact(() -> {
-      watch.applying(requestId);
+      watch.applying(requestId, name);
       shared.sleep(mode, requestId);
       return null;
     });

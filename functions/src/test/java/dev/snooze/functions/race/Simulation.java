@@ -2,13 +2,16 @@ package dev.snooze.functions.race;
 
 import dev.snooze.activity.ActivityMessage;
 import dev.snooze.functions.activity.Activity;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.FakeMig;
+import dev.snooze.functions.compute.Mig;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.compute.PermanentComputeException;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.compute.TransientComputeException;
 import dev.snooze.functions.control.Controller;
 import dev.snooze.functions.decision.Action;
+import dev.snooze.functions.decision.Decisions;
 import dev.snooze.functions.decision.Policy;
 import dev.snooze.functions.state.InMemoryStateStore;
 import dev.snooze.functions.state.Phase;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +42,8 @@ final class Simulation {
   final SleepMode mode;
   final ManualClock clock = new ManualClock(START);
   final InMemoryStateStore store = new InMemoryStateStore();
-  final FakeMig fake = new FakeMig(clock).bootInstantly(false);
+  /** Each offer's MIG, in order of preference. */
+  final Map<String, FakeMig> fakes = new LinkedHashMap<>();
   private final List<Invocation> live = new ArrayList<>();
   private final RacingMig.SleepWatch sleepWatch;
   final Frontend frontend = new Frontend(clock, this::publishFromFrontend);
@@ -50,6 +55,7 @@ final class Simulation {
   private final List<Line> trace = new ArrayList<>();
   private long fingerprint = 0xcbf29ce484222325L;
   private final List<String> wrongSleeps = new ArrayList<>();
+  private final java.util.Set<String> sleepsJudged = new java.util.HashSet<>();
   private int published;
   private int started;
   private int ids;
@@ -61,6 +67,7 @@ final class Simulation {
 
   // Figures for the statistics.
   int sleepsIssued;
+  int giveUps;
   int sleepsOverNewerActivity;
   int conflicts;
   int faults;
@@ -69,15 +76,29 @@ final class Simulation {
   Simulation(Policy policy, SleepMode mode) {
     this.policy = policy;
     this.mode = mode;
+    for (GpuOffer offer : policy.offers()) {
+      fakes.put(offer.mig(), new FakeMig(clock).bootInstantly(false));
+    }
     sleepWatch = new RacingMig.SleepWatch() {
       @Override
-      public void issued(String requestId) {
-        checkSleepIssued(requestId);
+      public void issued(String requestId, String mig) {
+        if (sleepClaimed(requestId)) {
+          // One sleep reaches every offer's MIG in turn: it is judged at its first call, right
+          // after its decision; the others carry out that same decision.
+          if (sleepsJudged.add(requestId)) {
+            checkSleepIssued(requestId);
+          } else {
+            note("  Compute sleep " + requestId + " of " + mig + " issued");
+          }
+        } else {
+          giveUps++;
+          note("  Compute give-up of " + mig + " issued (" + requestId + ")");
+        }
       }
 
       @Override
-      public void applying(String requestId) {
-        if (youngestAcknowledged().filter(a -> younger(a, policy.idleTimeout())).isPresent()) {
+      public void applying(String requestId, String mig) {
+        if (sleepClaimed(requestId) && youngestAcknowledged().filter(a -> younger(a, policy.idleTimeout())).isPresent()) {
           // Decided before that activity was acknowledged; afterSleep wakes the MIG again (checked at the end).
           sleepsOverNewerActivity++;
           note("  Compute sleep " + requestId + " lands after newer activity was acknowledged");
@@ -90,10 +111,24 @@ final class Simulation {
   private Controller controller(Invocation invocation) {
     return new Controller(policy, mode,
         new RacingStore(store, invocation, () -> conflicts++),
-        new RacingMig(fake, invocation, sleepWatch),
+        racing(invocation),
         invocation.clock(clock),
-        () -> invocation.interact(() -> "c" + (++ids)),
-        "snooze-gpu");
+        () -> invocation.interact(() -> "c" + (++ids)));
+  }
+
+  private Map<String, Mig> racing(Invocation invocation) {
+    Map<String, Mig> migs = new LinkedHashMap<>();
+    fakes.forEach((name, fake) -> migs.put(name, new RacingMig(name, fake, invocation, sleepWatch)));
+    return migs;
+  }
+
+  private void finishBoots() {
+    fakes.values().forEach(FakeMig::finishBoot);
+  }
+
+  /** The offer a step's number picks. */
+  private GpuOffer offer(int pick) {
+    return policy.offers().get(pick % policy.offers().size());
   }
 
   /** Carries out one step of the schedule. */
@@ -159,13 +194,23 @@ final class Simulation {
         skip("already quiet");
       }
     } else if (step instanceof Step.Boot) {
-      fake.finishBoot();
+      finishBoots();
       note("booting instances serve");
     } else if (step instanceof Step.Stockout s) {
-      fake.stockout(s.on());
-      note(s.on() ? "no GPUs in the zone" : "GPUs available again");
+      GpuOffer offer = offer(s.pick());
+      fakes.get(offer.mig()).stockout(s.on());
+      note(s.on() ? "no GPUs for " + offer.mig() : "GPUs for " + offer.mig() + " available again");
+    } else if (step instanceof Step.Preempt p) {
+      GpuOffer offer = offer(p.pick());
+      List<String> taken = offer.spot() ? fakes.get(offer.mig()).preempt() : List.of();
+      if (taken.isEmpty()) {
+        skip("no spot VM of " + offer.mig() + " to preempt");
+      } else {
+        note(offer.mig() + " preempted: " + taken);
+      }
     } else if (step instanceof Step.ComputeFault f) {
       faults++;
+      FakeMig fake = fakes.get(offer(f.pick()).mig());
       switch (f.kind()) {
         case TRANSIENT -> fake.failNext(new TransientComputeException("injected: 503 from Compute", null));
         case APPLIED_THEN_TIMEOUT -> fake.failNextAfterApplying(
@@ -200,7 +245,7 @@ final class Simulation {
     Activity first = new Activity("m" + (++published), clock.instant(), "frontend-1", ActivityMessage.Kind.REQUEST, null);
     unacknowledged.add(first);
     finish(deliver(first));
-    fake.finishBoot();
+    finishBoots();
     finish(tick());
   }
 
@@ -215,10 +260,9 @@ final class Simulation {
    */
   List<String> drain() {
     stepLabel = "drain";
-    fake.clearFailures();
+    fakes.values().forEach(f -> f.clearFailures().stockout(false));
     store.clearFailures();
-    fake.stockout(false);
-    fake.finishBoot();
+    finishBoots();
     note("faults off, GPUs available, boots done");
     while (frontend.end()) {
       note("the user's request ends at the frontend");
@@ -228,7 +272,7 @@ final class Simulation {
       finish(live.get(0));
     }
     deliverAll(problems);
-    fake.finishBoot();
+    finishBoots();
     drainedAt = clock.instant();
     long maxTicks = policy.claimLease().toSeconds() / SCHEDULER_INTERVAL.toSeconds() + 3;
     for (int tick = 0; ; tick++) {
@@ -236,16 +280,16 @@ final class Simulation {
       deliverAll(problems);
       Invocation invocation = tick();
       finish(invocation);
-      fake.finishBoot();
+      finishBoots();
       if (tick == 0) {
-        awakeAtOnce = awake(fake.observe()) && state().phase() == Phase.AWAKE;
+        awakeAtOnce = awake() && state().phase() == Phase.AWAKE;
       }
       if (invocation.failure() == null && invocation.result() instanceof Action.None && settled()) {
         break;
       }
       if (tick >= maxTicks) {
         problems.add("not settled after " + tick + " scheduler ticks: phase " + state().phase()
-            + ", MIG " + describe(fake.observe()));
+            + ", MIGs " + describe());
         break;
       }
       passTime(SCHEDULER_INTERVAL);
@@ -290,16 +334,49 @@ final class Simulation {
     return frontend.uncovered();
   }
 
-  /** The MIG serves at its size and the state says AWAKE, or it is empty and the state says ASLEEP. */
+  /**
+   * The wanted offer serves at its size, no other holds anything, and the state says AWAKE; or
+   * every offer is empty and the state says ASLEEP.
+   */
   boolean settled() {
-    MigView view = fake.observe();
     Phase phase = state().phase();
-    return phase == Phase.AWAKE && awake(view) || phase == Phase.ASLEEP && view.targetSize() == 0 && view.active() == 0;
+    return phase == Phase.AWAKE && awake() && holding().size() == 1
+        || phase == Phase.ASLEEP && holding().isEmpty()
+            && fakes.values().stream().allMatch(f -> f.observe().active() == 0);
   }
 
-  boolean awake(MigView view) {
+  /** The offer the state wants serves at the desired size. */
+  boolean awake() {
+    MigView view = fakes.get(Decisions.current(state(), policy).mig()).observe();
     return view.targetSize() >= policy.desiredSize()
         && view.instances().stream().filter(MigView.Instance::serving).count() >= policy.desiredSize();
+  }
+
+  /** The offers whose MIG holds instances or aims for some. */
+  List<String> holding() {
+    return fakes.entrySet().stream().filter(e -> e.getValue().holdsAny()).map(Map.Entry::getKey).toList();
+  }
+
+  /**
+   * Whether a sleep of a MIG under {@code requestId} puts the GPU to sleep (the state holds the
+   * sleep claim of that id, committed just before) rather than giving an offer up: only the
+   * former is judged by the wrong-sleep rules; a give-up is judged by where things settle.
+   */
+  private boolean sleepClaimed(String requestId) {
+    SnoozeState.Claim claim = state().claim();
+    return claim != null && claim.kind() == SnoozeState.ClaimKind.SLEEP && claim.id().equals(requestId);
+  }
+
+  /** Failovers in the history: for the statistics. */
+  int failovers() {
+    return (int) state().history().stream()
+        .filter(e -> e.kind() == dev.snooze.functions.state.SnoozeState.EventKind.FAILOVER).count();
+  }
+
+  /** Faults stop: for a failure report. */
+  void clearFailures() {
+    fakes.values().forEach(FakeMig::clearFailures);
+    store.clearFailures();
   }
 
   SnoozeState state() {
@@ -338,10 +415,17 @@ final class Simulation {
     return fingerprint;
   }
 
-  String describe(MigView view) {
-    return "targetSize=" + view.targetSize() + " targetStoppedSize=" + view.targetStoppedSize()
-        + " instances=" + view.instances().stream()
-            .map(i -> i.name() + ":" + (i.status().isEmpty() ? "waiting" : i.status())).toList();
+  /** Every offer's MIG. */
+  String describe() {
+    StringBuilder out = new StringBuilder();
+    fakes.forEach((name, fake) -> {
+      MigView view = fake.observe();
+      out.append(out.length() == 0 ? "" : "; ").append(name).append(" targetSize=").append(view.targetSize())
+          .append(" targetStoppedSize=").append(view.targetStoppedSize())
+          .append(" instances=").append(view.instances().stream()
+              .map(i -> i.name() + ":" + (i.status().isEmpty() ? "waiting" : i.status())).toList());
+    });
+    return out.toString();
   }
 
   /** hh:mm:ss since the start of the schedule. */
@@ -439,10 +523,13 @@ final class Simulation {
 
   private static String describe(Action action) {
     if (action instanceof Action.Wake w) {
-      return "Wake " + w.requestId();
+      return "Wake " + w.offer() + (w.giveUp().isEmpty() ? "" : " giving up " + w.giveUp()) + " " + w.requestId();
     }
     if (action instanceof Action.Sleep s) {
       return "Sleep " + s.requestId();
+    }
+    if (action instanceof Action.GiveUp g) {
+      return "GiveUp " + g.offers() + " " + g.requestId();
     }
     return "None";
   }

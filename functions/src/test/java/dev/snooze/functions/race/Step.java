@@ -107,16 +107,24 @@ sealed interface Step {
     }
   }
 
-  /** The zone runs out of GPUs, or has them again. */
-  record Stockout(boolean on) implements Step {
+  /** An offer (picked) runs out of GPUs, or has them again. */
+  record Stockout(int pick, boolean on) implements Step {
     @Override
     public String toString() {
-      return "stockout " + (on ? "on" : "off");
+      return "stockout #" + pick + " " + (on ? "on" : "off");
     }
   }
 
-  /** The next Compute call fails. */
-  record ComputeFault(Kind kind) implements Step {
+  /** Compute takes back the VMs of an offer (picked), if it is a spot one; its MIG recreates them. */
+  record Preempt(int pick) implements Step {
+    @Override
+    public String toString() {
+      return "preempt #" + pick;
+    }
+  }
+
+  /** The next Compute call on an offer's MIG (picked) fails. */
+  record ComputeFault(Kind kind, int pick) implements Step {
     enum Kind {
       /** 429 or 5xx: nothing done, {@code TransientComputeException}. */
       TRANSIENT,
@@ -128,7 +136,7 @@ sealed interface Step {
 
     @Override
     public String toString() {
-      return "compute fault " + kind;
+      return "compute fault " + kind + " #" + pick;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.snooze.functions.race;
 
 import dev.snooze.activity.ActivityMessage;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.compute.SleepMode;
@@ -11,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +37,8 @@ import net.jqwik.api.statistics.Statistics;
  * and MIG fakes and a manual clock, driven by a generated {@link Step schedule}: activity
  * published and delivered in any order, several at once (concurrent wakes), again after a failure
  * (Pub/Sub redelivery) or after an acknowledgement (duplicates), Cloud Scheduler ticks, time
- * passing, boots, stockouts, and Compute and Firestore faults, and user requests beginning and
+ * passing, boots, stockouts of any offer, preemptions of spot ones, and Compute and Firestore
+ * faults on any offer's MIG, with one, two or three GPU offers, and user requests beginning and
  * ending at a {@link Frontend} whose real {@code Debouncer} decides what it publishes. Invocations interleave at every
  * store write (a lost race makes the decision run again, as FirestoreStateStore's precondition
  * does) and every Compute wake and sleep (see {@link Invocation}). {@value #TRIES} schedules run,
@@ -76,6 +79,9 @@ import net.jqwik.api.statistics.Statistics;
  *       Firestore fault was injected, the same already at the drain's first tick, before any time
  *       passes (without faults nothing may wait for a claim lease; with them a wake may lawfully
  *       wait for it, e.g. after a Sleep that had to wake the MIG again failed).
+ *   <dt>Two offers serving (a lost wake too)
+ *   <dd>After the drain, more than one offer's MIG holds instances or aims for some: two GPUs
+ *       billed for one demand.
  *   <dt>Idle GPU left running
  *   <dd>At the end, every activity is older than both {@code sleepAfter} and the heartbeat TTL,
  *       yet the MIG is not empty or the state does not say ASLEEP.
@@ -86,9 +92,13 @@ class WakeSleepRaceTest {
   static final int REQUIRED_INTERLEAVINGS = 10_000;
 
   /** Production's ratios, compressed so that a short schedule spans several sleeps and wakes. */
-  static Policy policy(int desiredSize) {
+  static Policy policy(int desiredSize, int offers) {
+    List<GpuOffer> all = List.of(
+        new GpuOffer("gpu-spot", "us-central1", GpuOffer.ProvisioningModel.SPOT),
+        new GpuOffer("gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD),
+        new GpuOffer("gpu-t4", "us-central1-b", GpuOffer.ProvisioningModel.STANDARD));
     return new Policy(Duration.ofMinutes(2), desiredSize, Duration.ofSeconds(10), Duration.ofMinutes(3),
-        Duration.ofMinutes(3), Duration.ofMinutes(1));
+        Duration.ofMinutes(3), Duration.ofMinutes(1), all.subList(0, offers), Duration.ofMinutes(2));
   }
 
   static {
@@ -118,8 +128,9 @@ class WakeSleepRaceTest {
       @ForAll("schedules") List<Step> schedule,
       @ForAll SleepMode mode,
       @ForAll @IntRange(min = 1, max = 2) int desiredSize,
+      @ForAll @IntRange(min = 1, max = 3) int offers,
       @ForAll boolean startAwake) {
-    Policy policy = policy(desiredSize);
+    Policy policy = policy(desiredSize, offers);
     Simulation sim = new Simulation(policy, mode);
     if (startAwake) {
       sim.wakeUp();
@@ -132,14 +143,16 @@ class WakeSleepRaceTest {
 
     List<String> problems = new ArrayList<>(sim.drain());
     failOnWrongSleep(sim);
-    MigView mig = sim.fake.observe();
     SnoozeState state = sim.state();
     Optional<Activity> youngest = sim.youngestAcknowledged();
     boolean fresh = youngest.filter(a -> sim.younger(a, policy.idleTimeout())).isPresent();
-    if (fresh && (!sim.awake(mig) || state.phase() != Phase.AWAKE)) {
+    if (fresh && (!sim.awake() || state.phase() != Phase.AWAKE)) {
       problems.add(youngest.get().messageId() + " was published at " + Simulation.at(youngest.get().publishTime())
-          + ", less than the idle timeout ago, yet the MIG is at " + sim.describe(mig) + " and the state says "
-          + state.phase());
+          + ", less than the idle timeout ago, yet the MIGs are at " + sim.describe() + " and the state says "
+          + state.phase() + " wanting " + state.offer());
+    }
+    if (sim.holding().size() > 1) {
+      problems.add("two offers hold GPUs once settled: " + sim.holding() + " (" + sim.describe() + ")");
     }
     if (sim.faults == 0 && !sim.awakeAtOnce
         && youngest.filter(a -> Simulation.younger(a, policy.idleTimeout(), sim.drainedAt)).isPresent()) {
@@ -152,9 +165,9 @@ class WakeSleepRaceTest {
     Duration quiet = policy.sleepAfter().compareTo(policy.heartbeatTtl()) > 0
         ? policy.sleepAfter() : policy.heartbeatTtl();
     boolean idle = youngest.filter(a -> sim.younger(a, quiet)).isEmpty();
-    if (idle && (mig.targetSize() > 0 || mig.active() > 0 || state.phase() != Phase.ASLEEP)) {
-      throw failure("idle GPU left running", List.of("no activity for " + quiet + " yet the MIG is at "
-          + sim.describe(mig) + " and the state says " + state.phase()), sim);
+    if (idle && (!sim.holding().isEmpty() || state.phase() != Phase.ASLEEP)) {
+      throw failure("idle GPU left running", List.of("no activity for " + quiet + " yet the MIGs are at "
+          + sim.describe() + " and the state says " + state.phase()), sim);
     }
 
     Statistics.label("ends with activity younger than the idle timeout (lost-wake check bites)").collect(fresh);
@@ -165,6 +178,7 @@ class WakeSleepRaceTest {
     Statistics.label("a sleep reached Compute after newer activity (woken again)")
         .collect(sim.sleepsOverNewerActivity > 0);
     Statistics.label("faults injected").collect(Math.min(sim.faults, 3));
+    Statistics.label("failovers").collect(Math.min(sim.failovers(), 3));
   }
 
   private static void failOnWrongSleep(Simulation sim) {
@@ -209,7 +223,7 @@ class WakeSleepRaceTest {
   /** What a step does; its numbers come separately, so that each shrinks on its own. */
   private enum StepKind {
     RESUME, BEGIN, END, PUBLISH_REQUEST, PUBLISH_HEARTBEAT, DELIVER, BURST, DUPLICATE, TICK, SECONDS, MINUTES, QUIET,
-    BOOT, STOCKOUT, COMPUTE_FAULT, STORE_FAULT, CONFLICT
+    BOOT, STOCKOUT, PREEMPT, COMPUTE_FAULT, STORE_FAULT, CONFLICT
   }
 
   /**
@@ -233,7 +247,8 @@ class WakeSleepRaceTest {
         Tuple.of(3, StepKind.MINUTES),
         Tuple.of(3, StepKind.QUIET),
         Tuple.of(2, StepKind.BOOT),
-        Tuple.of(1, StepKind.STOCKOUT),
+        Tuple.of(2, StepKind.STOCKOUT),
+        Tuple.of(1, StepKind.PREEMPT),
         Tuple.of(2, StepKind.COMPUTE_FAULT),
         Tuple.of(2, StepKind.STORE_FAULT),
         Tuple.of(1, StepKind.CONFLICT));
@@ -260,8 +275,9 @@ class WakeSleepRaceTest {
       case MINUTES -> new Step.Advance(seconds);
       case QUIET -> new Step.Quiet(n);
       case BOOT -> new Step.Boot();
-      case STOCKOUT -> new Step.Stockout(n % 2 == 0);
-      case COMPUTE_FAULT -> new Step.ComputeFault(Step.ComputeFault.Kind.values()[n % 3]);
+      case STOCKOUT -> new Step.Stockout(n / 2, n % 2 == 0);
+      case PREEMPT -> new Step.Preempt(n);
+      case COMPUTE_FAULT -> new Step.ComputeFault(Step.ComputeFault.Kind.values()[n % 3], n / 3);
       case STORE_FAULT -> new Step.StoreFault(Step.StoreFault.Kind.values()[n % 2]);
       case CONFLICT -> new Step.Conflict();
     };
@@ -269,8 +285,7 @@ class WakeSleepRaceTest {
 
   private static AssertionError failure(String what, List<String> problems, Simulation sim) {
     failed = true;
-    sim.fake.clearFailures();
-    sim.store.clearFailures();
+    sim.clearFailures();
     StringBuilder message = new StringBuilder(what).append(" (definitions: WakeSleepRaceTest javadoc)\n");
     problems.forEach(p -> message.append("  ").append(p).append('\n'));
     message.append("what happened (step, clock, event):\n");
@@ -278,7 +293,7 @@ class WakeSleepRaceTest {
     message.append("final state: ").append(sim.state().phase()).append(", lastActivity ")
         .append(sim.state().lastActivity() == null ? "none" : Simulation.at(sim.state().lastActivity()))
         .append(", claim ").append(sim.state().claim()).append('\n');
-    message.append("final MIG: ").append(sim.describe(sim.fake.observe()));
+    message.append("final MIGs: ").append(sim.describe()).append(", offer wanted ").append(sim.state().offer());
     return new AssertionError(message.toString());
   }
 }

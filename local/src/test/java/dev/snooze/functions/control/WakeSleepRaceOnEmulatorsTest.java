@@ -6,6 +6,7 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
 import dev.snooze.activity.ActivityMessage;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.ComputeMig;
 import dev.snooze.functions.compute.MigLocation;
@@ -21,6 +22,8 @@ import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.SharedEmulators;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WakeSleepRaceOnEmulatorsTest {
   private static final String PROJECT = SharedEmulators.PROJECT;
   private static final Policy POLICY = new Policy(Duration.ofMinutes(2), 1, Duration.ofSeconds(10),
-      Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2));
+      Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(2), List.of(new GpuOffer("snooze-gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD)), Duration.ofMinutes(2));
   private static final int ROUNDS = 20;
 
   private final Random random = new Random(20261128);
@@ -67,8 +70,7 @@ class WakeSleepRaceOnEmulatorsTest {
     firestore = FirestoreOptions.newBuilder().setProjectId(PROJECT).setHost(host).setEmulatorHost(host)
         .setCredentials(NoCredentials.getInstance()).build().getService();
     store = new FirestoreStateStore(firestore, "race-" + UUID.randomUUID(), "snooze-local-test:us-central1-a:snooze-gpu");
-    controller = new Controller(POLICY, SleepMode.DELETE, store, mig, clock,
-        () -> UUID.randomUUID().toString(), "snooze-gpu");
+    controller = new Controller(POLICY, SleepMode.DELETE, store, Map.of("snooze-gpu", mig), clock, () -> UUID.randomUUID().toString());
   }
 
   @AfterEach
