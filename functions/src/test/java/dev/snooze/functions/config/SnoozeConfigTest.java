@@ -7,6 +7,7 @@ import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.compute.SleepMode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +89,39 @@ class SnoozeConfigTest {
             .migLocation())
         .as("a domain-scoped project, as the APIs accept it")
         .isEqualTo(new MigLocation.Region("example.com:my-project", "us-central1", "snooze-gpu"));
+  }
+
+  @Test
+  void readsTheOffersInOrderAndTheCapacityTimeout() {
+    SnoozeConfig config = SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project",
+        "SNOOZE_OFFERS", "l4-spot@us-central1:SPOT,l4@us-central1,t4@us-central1-b",
+        "SNOOZE_MIG", "l4-spot", "SNOOZE_CAPACITY_TIMEOUT", "90"));
+
+    assertThat(config.offers()).extracting(GpuOffer::toString)
+        .containsExactly("l4-spot@us-central1:SPOT", "l4@us-central1:STANDARD", "t4@us-central1-b:STANDARD");
+    assertThat(config.capacityTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.mig()).as("the state document keeps the first offer's name").isEqualTo("l4-spot");
+    assertThat(config.migLocation(config.offers().get(2)).path()).contains("/zones/us-central1-b/");
+    assertThat(config.policy().offers()).isEqualTo(config.offers());
+  }
+
+  @Test
+  void refusesAnEmptyMalformedDuplicatedOrUnknownModelOfferListNamingTheVariable() {
+    for (String bad : List.of(",", "l4", "l4@us-central1,l4@us-east1", "l4@us-central1:PREEMPTIBLE")) {
+      assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_OFFERS", bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("SNOOZE_OFFERS ")
+          .hasMessageContaining("set it to comma-separated offers in order of preference");
+    }
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project",
+            "SNOOZE_OFFERS", "l4@us-central1", "SNOOZE_MIG", "other")))
+        .hasMessageContaining("SNOOZE_MIG=other is not the first offer of SNOOZE_OFFERS (l4)");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project",
+            "SNOOZE_REGION", "us-central1", "SNOOZE_CAPACITY_TIMEOUT", "0")))
+        .hasMessageContaining("SNOOZE_CAPACITY_TIMEOUT=0 is not a positive duration");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_OFFERS", " ")))
+        .as("blank is unset, as for every variable: then the single MIG's location is missing")
+        .hasMessageContaining("or list the GPU offers in SNOOZE_OFFERS (comma-separated offers");
   }
 }

@@ -129,9 +129,13 @@ class WakeSleepRaceTest {
       @ForAll SleepMode mode,
       @ForAll @IntRange(min = 1, max = 2) int desiredSize,
       @ForAll @IntRange(min = 1, max = 3) int offers,
-      @ForAll boolean startAwake) {
+      @ForAll boolean startAwake,
+      @ForAll boolean preferredOut) {
     Policy policy = policy(desiredSize, offers);
     Simulation sim = new Simulation(policy, mode);
+    if (preferredOut) {
+      sim.run(-1, new Step.Stockout(0, true));
+    }
     if (startAwake) {
       sim.wakeUp();
     }
@@ -247,8 +251,8 @@ class WakeSleepRaceTest {
         Tuple.of(3, StepKind.MINUTES),
         Tuple.of(3, StepKind.QUIET),
         Tuple.of(2, StepKind.BOOT),
-        Tuple.of(2, StepKind.STOCKOUT),
-        Tuple.of(1, StepKind.PREEMPT),
+        Tuple.of(4, StepKind.STOCKOUT),
+        Tuple.of(2, StepKind.PREEMPT),
         Tuple.of(2, StepKind.COMPUTE_FAULT),
         Tuple.of(2, StepKind.STORE_FAULT),
         Tuple.of(1, StepKind.CONFLICT));

@@ -107,4 +107,24 @@ class StateDocumentTest {
   private static Map<String, Object> castMap(Object value) {
     return (Map<String, Object>) value;
   }
+
+  @Test
+  void offersRoundTripAndAVersionOneDocumentReadsWithoutThem() {
+    Instant at = Instant.parse("2026-11-28T10:00:00Z");
+    SnoozeState state = SnoozeState.initial()
+        .withOffer("l4", at).withWokeAt(at.minusSeconds(5))
+        .withOfferRecord(new SnoozeState.OfferRecord("l4-spot",
+            new SnoozeState.LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4", at.minusSeconds(3)), 120, null))
+        .withOfferRecord(new SnoozeState.OfferRecord("l4", null, 0, at));
+
+    assertThat(StateDocument.fromFields(DOC, StateDocument.toFields(state))).isEqualTo(state);
+
+    Map<String, Object> v1 = valid();
+    v1.put("schemaVersion", 1L);
+    v1.keySet().removeAll(List.of("offer", "offerSince", "wokeAt", "offers"));
+    SnoozeState read = StateDocument.fromFields(DOC, v1);
+    assertThat(read.offer()).isNull();
+    assertThat(read.offers()).isEmpty();
+    assertThat(read.claim().id()).isEqualTo("req-1");
+  }
 }
