@@ -5,7 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const el = {
   status: $('status'), phase: $('phase'), detail: $('phase-detail'), progress: $('wake-progress'),
-  instances: $('instances'), gpuToday: $('gpu-today'),
+  offers: $('offers'), instances: $('instances'), gpuToday: $('gpu-today'),
   conversation: $('conversation'), empty: $('empty'),
   error: $('error'), errorText: $('error-text'), retry: $('retry'),
   form: $('composer'), model: $('model'), modelList: $('model-list'), prompt: $('prompt'),
@@ -19,6 +19,15 @@ const ERROR_TEXT = {
   ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS: 'No GPU capacity in this zone right now; the group keeps trying.',
   QUOTA_EXCEEDED: 'The project is out of GPU quota; an administrator has to raise it.',
 };
+
+// Why an offer (a GPU MIG) failed, in a few words: the failover line is one line.
+const FAILURE_WORDS = {
+  ZONE_RESOURCE_POOL_EXHAUSTED: 'no capacity',
+  ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS: 'no capacity',
+  QUOTA_EXCEEDED: 'out of quota',
+  PREEMPTED: 'preempted',
+};
+const MODEL_WORDS = { SPOT: 'spot', STANDARD: 'on-demand' };
 
 // --- state ------------------------------------------------------------------------------------
 
@@ -53,7 +62,10 @@ function renderStatus() {
   const phase = derivePhase();
   const fn = status?.function;
   const now = Date.now();
+  const offers = offersWorthNaming(fn);
+  const current = offerLabel(fn, offers); // "snooze-gpu-spot (spot)", or null: say "the GPU" as before
   let detail = '';
+  let offerLines = [];
   let showProgress = false;
 
   switch (phase) {
@@ -65,20 +77,25 @@ function renderStatus() {
       const since = fn?.phase === 'WAKING' && fn.since ? Date.parse(fn.since) - clockSkew : inflight?.startedAt ?? now;
       const elapsed = Math.max(0, (now - since) / 1000);
       const expected = status?.expectedWakeSeconds || 90;
-      detail = `Waking the GPU — ${clock(elapsed)} elapsed, usually about ${clock(expected)}.`;
+      detail = `Waking ${current ?? 'the GPU'} — ${clock(elapsed)} elapsed, usually about ${clock(expected)}.`;
       if (elapsed > expected * 1.5) detail += ' Taking longer than usual.';
       // Capped below 100 %: the estimate is only an estimate, "done" is when the backend is ready.
       el.progress.value = Math.min(95, (elapsed / expected) * 100);
       showProgress = true;
+      // The offers tried before this one in this wake, each with why it was given up (none yet
+      // when the function has not seen the wake our request started).
+      if (fn?.phase === 'WAKING') offerLines = offers.filter((o) => failedThisWake(o, fn))
+        .map((o) => `${failureText(o)} — ${o.mig === fn.offer ? 'retrying' : `trying ${fn.offer ?? 'the next offer'}`}`);
       break;
     }
     case 'AWAKE': {
       const left = fn?.secondsUntilSleep;
-      if (inflight) detail = 'GPU awake — answering.';
+      const on = current ? ` on ${current}` : '';
+      if (inflight) detail = `GPU awake${on} — answering.`;
       else if (typeof left === 'number') {
         const remaining = Math.max(0, left - (now - statusAt) / 1000);
-        detail = remaining > 0 ? `GPU awake — sleeps in ${clock(remaining)} if idle.` : 'GPU awake — going to sleep shortly.';
-      } else detail = 'GPU awake and ready.';
+        detail = remaining > 0 ? `GPU awake${on} — sleeps in ${clock(remaining)} if idle.` : `GPU awake${on} — going to sleep shortly.`;
+      } else detail = `GPU awake${on} and ready.`;
       break;
     }
     case 'SLEEPING':
@@ -87,6 +104,7 @@ function renderStatus() {
     case 'ERROR': {
       const e = fn?.lastError;
       detail = e ? ERROR_TEXT[e.code] || e.message || e.code : 'The GPU group reported an error.';
+      offerLines = offers.filter((o) => o.lastFailure || o.state === 'FAILED').map(failureText);
       break;
     }
     default:
@@ -97,6 +115,8 @@ function renderStatus() {
   setText(el.phase, phase);
   setText(el.detail, detail);
   el.progress.hidden = !showProgress;
+  el.offers.hidden = offerLines.length === 0;
+  setText(el.offers, offerLines.join('\n'));
   renderInstances(phase, fn);
   const gpu = fn?.gpuSecondsToday;
   el.gpuToday.hidden = typeof gpu !== 'number';
@@ -114,6 +134,37 @@ function renderInstances(phase, fn) {
       i.action && i.action !== 'NONE' ? i.action.toLowerCase() : null].filter(Boolean);
     return `${i.name}${i.zone ? ` (${i.zone})` : ''} ${bits.join(', ')}`;
   }).join('; '));
+}
+
+// The GPU offers (MIGs, in the operator's order of preference, e.g. spot then on-demand) the
+// Status function may list. One offer that never failed leaves nothing to tell: the page then
+// reads exactly as without offers. Older functions send none.
+function offersWorthNaming(fn) {
+  const offers = Array.isArray(fn?.offers) ? fn.offers.filter((o) => typeof o?.mig === 'string') : [];
+  return offers.length > 1 || offers.some((o) => o.lastFailure) ? offers : [];
+}
+
+function offerLabel(fn, offers) {
+  const offer = offers.find((o) => o.mig === fn?.offer);
+  if (!offer) return null;
+  const model = MODEL_WORDS[offer.model] ?? (typeof offer.model === 'string' ? offer.model.toLowerCase() : null);
+  return model ? `${offer.mig} (${model})` : offer.mig;
+}
+
+// Failed in this wake: the controller marks it FAILED, or its failure came after the wake began
+// (the offer being woken now may have failed earlier in the same wake, and be tried again).
+function failedThisWake(offer, fn) {
+  if (offer.state === 'FAILED' && offer.mig !== fn.offer) return true;
+  const at = Date.parse(offer.lastFailure?.at ?? '');
+  const since = Date.parse(fn.since ?? '');
+  return !Number.isNaN(at) && !Number.isNaN(since) && at >= since;
+}
+
+function failureText(offer) {
+  const f = offer.lastFailure;
+  if (!f) return `${offer.mig}: failed`;
+  const words = FAILURE_WORDS[f.code] || f.message || 'failed';
+  return `${offer.mig}: ${words}${f.code ? ` (${f.code})` : ''}`;
 }
 
 // Only touch the DOM when text changes, so the polite live region isn't re-announced needlessly.

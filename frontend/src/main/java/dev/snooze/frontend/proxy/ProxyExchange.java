@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -21,8 +23,8 @@ import java.util.function.Consumer;
  * ({@link UpstreamRequest}) with its body streamed under the cap ({@link BodyPump}) and the answer
  * streamed back ({@link ResponseRelay}), within the request timeout ({@link Deadline}); held and
  * sent again when it finds the GPU just gone to sleep ({@link SleepRetry}, {@link ReplayBody}).
- * Where it is, is its {@link Stage}; a failure is answered by {@link ProxyFailure}; a client that
- * leaves lets go of the backend.
+ * Where it is, is its {@link Stage}; a failure is answered by {@link ProxyFailure}, a stream the
+ * backend stopped mid-way ended by {@link CutStream}; a client that leaves lets go of the backend.
  */
 final class ProxyExchange {
   private static final JsonLog LOG = JsonLog.forComponent("frontend.proxy");
@@ -156,11 +158,28 @@ final class ProxyExchange {
 
   private void relay(HttpClientResponse answer, Attempt attempt) {
     replay = ReplayBody.DROPPED; // answered: it will not be sent again
-    ResponseRelay.relay(answer, request, attempt.coldStart(), this::done).onFailure(broke -> {
-      LOG.warning("backend stream broke", "path", path, "error", String.valueOf(broke.getMessage()));
+    RelayedBytes relayed = new RelayedBytes();
+    ResponseRelay.relay(answer, request, attempt.coldStart(), this::done, relayed)
+        .onFailure(broke -> streamBroke(broke, relayed));
+  }
+
+  /**
+   * The backend's stream broke mid-answer, most often because its GPU VM was preempted or lost: a
+   * stream the client can still read an error in ends with one ({@link CutStream}), any other is
+   * cut, the only way left to say the answer is incomplete.
+   */
+  private void streamBroke(Throwable broke, RelayedBytes relayed) {
+    Optional<CutStream> format = CutStream.of(response);
+    LOG.warning("backend stream broke", "path", path, "error", String.valueOf(broke.getMessage()),
+        "bytesRelayed", relayed.count(),
+        "client", format.map(f -> "told in the stream (" + f.name().toLowerCase(Locale.ROOT) + " error record)")
+            .orElse("connection reset"));
+    if (format.isPresent()) {
+      response.end(format.get().record(relayed));
+    } else {
       response.reset();
-      finish();
-    });
+    }
+    finish();
   }
 
   private void timedOut() {

@@ -21,13 +21,14 @@ final class ResponseRelay {
   /**
    * @param coldStart the request waited for the GPU to wake: the answer says so
    * @param stopped true once the exchange is over: nothing more is relayed
+   * @param relayed counts what is handed to the client
    * @return completes once the whole answer is handed to the client's response; fails when the
    *     backend's stream broke, leaving the client's stream to the caller
    */
   static Future<Void> relay(HttpClientResponse answer, HttpServerRequest request, boolean coldStart,
-      BooleanSupplier stopped) {
+      BooleanSupplier stopped, RelayedBytes relayed) {
     HttpServerResponse response = request.response();
-    Promise<Void> relayed = Promise.promise();
+    Promise<Void> whole = Promise.promise();
     response.setStatusCode(answer.statusCode());
     if (answer.statusMessage() != null) {
       response.setStatusMessage(answer.statusMessage());
@@ -44,19 +45,20 @@ final class ResponseRelay {
       if (stopped.getAsBoolean()) {
         return;
       }
+      relayed.add(chunk);
       BackPressure.write(chunk, response, answer);
     });
     answer.exceptionHandler(e -> {
       if (!stopped.getAsBoolean()) {
-        relayed.tryFail(e);
+        whole.tryFail(e);
       }
     });
     answer.endHandler(v -> {
       if (!stopped.getAsBoolean()) {
         response.end();
-        relayed.tryComplete();
+        whole.tryComplete();
       }
     });
-    return relayed.future();
+    return whole.future();
   }
 }

@@ -31,6 +31,7 @@ class ResponseRelayTest {
   private HttpServer front;
   private final CompletableFuture<Void> release = new CompletableFuture<>();
   private final CompletableFuture<Throwable> broke = new CompletableFuture<>();
+  private final RelayedBytes relayed = new RelayedBytes();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -52,7 +53,7 @@ class ResponseRelayTest {
     front = loopback.serve(request -> client
         .request(HttpMethod.GET, backend.actualPort(), "127.0.0.1", request.path())
         .compose(HttpClientRequest::send)
-        .onSuccess(answer -> ResponseRelay.relay(answer, request, "cold".equals(request.query()), () -> false)
+        .onSuccess(answer -> ResponseRelay.relay(answer, request, "cold".equals(request.query()), () -> false, relayed)
             .onFailure(e -> {
               broke.complete(e);
               request.response().reset();
@@ -90,9 +91,11 @@ class ResponseRelayTest {
   }
 
   @Test
-  void aBrokenBackendStreamFailsTheRelay() throws Exception {
+  void aBrokenBackendStreamFailsTheRelayWithWhatWasRelayedCounted() throws Exception {
     assertThatThrownBy(() -> Loopback.CLIENT.send(HttpRequest.newBuilder(Loopback.uri(front, "/broken")).build(),
         HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
-    assertThat(broke.get(5, TimeUnit.SECONDS)).isNotNull();
+    assertThat(broke.get(30, TimeUnit.SECONDS)).isNotNull();
+    assertThat(relayed.count()).isEqualTo("{\"response\":\"Hel\"}\n".length());
+    assertThat(relayed.tail()).isEqualTo("l\"}\n".getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -72,7 +72,8 @@ class FrontendBadInputTest {
         Fixtures.config(backend.port(), Map.of(
             "SNOOZE_IAP_AUDIENCE", IapTestKit.AUDIENCE,
             "SNOOZE_MAX_BODY_BYTES", Integer.toString(MAX_BODY))),
-        activity, new IapHandler(vertx, kit.verifier()), new PageHandler())
+        // The fixture page, with a hidden file and a folder for the traversal cases to miss.
+        activity, new IapHandler(vertx, kit.verifier()), new PageHandler("page-fixture"))
         .listenPort(0).probeInterval(Duration.ofMillis(200))
         .start().await(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(30)).until(() -> frontend.readiness().isReady());

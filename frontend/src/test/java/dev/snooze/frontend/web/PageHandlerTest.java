@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * PageHandler on a real Vert.x server. Requests are written byte for byte on a socket, so that
+ * PageHandler on a real Vert.x server, serving a fixture page. Requests are written byte for byte on a socket, so that
  * odd paths (dot segments, encodings, backslashes, NUL) reach the server exactly as written.
  */
 class PageHandlerTest {
@@ -39,7 +39,9 @@ class PageHandlerTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    router.route().handler(new PageHandler());
+    // The fixture (test resources' page-fixture/), with a hidden file, a folder and a file
+    // outside it; the real page under web/ is the browser test's.
+    router.route().handler(new PageHandler("page-fixture"));
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .await(10, TimeUnit.SECONDS);
     port = server.actualPort();
@@ -145,7 +147,7 @@ class PageHandlerTest {
       "/assets/../../outside.txt", "/\\..\\x", "/..\\outside.txt", "/index.html%00.txt",
       "/index.html%00", "/%252e%252e/outside.txt", "/%c0%ae%c0%ae/outside.txt",
       "//outside.txt", "/./outside.txt", "/.hidden/secret.txt", "/outside.txt",
-      "/dev/snooze/frontend/web/PageHandler.class", "/web/index.html", "/index.html/",
+      "/dev/snooze/frontend/web/PageHandler.class", "/web/index.html", "/page-fixture/index.html", "/index.html/",
       "/assets/", "/assets", "/..", "/.", "/nonexistent.js"})
   void nothingOutsideWebAndNoListing(String path) throws Exception {
     Response response = send("GET", path);
