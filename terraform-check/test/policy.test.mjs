@@ -47,6 +47,7 @@ test('function env: required variables and region/zone exclusivity', async () =>
   const tf = 'resource "google_cloudfunctions2_function" "f" {\n  name = "f"\n  location = "l"\n  service_config {\n    environment_variables = {\n      SNOOZE_ZONE = "z"\n      SNOOZE_REGION = "r"\n    }\n  }\n}\n';
   assert.deepEqual(await run(tf), [
     'main.tf:5: google_cloudfunctions2_function.f: service_config.environment_variables must set SNOOZE_MIG',
+    'main.tf:5: google_cloudfunctions2_function.f: service_config.environment_variables must set SNOOZE_OFFERS',
     'main.tf:5: google_cloudfunctions2_function.f: service_config.environment_variables must set SNOOZE_PROJECT',
     'main.tf:5: google_cloudfunctions2_function.f: set only one of SNOOZE_REGION, SNOOZE_ZONE',
   ]);
