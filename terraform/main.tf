@@ -1,14 +1,16 @@
 # Snooze: scale-to-zero GPU serving on Compute Engine.
 #
-#   user -> HTTPS LB + IAP -> frontend VM -> internal ALB -> GPU MIG (0..desired_size)
-#                               |  publishes activity          ^ resized by
-#                               v                              |
+#   user -> HTTPS LB + IAP -> frontend VM -> internal ALB -> GPU MIG per offer (0..desired_size)
+#                               |  publishes activity          ^ resized by (first offer with
+#                               v                              |  capacity, in order)
 #                        Pub/Sub topic -> Wake function -------+
 #                        Cloud Scheduler (every minute) -> Sleep function
 #                        frontend -> Status function (page's progress)
 
 locals {
   frontend_port = 8080
+  # Every zone a GPU offer's MIG may use (its own, or var.zones).
+  offer_zones = flatten([for o in var.gpu_offers : o.zones != null ? o.zones : var.zones])
 
   services = [
     "artifactregistry.googleapis.com",
@@ -43,6 +45,21 @@ resource "terraform_data" "checks" {
       condition     = alltrue([for z in var.zones : startswith(z, "${var.region}-")])
       error_message = "Every zone in var.zones must be in var.region (${var.region})."
     }
+    # One region: the regional internal load balancer reaches only its own region's backends.
+    precondition {
+      condition     = alltrue([for z in local.offer_zones : startswith(z, "${var.region}-")])
+      error_message = "Every zone of every gpu_offers entry must be in var.region (${var.region}): the internal load balancer reaches only its own region's backends."
+    }
+  }
+}
+
+# A warning, not an error: the last offer is woken only after every earlier one was given up,
+# (offers - 1) x capacity_timeout_seconds after the wake began; past wake_timeout_seconds the
+# frontend has stopped holding requests and the page shows the wake as failed.
+check "failover_within_wake_timeout" {
+  assert {
+    condition     = (length(var.gpu_offers) - 1) * var.capacity_timeout_seconds < var.wake_timeout_seconds
+    error_message = "The last GPU offer is tried only ${(length(var.gpu_offers) - 1) * var.capacity_timeout_seconds} s after a wake begins, not before wake_timeout_seconds (${var.wake_timeout_seconds} s) runs out: raise wake_timeout_seconds or lower capacity_timeout_seconds."
   }
 }
 
@@ -69,9 +86,7 @@ module "gpu_backend" {
   subnet_id               = module.network.subnet_id
   proxy_subnet_id         = module.network.proxy_subnet_id
   network_tag             = module.network.backend_tag
-  machine_type            = var.machine_type
-  gpu_type                = var.gpu_type
-  gpu_count               = var.gpu_count
+  gpu_offers              = var.gpu_offers
   backend_image           = var.backend_image
   backend_port            = var.backend_port
   backend_env             = var.backend_env
@@ -98,16 +113,17 @@ moved {
 }
 
 module "controller" {
-  source               = "./modules/controller"
-  project_id           = var.project_id
-  region               = var.region
-  name                 = var.name
-  mig_name             = module.gpu_backend.mig_name
-  idle_timeout_seconds = var.idle_timeout_seconds
-  wake_timeout_seconds = var.wake_timeout_seconds
-  desired_size         = var.desired_size
-  sleep_mode           = var.sleep_mode
-  functions_jar        = var.functions_jar
+  source                   = "./modules/controller"
+  project_id               = var.project_id
+  region                   = var.region
+  name                     = var.name
+  offers                   = module.gpu_backend.offers
+  capacity_timeout_seconds = var.capacity_timeout_seconds
+  idle_timeout_seconds     = var.idle_timeout_seconds
+  wake_timeout_seconds     = var.wake_timeout_seconds
+  desired_size             = var.desired_size
+  sleep_mode               = var.sleep_mode
+  functions_jar            = var.functions_jar
 
   depends_on = [google_project_service.apis]
 }

@@ -14,8 +14,13 @@ output "internal_lb_ip" {
 }
 
 output "mig_name" {
-  description = "Name of the regional GPU MIG that Snooze resizes."
-  value       = module.gpu_backend.mig_name
+  description = "Name of the first (preferred) GPU offer's regional MIG; every offer's: gpu_offers."
+  value       = module.gpu_backend.offers[0].mig_name
+}
+
+output "gpu_offers" {
+  description = "The GPU offers in order of preference, each {name, mig_name, provisioning_model}: regional MIGs in var.region that Snooze resizes (the functions' SNOOZE_OFFERS)."
+  value       = module.gpu_backend.offers
 }
 
 output "topic" {

@@ -32,3 +32,37 @@ variable "backend_timeout_sec" {
     error_message = "backend_timeout_sec was renamed request_timeout_seconds (same value, in seconds)."
   }
 }
+
+# Settings that became fields of each GPU offer (gpu_offers). Refused rather than kept working:
+# two ways to say which GPU the MIG gets would leave it unclear which wins; the message says
+# what to write instead, with the name "gpu" that keeps the deployment's MIG.
+
+variable "machine_type" {
+  description = "Moved into gpu_offers (each offer's machine_type); setting it is an error."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.machine_type == null
+    error_message = "machine_type moved into gpu_offers: replace machine_type, gpu_type and gpu_count with gpu_offers = [{ name = \"gpu\", machine_type = \"g2-standard-8\", gpu_type = \"nvidia-l4\", gpu_count = 1 }] holding your values (the name \"gpu\" keeps your MIG <name>-gpu)."
+  }
+}
+
+variable "gpu_type" {
+  description = "Moved into gpu_offers (each offer's gpu_type); setting it is an error."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.gpu_type == null
+    error_message = "gpu_type moved into gpu_offers: replace machine_type, gpu_type and gpu_count with gpu_offers = [{ name = \"gpu\", machine_type = \"g2-standard-8\", gpu_type = \"nvidia-l4\", gpu_count = 1 }] holding your values (the name \"gpu\" keeps your MIG <name>-gpu)."
+  }
+}
+
+variable "gpu_count" {
+  description = "Moved into gpu_offers (each offer's gpu_count); setting it is an error."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.gpu_count == null
+    error_message = "gpu_count moved into gpu_offers: replace machine_type, gpu_type and gpu_count with gpu_offers = [{ name = \"gpu\", machine_type = \"g2-standard-8\", gpu_type = \"nvidia-l4\", gpu_count = 1 }] holding your values (the name \"gpu\" keeps your MIG <name>-gpu)."
+  }
+}

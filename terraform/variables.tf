@@ -8,7 +8,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region of the GPU MIG, the internal load balancer, the functions, Firestore and the scheduler job (e.g. us-central1)."
+  description = "Region of every GPU offer's MIG, the internal load balancer, the functions, Firestore and the scheduler job (e.g. us-central1): the internal load balancer reaches only its own region's backends."
   type        = string
   default     = "us-central1"
   validation {
@@ -18,7 +18,7 @@ variable "region" {
 }
 
 variable "zones" {
-  description = "Zones of var.region the regional GPU MIG may use; with ANY_SINGLE_ZONE it picks one that has the GPU in stock. List only zones that offer var.gpu_type."
+  description = "Zones of var.region an offer's regional MIG may use when the offer lists none of its own; with ANY_SINGLE_ZONE the MIG picks one that has the GPU in stock. List only zones that offer every such offer's gpu_type."
   type        = list(string)
   default     = ["us-central1-a", "us-central1-b", "us-central1-c"]
   validation {
@@ -28,7 +28,7 @@ variable "zones" {
 }
 
 variable "name" {
-  description = "Prefix of every resource name; the GPU MIG is \"<name>-gpu\"."
+  description = "Prefix of every resource name; each GPU offer's MIG is \"<name>-<offer name>\" (\"<name>-gpu\" for the default offer)."
   type        = string
   default     = "snooze"
   validation {
@@ -37,33 +37,64 @@ variable "name" {
   }
 }
 
-variable "gpu_type" {
-  description = "Accelerator type attached to each GPU VM (e.g. nvidia-l4 with g2 machines, nvidia-tesla-t4 with n1)."
-  type        = string
-  default     = "nvidia-l4"
+variable "gpu_offers" {
+  description = "The ways to get a GPU, in order of preference: the functions wake the first offer that gets capacity, giving each up after capacity_timeout_seconds without it. Each is a regional MIG \"<name>-<offer name>\" in var.region with a template of its own: machine_type, gpu_count x gpu_type, provisioning_model STANDARD (on-demand) or SPOT (cheaper, preemptible) with termination_action STOP (the default) or DELETE, and zones (var.zones when unset; only zones that offer gpu_type). 1 to 4 offers, names unique. The default is the one on-demand L4 MIG \"<name>-gpu\" of deployments made before offers; keep the name \"gpu\" for that MIG to keep it."
+  type = list(object({
+    name               = string
+    machine_type       = string
+    gpu_type           = string
+    gpu_count          = optional(number, 1)
+    provisioning_model = optional(string, "STANDARD")
+    termination_action = optional(string)
+    zones              = optional(list(string))
+  }))
+  default = [{
+    name         = "gpu"
+    machine_type = "g2-standard-8"
+    gpu_type     = "nvidia-l4"
+    gpu_count    = 1
+  }]
   validation {
-    condition     = can(regex("^nvidia-[a-z0-9-]+$", var.gpu_type))
-    error_message = "gpu_type must be a Compute Engine accelerator type such as nvidia-l4."
+    condition     = length(var.gpu_offers) >= 1
+    error_message = "gpu_offers must list at least one offer."
+  }
+  validation {
+    condition     = length(var.gpu_offers) <= 4
+    error_message = "gpu_offers may list at most 4 offers (a failover through all of them must fit in one Wake invocation, at most 540 s)."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : can(regex("^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$", o.name))])
+    error_message = "Each gpu_offers name must be 1 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen (the MIG is \"<name>-<offer name>\")."
+  }
+  validation {
+    condition     = length(distinct([for o in var.gpu_offers : o.name])) == length(var.gpu_offers)
+    error_message = "gpu_offers names must be unique: each offer is a MIG of its own."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : contains(["SPOT", "STANDARD"], o.provisioning_model)])
+    error_message = "Each gpu_offers provisioning_model must be SPOT or STANDARD (on-demand; the default)."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : o.termination_action == null ? true : (o.provisioning_model == "SPOT" && contains(["STOP", "DELETE"], o.termination_action))])
+    error_message = "A gpu_offers termination_action is STOP or DELETE, and only for a SPOT offer (what preemption does to its VMs; unset: STOP)."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", o.machine_type)) && can(regex("^nvidia-[a-z0-9-]+$", o.gpu_type)) && contains([1, 2, 4, 8], o.gpu_count)])
+    error_message = "Each gpu_offers entry needs a machine_type such as g2-standard-8, a gpu_type such as nvidia-l4, and a gpu_count of 1, 2, 4 or 8 that the machine type accepts."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : o.zones == null ? true : (length(o.zones) > 0 && alltrue([for z in o.zones : can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", z))]))])
+    error_message = "A gpu_offers zones list, when set, must be a non-empty list of zones such as [\"us-central1-a\"], all in var.region (checked by a precondition in main.tf)."
   }
 }
 
-variable "gpu_count" {
-  description = "GPUs per VM; must match what var.machine_type accepts (g2-standard-8: 1)."
+variable "capacity_timeout_seconds" {
+  description = "Seconds an offer may go without capacity (no GPU in stock, no quota) before the functions give it up, resizing it to 0, and wake the next offer (SNOOZE_CAPACITY_TIMEOUT)."
   type        = number
-  default     = 1
+  default     = 120
   validation {
-    condition     = contains([1, 2, 4, 8], var.gpu_count)
-    error_message = "gpu_count must be 1, 2, 4 or 8."
-  }
-}
-
-variable "machine_type" {
-  description = "Machine type of the GPU VMs (e.g. g2-standard-8 for one L4)."
-  type        = string
-  default     = "g2-standard-8"
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", var.machine_type))
-    error_message = "machine_type must be a machine type such as g2-standard-8."
+    condition     = var.capacity_timeout_seconds >= 30 && var.capacity_timeout_seconds <= 3600 && floor(var.capacity_timeout_seconds) == var.capacity_timeout_seconds
+    error_message = "capacity_timeout_seconds must be an integer from 30 to 3600."
   }
 }
 

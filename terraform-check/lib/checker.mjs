@@ -11,6 +11,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_POLICY = path.join(HERE, '..', 'policy.json');
 export const DEFAULT_ENV_SOURCE = path.join(HERE, '..', '..',
   'functions/src/main/java/dev/snooze/functions/config/SnoozeConfig.java');
+export const DEFAULT_CALL_SOURCE = path.join(HERE, '..', '..',
+  'functions/src/main/java/dev/snooze/functions/compute/MigApi.java');
 
 const RESOURCE_META = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'depends_on', 'providers']);
@@ -54,6 +56,7 @@ export async function check(dir, opts = {}) {
   const root = path.resolve(dir);
   const policy = JSON.parse(fs.readFileSync(opts.policy || DEFAULT_POLICY, 'utf8'));
   const env = readEnvSource(opts.envSource ?? (fs.existsSync(DEFAULT_ENV_SOURCE) ? DEFAULT_ENV_SOURCE : null));
+  const calls = readCallSource(opts.callSource ?? (fs.existsSync(DEFAULT_CALL_SOURCE) ? DEFAULT_CALL_SOURCE : null), policy);
   const modules = new Map();
   const get = async (d) => {
     if (!modules.has(d)) modules.set(d, await loadModule(d));
@@ -72,7 +75,7 @@ export async function check(dir, opts = {}) {
     mod.problems.forEach(add);
     schemaProblems(mod).forEach(add);
     for (const p of await referenceProblems(mod, get)) add(p);
-    if (opts.policy !== false) policyProblems(mod, policy, env).forEach(add);
+    if (opts.policy !== false) policyProblems(mod, policy, env, calls).forEach(add);
     for (const { body } of localCalls(mod)) queue.push(path.resolve(d, body.source));
   }
   // Rule 5: conventions, per module and across the tree (every module read, root first).
@@ -102,6 +105,16 @@ export function readEnvSource(file) {
   if (!file) return null;
   const text = fs.readFileSync(file, 'utf8');
   return [...new Set([...text.matchAll(/"?(SNOOZE_[A-Z0-9_]+)"?/g)].map((m) => m[1]))].sort();
+}
+
+/** Compute methods the functions call: `client.method(` / `client.methodAsync(` in a .java file
+ * (policy.json computeCalls.pattern), or one name a line in a list file. */
+export function readCallSource(file, policy) {
+  if (!file || !policy.computeCalls) return null;
+  const text = fs.readFileSync(file, 'utf8');
+  if (!file.endsWith('.java')) return { file: path.basename(file), methods: text.split('\n').map((l) => l.trim()).filter(Boolean).sort() };
+  const re = new RegExp(policy.computeCalls.pattern, 'g');
+  return { file: path.basename(file), methods: [...new Set([...text.matchAll(re)].map((m) => m[1]))].sort() };
 }
 
 // ---------------------------------------------------------------- rule 2: provider schema

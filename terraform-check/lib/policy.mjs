@@ -6,24 +6,76 @@ const TEMPLATE_TYPES = ['google_compute_instance_template', 'google_compute_regi
 const GPU_MACHINE = /^(a2|a3|a4|g2|g4)-/;
 const BACKEND_TYPES = ['google_compute_backend_service', 'google_compute_region_backend_service'];
 const ROLE_TYPES = ['google_project_iam_custom_role', 'google_organization_iam_custom_role'];
+const MIG_TYPES = ['google_compute_region_instance_group_manager', 'google_compute_instance_group_manager'];
+const INTERNAL_SCHEMES = ['INTERNAL_MANAGED', 'INTERNAL_SELF_MANAGED', 'INTERNAL'];
+const TERMINATION_ACTIONS = ['STOP', 'DELETE'];
 
-export function policyProblems(mod, policy, knownEnv) {
+export function policyProblems(mod, policy, knownEnv, calls) {
   const out = [];
   const res = [...mod.decl.resource.values()];
   const at = (r, steps = []) => r.file.src.locate(r.file.src.header('resource', r.type, r.name), steps) + 1;
   const id = (r) => `${r.type}.${r.name}`;
   const value = (v) => resolve(mod, v);
 
-  // GPU instance templates: no external IP.
-  for (const r of res.filter((x) => TEMPLATE_TYPES.includes(x.type))) {
+  // GPU instance templates: no external IP; every scheduling block (a dynamic one's content
+  // too) terminates on host maintenance, and a Spot one is a whole Spot configuration.
+  const isGpu = (r) => has(r.body, 'guest_accelerator') || (typeof value(r.body.machine_type) === 'string' && GPU_MACHINE.test(value(r.body.machine_type)));
+  const gpuTemplates = res.filter((x) => TEMPLATE_TYPES.includes(x.type) && isGpu(x));
+  for (const r of gpuTemplates) {
     const b = r.body;
-    const gpu = has(b, 'guest_accelerator') || (typeof value(b.machine_type) === 'string' && GPU_MACHINE.test(value(b.machine_type)));
-    if (!gpu) continue;
     blocks(b, 'network_interface').forEach((ni, i) => {
       if (has(ni, 'access_config')) {
         out.push({ file: r.file.name, line: at(r, [['network_interface', i], ['access_config', 0]]), message: `${id(r)}: GPU instance template has an access_config (external IP); remove it` });
       }
     });
+    const sched = blocks(b, 'scheduling');
+    if (!sched.length) {
+      out.push({ file: r.file.name, line: at(r), message: `${id(r)}: GPU instance template has no scheduling block: GPU VMs cannot live-migrate, set scheduling { on_host_maintenance = "TERMINATE" }` });
+    }
+    sched.forEach((sc, i) => {
+      const where = (arg) => at(r, [['scheduling', i], ...(arg ? [[arg, 0]] : [])]);
+      const say = (arg, msg) => out.push({ file: r.file.name, line: where(arg), message: `${id(r)}: scheduling ${msg}` });
+      if (value(sc.on_host_maintenance) !== 'TERMINATE') {
+        say(sc.on_host_maintenance === undefined ? null : 'on_host_maintenance', 'must set on_host_maintenance = "TERMINATE" (GPU VMs cannot live-migrate)');
+      }
+      const model = sc.provisioning_model === undefined ? 'STANDARD' : value(sc.provisioning_model);
+      if (model === 'STANDARD') {
+        if (value(sc.preemptible) === true) say('preemptible', 'has preemptible = true without provisioning_model = "SPOT": use Spot VMs (no 24-hour limit, a termination action)');
+      } else if (model === 'SPOT') {
+        if (value(sc.preemptible) !== true) say(sc.preemptible === undefined ? 'provisioning_model' : 'preemptible', 'with provisioning_model = "SPOT" must set preemptible = true');
+        if (value(sc.automatic_restart) !== false) say(sc.automatic_restart === undefined ? 'provisioning_model' : 'automatic_restart', 'with provisioning_model = "SPOT" must set automatic_restart = false');
+        const action = value(sc.instance_termination_action);
+        if (action === undefined || action === null) {
+          say('provisioning_model', 'with provisioning_model = "SPOT" must set instance_termination_action (STOP or DELETE: what preemption does)');
+        } else if (typeof action !== 'string' || (!action.includes('${') && !TERMINATION_ACTIONS.includes(action))) {
+          say('instance_termination_action', `instance_termination_action must be STOP or DELETE, not ${JSON.stringify(action)}`);
+        }
+      } else {
+        say('provisioning_model', 'provisioning_model must be the literal "SPOT" or "STANDARD" to be checked: write one scheduling block per model (dynamic ones, chosen by for_each)');
+      }
+    });
+  }
+
+  // GPU MIGs (those whose version uses a GPU template): each, every instance of a for_each or
+  // count included, is a backend of an internal backend service, or the frontend cannot reach it.
+  const templateRef = (t) => new RegExp(`(?<![\\w.])${t.type}\\.${t.name}(?![\\w-])`);
+  const internal = res.filter((x) => BACKEND_TYPES.includes(x.type) && INTERNAL_SCHEMES.includes(value(x.body.load_balancing_scheme) ?? (x.type === 'google_compute_backend_service' ? 'EXTERNAL' : 'INTERNAL')));
+  for (const r of res.filter((x) => MIG_TYPES.includes(x.type))) {
+    const versions = blocks(r.body, 'version').map((v) => String(v.instance_template ?? ''));
+    if (!gpuTemplates.some((t) => versions.some((v) => templateRef(t).test(v)))) continue;
+    const self = `${r.type}.${r.name}`;
+    const many = r.body.for_each !== undefined || r.body.count !== undefined;
+    const ref = (key) => new RegExp(`(?<![\\w.])${r.type}\\.${r.name}${key ? `\\[\\s*${key}\\.key\\s*\\]` : '(?![\\w\\[-])'}`);
+    const covered = internal.some((be) => backendsOf(be.body).some((bk) => {
+      // dynamic "backend" { for_each = the MIGs }, or over the MIGs' own for_each, each by its key
+      if (bk.forEach === `\${${self}}`) return true;
+      if (bk.dynamic && many) return bk.forEach === r.body.for_each && ref(bk.iterator).test(String(bk.group ?? ''));
+      return !many && !bk.dynamic && ref(null).test(String(bk.group ?? ''));
+    }));
+    if (!covered) {
+      const hint = many ? `; with for_each, write dynamic "backend" { for_each = ${self} content { group = backend.value.instance_group } }` : '';
+      out.push({ file: r.file.name, line: at(r), message: `${self}: GPU MIG is not a backend of an internal backend service (every offer's MIG must be, or the frontend cannot reach its VMs)${hint}` });
+    }
   }
 
   // Backend services: external ones behind IAP, internal managed ones with timeout_sec >= minimum.
@@ -97,6 +149,53 @@ export function policyProblems(mod, policy, knownEnv) {
     }
   }
 
+  // Custom roles cover every Compute method the functions call (policy.json computeCalls: each
+  // method's permissions, and which methods each role's holders call), and are granted on the
+  // project without a condition, so that they cover every offer's MIG.
+  const cc = policy.computeCalls;
+  if (cc && calls) {
+    for (const r of res.filter((x) => ROLE_TYPES.includes(x.type))) {
+      const key = [value(r.body.role_id), r.name].find((k) => typeof k === 'string' && cc.roles && k in cc.roles);
+      if (!key) continue;
+      const line = at(r, [['permissions', 0]]);
+      const unknown = calls.methods.filter((m) => !(m in cc.permissions));
+      for (const m of unknown) {
+        out.push({ file: r.file.name, line, message: `${id(r)}: the functions call compute method "${m}" (${calls.file}), which policy.json computeCalls.permissions does not map to permissions: add it` });
+      }
+      const methods = cc.roles[key] === '*' ? calls.methods.filter((m) => m in cc.permissions) : cc.roles[key];
+      const got = value(r.body.permissions);
+      if (!Array.isArray(got)) continue; // reported by the permission-set rule
+      const missing = new Map();
+      for (const m of methods) {
+        for (const p of cc.permissions[m] || []) {
+          if (!got.includes(p)) missing.set(p, [...(missing.get(p) || []), m]);
+        }
+      }
+      for (const [p, ms] of [...missing].sort(([a], [b]) => a.localeCompare(b))) {
+        out.push({ file: r.file.name, line, message: `${id(r)}: lacks ${p}, which the functions' ${ms.join(', ')} need${ms.length > 1 ? '' : 's'}` });
+      }
+      const ref = new RegExp(`(?<![\\w.])${r.type}\\.${r.name}\\.`);
+      for (const g of res.filter((x) => x.type === 'google_project_iam_member' && ref.test(String(x.body.role ?? '')))) {
+        if (has(g.body, 'condition')) {
+          out.push({ file: g.file.name, line: at(g, [['condition', 0]]), message: `${id(g)}: grants ${id(r)} under a condition, which can leave an offer's MIG out: grant it on the project without one` });
+        }
+      }
+    }
+  }
+
+  // Variable validations: each requirement of policy.json variableValidations[name] is checked
+  // by some validation of a variable of that name (its condition matches the requirement's pattern).
+  for (const [name, reqs] of Object.entries(policy.variableValidations || {})) {
+    const v = mod.decl.variable.get(name);
+    if (!v) continue;
+    const conds = [].concat(v.body.validation || []).map((x) => String(x.condition ?? ''));
+    for (const [what, pattern] of Object.entries(reqs)) {
+      if (!conds.some((c) => new RegExp(pattern).test(c))) {
+        out.push({ file: v.file.name, line: v.file.src.header('variable', name) + 1, message: `variable "${name}" has no validation that checks ${what} (policy.json variableValidations)` });
+      }
+    }
+  }
+
   // Function environment: required SNOOZE_ variables set, no unknown SNOOZE_ variable set.
   const envPolicy = policy.functionEnv || {};
   const prefix = envPolicy.prefix || 'SNOOZE_';
@@ -120,7 +219,7 @@ export function policyProblems(mod, policy, knownEnv) {
     if (knownEnv) {
       const head = r.file.src.header('resource', r.type, r.name);
       for (const k of [...keys].sort()) {
-        if (k.startsWith(prefix) && !knownEnv.includes(k)) {
+        if (k.startsWith(prefix) && !knownEnv.includes(k) && !(envPolicy.pending || []).includes(k)) {
           let i = r.file.src.token(k, head, r.file.src.end(head));
           if (i < 0) i = r.file.src.token(k);
           out.push({ file: r.file.name, line: i >= 0 ? i + 1 : envLine, message: `${id(r)}: ${k} is set but the functions do not read it` });
@@ -141,6 +240,13 @@ function blocks(body, name) {
 
 function has(body, name) {
   return blocks(body, name).length > 0;
+}
+
+/** A backend service's backend blocks: {group, dynamic, forEach} (a dynamic one's for_each). */
+function backendsOf(body) {
+  const direct = (Array.isArray(body.backend) ? body.backend : body.backend ? [body.backend] : []).map((b) => ({ group: b.group, dynamic: false }));
+  const dyn = ((body.dynamic && body.dynamic.backend) || []).flatMap((d) => (d.content || [{}]).map((c) => ({ group: c.group, dynamic: true, forEach: d.for_each, iterator: d.iterator || 'backend' })));
+  return [...direct, ...dyn];
 }
 
 /** Resolve `${var.x}` (its default) and `${local.x}`; anything else is returned as is. */

@@ -8,9 +8,10 @@ import { check } from '../lib/checker.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FIX = path.join(HERE, 'fixtures');
 const ENV = path.join(FIX, 'snooze-env.txt');
+const CALLS = path.join(FIX, 'mig-calls.txt');
 
 async function lines(name) {
-  const problems = await check(path.join(FIX, name), { envSource: ENV });
+  const problems = await check(path.join(FIX, name), { envSource: ENV, callSource: CALLS });
   return problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
 }
 
@@ -18,7 +19,7 @@ test('good fixture (resources, nested and dynamic blocks, variable, local, modul
   assert.deepEqual(await lines('good'), []);
 });
 
-test('good fixture is clean against the functions\' real SnoozeConfig.java too', async () => {
+test('good fixture is clean against the functions\' real SnoozeConfig.java and MigApi.java too', async () => {
   assert.deepEqual(await check(path.join(FIX, 'good')), []);
 });
 
@@ -38,6 +39,23 @@ const cases = {
   'access-config': ['main.tf:12: google_compute_instance_template.gpu: GPU instance template has an access_config (external IP); remove it'],
   'all-users': ['main.tf:5: "allUsers" grants public access; remove it'],
   'scheduler-no-oidc': ['main.tf:3: google_cloud_scheduler_job.sleep: http_target must use oidc_token'],
+  // GPU templates: TERMINATE on host maintenance; a Spot scheduling block is whole; the model a
+  // literal (a dynamic block's content is checked like a block's).
+  'spot-scheduling': [
+    'main.tf:15: google_compute_instance_template.spot: scheduling with provisioning_model = "SPOT" must set automatic_restart = false',
+    'main.tf:15: google_compute_instance_template.spot: scheduling with provisioning_model = "SPOT" must set instance_termination_action (STOP or DELETE: what preemption does)',
+    'main.tf:15: google_compute_instance_template.spot: scheduling with provisioning_model = "SPOT" must set preemptible = true',
+    'main.tf:16: google_compute_instance_template.spot: scheduling must set on_host_maintenance = "TERMINATE" (GPU VMs cannot live-migrate)',
+    'main.tf:33: google_compute_instance_template.legacy: scheduling has preemptible = true without provisioning_model = "SPOT": use Spot VMs (no 24-hour limit, a termination action)',
+    'main.tf:38: google_compute_instance_template.none: GPU instance template has no scheduling block: GPU VMs cannot live-migrate, set scheduling { on_host_maintenance = "TERMINATE" }',
+    'main.tf:59: google_compute_instance_template.dynamic: scheduling provisioning_model must be the literal "SPOT" or "STANDARD" to be checked: write one scheduling block per model (dynamic ones, chosen by for_each)',
+    'main.tf:70: google_compute_instance_template.dynamic: scheduling instance_termination_action must be STOP or DELETE, not "HIBERNATE"',
+  ],
+  // Every GPU MIG (every instance of a for_each) is a backend of an internal backend service.
+  'gpu-mig-backend': [
+    'main.tf:34: google_compute_region_instance_group_manager.gpu: GPU MIG is not a backend of an internal backend service (every offer\'s MIG must be, or the frontend cannot reach its VMs); with for_each, write dynamic "backend" { for_each = google_compute_region_instance_group_manager.gpu content { group = backend.value.instance_group } }',
+    'main.tf:44: google_compute_instance_group_manager.outside: GPU MIG is not a backend of an internal backend service (every offer\'s MIG must be, or the frontend cannot reach its VMs)',
+  ],
   'unknown-env': ['main.tf:9: google_cloudfunctions2_function.wake: SNOOZE_IDLE_TIMOUT is set but the functions do not read it'],
   // Rule 5: conventions.
   undocumented: [

@@ -1,14 +1,22 @@
 # The three gen2 functions (Wake, Sleep, Status), their environment and their source.
 
 locals {
+  # Each Compute operation (a resize, a stop, a start) is awaited up to SNOOZE_OPERATION_TIMEOUT,
+  # left at the functions' default.
+  operation_timeout_seconds = 60
+
   # Exactly the variables the functions read (README, "The functions"); the others keep their
   # defaults (SNOOZE_ACTIVITY_GRANULARITY 10 s, SNOOZE_HEARTBEAT_TTL 2 min,
   # SNOOZE_OPERATION_TIMEOUT 60 s). Durations are given in seconds, which the functions accept.
-  # SNOOZE_REGION (not SNOOZE_ZONE): the MIG is regional.
+  # Every offer is a regional MIG in var.region: SNOOZE_OFFERS lists them in order of
+  # preference as MIG@REGION:MODEL; SNOOZE_MIG and SNOOZE_REGION (not SNOOZE_ZONE) name the
+  # first, as they named the one MIG before offers.
   function_env = {
     SNOOZE_PROJECT          = var.project_id
     SNOOZE_REGION           = var.region
-    SNOOZE_MIG              = var.mig_name
+    SNOOZE_MIG              = var.offers[0].mig_name
+    SNOOZE_OFFERS           = join(",", [for o in var.offers : "${o.mig_name}@${var.region}:${o.provisioning_model}"])
+    SNOOZE_CAPACITY_TIMEOUT = tostring(var.capacity_timeout_seconds)
     SNOOZE_IDLE_TIMEOUT     = tostring(var.idle_timeout_seconds)
     SNOOZE_DESIRED_SIZE     = tostring(var.desired_size)
     SNOOZE_SLEEP_MODE       = var.sleep_mode
@@ -20,17 +28,23 @@ locals {
     JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70 -XX:TieredStopAtLevel=1"
   }
 
+  # Wake and Sleep may carry a whole failover in one invocation: per offer a give-up (resize to
+  # 0) and a wake, each operation awaited, plus a minute for Firestore, retries and the start.
+  # One offer: 180 s, as before offers; four: 540 s, the limit of an event-driven function
+  # (Wake; an HTTP one, Sleep, may take 3600 s), hence at most 4 offers.
+  controller_timeout_seconds = 60 + 2 * local.operation_timeout_seconds * length(var.offers)
+
   functions = {
     wake = {
       entry_point     = "dev.snooze.functions.Wake"
       description     = "Records activity from the topic and wakes the GPU MIG."
-      timeout_seconds = 180 # a resize plus its operation wait (SNOOZE_OPERATION_TIMEOUT 60 s) and retries
+      timeout_seconds = local.controller_timeout_seconds
       max             = 10
     }
     sleep = {
       entry_point     = "dev.snooze.functions.Sleep"
       description     = "Scheduler tick: sleeps the idle GPU MIG and reconciles it."
-      timeout_seconds = 180
+      timeout_seconds = local.controller_timeout_seconds
       max             = 2
     }
     status = {

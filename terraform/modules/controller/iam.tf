@@ -52,13 +52,14 @@ resource "google_service_account" "scheduler" {
   description  = "Cloud Scheduler identity: invokes the Sleep function only."
 }
 
-# Wake and Sleep read and resize the MIG. Every permission is one the Compute API asks for a
-# method the functions call (ComputeMig / MigApi); see the README of this module.
+# Wake and Sleep read and resize the MIGs. Every permission is one the Compute API asks for a
+# method the functions call (ComputeMig / MigApi); see the README of this module. Granted on the
+# project, without a condition, so it covers every offer's MIG, regional or zonal.
 resource "google_project_iam_custom_role" "controller" {
   project     = var.project_id
   role_id     = "${local.role_prefix}_mig_controller"
   title       = "Snooze MIG controller"
-  description = "Get, list and resize/stop/start the Snooze GPU MIG and poll its operations."
+  description = "Get, list and resize/stop/start the Snooze GPU MIGs (every offer's) and poll their operations."
   stage       = "GA"
   permissions = [
     "compute.instanceGroupManagers.get",    # get, listManagedInstances, listErrors
@@ -69,12 +70,12 @@ resource "google_project_iam_custom_role" "controller" {
   ]
 }
 
-# Status only reads the MIG.
+# Status only reads the MIGs.
 resource "google_project_iam_custom_role" "reader" {
   project     = var.project_id
   role_id     = "${local.role_prefix}_mig_reader"
   title       = "Snooze MIG reader"
-  description = "Get and list the Snooze GPU MIG and its managed instances and errors."
+  description = "Get and list the Snooze GPU MIGs (every offer's) and their managed instances and errors."
   stage       = "GA"
   permissions = [
     "compute.instanceGroupManagers.get",

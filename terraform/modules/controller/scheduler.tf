@@ -7,7 +7,7 @@ resource "google_cloud_scheduler_job" "sleep" {
   description      = "Every minute: lets the Sleep function sleep an idle GPU and reconcile the MIG."
   schedule         = var.sleep_schedule
   time_zone        = "Etc/UTC"
-  attempt_deadline = "180s"
+  attempt_deadline = "${local.functions.sleep.timeout_seconds}s" # as long as Sleep may run
 
   # The next tick is a minute away: no retries.
   retry_config {

@@ -8,7 +8,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region of the functions, the scheduler job, the bucket, Firestore, and of the regional MIG (SNOOZE_REGION)."
+  description = "Region of the functions, the scheduler job, the bucket, Firestore, and of every offer's regional MIG (SNOOZE_REGION, and the location in SNOOZE_OFFERS)."
   type        = string
   validation {
     condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
@@ -45,12 +45,37 @@ variable "create_firestore_database" {
   }
 }
 
-variable "mig_name" {
-  description = "Name of the regional GPU MIG the functions resize (SNOOZE_MIG)."
-  type        = string
+variable "offers" {
+  description = "The GPU offers in order of preference, as module gpu_backend outputs them: each a regional MIG in var.region (mig_name) and its provisioning model (SPOT or STANDARD). SNOOZE_OFFERS lists them all; SNOOZE_MIG is the first. At most 4: the Wake and Sleep timeouts grow with their number (a give-up and a wake per offer) up to 540 s, Cloud Functions' limit for an event-driven function."
+  type = list(object({
+    mig_name           = string
+    provisioning_model = string
+  }))
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{0,62}$", var.mig_name))
-    error_message = "mig_name must be a Compute Engine resource name."
+    condition     = length(var.offers) >= 1 && length(var.offers) <= 4
+    error_message = "offers must list 1 to 4 offers."
+  }
+  validation {
+    condition     = alltrue([for o in var.offers : can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", o.mig_name))])
+    error_message = "Each offers mig_name must be a Compute Engine resource name: lowercase letters, digits and hyphens, starting with a letter, at most 63."
+  }
+  validation {
+    condition     = length(distinct([for o in var.offers : o.mig_name])) == length(var.offers)
+    error_message = "offers mig_name values must be unique: each offer is a MIG of its own."
+  }
+  validation {
+    condition     = alltrue([for o in var.offers : contains(["SPOT", "STANDARD"], o.provisioning_model)])
+    error_message = "Each offers provisioning_model must be SPOT or STANDARD."
+  }
+}
+
+variable "capacity_timeout_seconds" {
+  description = "Seconds an offer may go without capacity before the functions give it up (resize it to 0) and wake the next (SNOOZE_CAPACITY_TIMEOUT)."
+  type        = number
+  default     = 120
+  validation {
+    condition     = var.capacity_timeout_seconds >= 30 && var.capacity_timeout_seconds <= 3600 && floor(var.capacity_timeout_seconds) == var.capacity_timeout_seconds
+    error_message = "capacity_timeout_seconds must be an integer from 30 to 3600."
   }
 }
 

@@ -1,10 +1,38 @@
-# GPU backend: a regional MIG of GPU VMs that Snooze resizes between 0 and the desired size,
-# behind a regional internal Application Load Balancer that the frontend proxies to.
+# GPU backend: one regional MIG of GPU VMs per GPU offer (a machine type, a GPU and a
+# provisioning model), each of which Snooze resizes between 0 and the desired size, all behind
+# one regional internal Application Load Balancer that the frontend proxies to. Every offer runs
+# the same container; the functions wake the first offer, in order of preference, that gets
+# capacity (SNOOZE_OFFERS).
 
 locals {
-  mig_name = "${var.name}-gpu"
-  # Named port of the MIG, used by the internal load balancer's backend service.
+  # Shared by every offer, the health checks and the load balancer's parts keep the names they
+  # had when there was one MIG, "<name>-gpu".
+  prefix = "${var.name}-gpu"
+  # Named port of every MIG, used by the internal load balancer's backend service.
   port_name = "http"
+
+  # Each offer by name, settled: its MIG's name, its zones, and what preemption does to a Spot VM
+  # (unset: STOP, Compute Engine's default; the MIG restarts the VM, with its disk holding the
+  # pulled image and model, once capacity allows).
+  offers = {
+    for o in var.gpu_offers : o.name => merge(o, {
+      mig_name           = "${var.name}-${o.name}"
+      zones              = o.zones != null ? o.zones : var.zones
+      termination_action = o.provisioning_model == "SPOT" ? coalesce(o.termination_action, "STOP") : null
+    })
+  }
+}
+
+# The template and the MIG were single resources before offers. The default offer, "gpu", is
+# that MIG ("<name>-gpu") with that template: moved in the state, neither is replaced.
+moved {
+  from = google_compute_instance_template.gpu
+  to   = google_compute_instance_template.gpu["gpu"]
+}
+
+moved {
+  from = google_compute_region_instance_group_manager.gpu
+  to   = google_compute_region_instance_group_manager.gpu["gpu"]
 }
 
 # --- Service account of the GPU VMs -------------------------------------------------------
@@ -27,7 +55,7 @@ resource "google_project_iam_member" "gpu" {
   member  = "serviceAccount:${google_service_account.gpu.email}"
 }
 
-# --- Instance template --------------------------------------------------------------------
+# --- Instance templates, one per offer ------------------------------------------------------
 
 # Image choice: a Deep Learning VM image (common-cu123, Debian 11) rather than
 # Container-Optimized OS. The DLVM installs the NVIDIA driver at first boot
@@ -35,14 +63,15 @@ resource "google_project_iam_member" "gpu" {
 # unchanged container runs with the standard `docker run --gpus all`. On COS the driver comes
 # from `cos-extensions install gpu` and the container needs the driver's device nodes and
 # /var/lib/nvidia mounted by hand, because COS has no NVIDIA container runtime: `--gpus all`
-# does not work there.
+# does not work there. The same image serves every offer (L4, T4, ...).
 resource "google_compute_instance_template" "gpu" {
+  for_each    = local.offers
   project     = var.project_id
-  name_prefix = "${local.mig_name}-"
+  name_prefix = "${each.value.mig_name}-"
   region      = var.region
-  description = "Snooze GPU backend: ${var.backend_image} on ${var.gpu_count} x ${var.gpu_type}."
+  description = "Snooze GPU backend: ${var.backend_image} on ${each.value.gpu_count} x ${each.value.gpu_type}.${each.value.provisioning_model == "SPOT" ? " Spot VMs." : ""}"
 
-  machine_type = var.machine_type
+  machine_type = each.value.machine_type
   tags         = [var.network_tag]
   labels = {
     app  = "snooze"
@@ -64,15 +93,33 @@ resource "google_compute_instance_template" "gpu" {
   }
 
   guest_accelerator {
-    type  = var.gpu_type
-    count = var.gpu_count
+    type  = each.value.gpu_type
+    count = each.value.gpu_count
   }
 
-  # GPU VMs cannot live-migrate.
-  scheduling {
-    on_host_maintenance = "TERMINATE"
-    automatic_restart   = true
-    preemptible         = false
+  # One scheduling block per provisioning model, each written out whole so that terraform-check
+  # can read it. GPU VMs cannot live-migrate: TERMINATE on host maintenance, whatever the model.
+  # Spot: preempted at any time and never restarted by Compute Engine itself (the MIG restarts
+  # or recreates the VM when capacity allows); the termination action is what preemption does.
+  dynamic "scheduling" {
+    for_each = each.value.provisioning_model == "SPOT" ? [each.value.termination_action] : []
+    content {
+      provisioning_model          = "SPOT"
+      preemptible                 = true
+      automatic_restart           = false
+      instance_termination_action = scheduling.value
+      on_host_maintenance         = "TERMINATE"
+    }
+  }
+
+  # Standard (on-demand): exactly the single MIG's scheduling, so that its template stays as is.
+  dynamic "scheduling" {
+    for_each = each.value.provisioning_model == "STANDARD" ? [1] : []
+    content {
+      on_host_maintenance = "TERMINATE"
+      automatic_restart   = true
+      preemptible         = false
+    }
   }
 
   service_account {
@@ -104,12 +151,12 @@ resource "google_compute_instance_template" "gpu" {
   }
 }
 
-# --- Health checks ------------------------------------------------------------------------
+# --- Health checks, shared by every offer -------------------------------------------------
 
 # Autohealing: recreates a VM whose container stops answering.
 resource "google_compute_health_check" "autohealing" {
   project             = var.project_id
-  name                = "${local.mig_name}-autohealing"
+  name                = "${local.prefix}-autohealing"
   check_interval_sec  = 10
   timeout_sec         = 5
   healthy_threshold   = 2
@@ -124,7 +171,7 @@ resource "google_compute_health_check" "autohealing" {
 # Load balancing: which VM may receive traffic (the frontend's readiness signal).
 resource "google_compute_region_health_check" "lb" {
   project             = var.project_id
-  name                = "${local.mig_name}-lb"
+  name                = "${local.prefix}-lb"
   region              = var.region
   check_interval_sec  = 5
   timeout_sec         = 5
@@ -137,25 +184,27 @@ resource "google_compute_region_health_check" "lb" {
   }
 }
 
-# --- Regional MIG -------------------------------------------------------------------------
+# --- Regional MIGs, one per offer -----------------------------------------------------------
 
 resource "google_compute_region_instance_group_manager" "gpu" {
+  for_each           = local.offers
   project            = var.project_id
-  name               = local.mig_name
+  name               = each.value.mig_name
   region             = var.region
-  base_instance_name = local.mig_name
+  base_instance_name = each.value.mig_name
   description        = "Snooze GPU backend; sized by the Snooze functions (0 asleep, desired size awake)."
 
   # ANY_SINGLE_ZONE: all VMs in one zone, picked where the GPU is in stock.
-  distribution_policy_zones        = var.zones
+  distribution_policy_zones        = each.value.zones
   distribution_policy_target_shape = "ANY_SINGLE_ZONE"
 
   version {
     name              = "primary"
-    instance_template = google_compute_instance_template.gpu.id
+    instance_template = google_compute_instance_template.gpu[each.key].id
   }
 
-  # Asleep at creation; Snooze owns the size from then on.
+  # Asleep at creation; Snooze owns the size from then on (it also gives an offer that found no
+  # capacity up by resizing it back to 0).
   target_size        = 0
   wait_for_instances = false
 
@@ -176,7 +225,7 @@ resource "google_compute_region_instance_group_manager" "gpu" {
     minimal_action               = "REPLACE"
     instance_redistribution_type = "NONE"
     max_surge_fixed              = 0
-    max_unavailable_fixed        = length(var.zones)
+    max_unavailable_fixed        = length(each.value.zones)
   }
 
   lifecycle {
@@ -188,9 +237,11 @@ resource "google_compute_region_instance_group_manager" "gpu" {
 
 # --- Regional internal Application Load Balancer ------------------------------------------
 
+# Every offer's MIG is a backend, behind the same health check: the VMs of whichever offer is
+# awake serve, at the one address the frontend knows.
 resource "google_compute_region_backend_service" "gpu" {
   project               = var.project_id
-  name                  = "${local.mig_name}-ilb"
+  name                  = "${local.prefix}-ilb"
   region                = var.region
   description           = "GPU backend behind the internal ALB; long timeout for streamed generations."
   protocol              = "HTTP"
@@ -199,10 +250,13 @@ resource "google_compute_region_backend_service" "gpu" {
   timeout_sec           = var.request_timeout_seconds
   health_checks         = [google_compute_region_health_check.lb.id]
 
-  backend {
-    group           = google_compute_region_instance_group_manager.gpu.instance_group
-    balancing_mode  = "UTILIZATION"
-    capacity_scaler = 1.0
+  dynamic "backend" {
+    for_each = google_compute_region_instance_group_manager.gpu
+    content {
+      group           = backend.value.instance_group
+      balancing_mode  = "UTILIZATION"
+      capacity_scaler = 1.0
+    }
   }
 
   log_config {
@@ -213,14 +267,14 @@ resource "google_compute_region_backend_service" "gpu" {
 
 resource "google_compute_region_url_map" "gpu" {
   project         = var.project_id
-  name            = "${local.mig_name}-ilb"
+  name            = "${local.prefix}-ilb"
   region          = var.region
   default_service = google_compute_region_backend_service.gpu.id
 }
 
 resource "google_compute_region_target_http_proxy" "gpu" {
   project = var.project_id
-  name    = "${local.mig_name}-ilb"
+  name    = "${local.prefix}-ilb"
   region  = var.region
   url_map = google_compute_region_url_map.gpu.id
 }
@@ -228,7 +282,7 @@ resource "google_compute_region_target_http_proxy" "gpu" {
 # A reserved address, so the backend URL the frontend is given never changes.
 resource "google_compute_address" "ilb" {
   project      = var.project_id
-  name         = "${local.mig_name}-ilb"
+  name         = "${local.prefix}-ilb"
   region       = var.region
   subnetwork   = var.subnet_id
   address_type = "INTERNAL"
@@ -236,7 +290,7 @@ resource "google_compute_address" "ilb" {
 
 resource "google_compute_forwarding_rule" "gpu" {
   project               = var.project_id
-  name                  = "${local.mig_name}-ilb"
+  name                  = "${local.prefix}-ilb"
   region                = var.region
   load_balancing_scheme = "INTERNAL_MANAGED"
   ip_protocol           = "TCP"

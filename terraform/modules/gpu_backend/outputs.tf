@@ -1,16 +1,20 @@
-output "mig_name" {
-  description = "Name of the regional GPU MIG (SNOOZE_MIG)."
-  value       = google_compute_region_instance_group_manager.gpu.name
+output "offers" {
+  description = "The offers in order of preference, each {name, mig_name, provisioning_model}: regional MIGs in var.region, for the controller's SNOOZE_OFFERS."
+  value = [for o in var.gpu_offers : {
+    name               = o.name
+    mig_name           = local.offers[o.name].mig_name
+    provisioning_model = o.provisioning_model
+  }]
 }
 
-output "mig_id" {
-  description = "ID of the regional GPU MIG."
-  value       = google_compute_region_instance_group_manager.gpu.id
-}
-
-output "instance_group" {
-  description = "URL of the MIG's instance group."
-  value       = google_compute_region_instance_group_manager.gpu.instance_group
+output "migs" {
+  description = "Each offer's MIG by offer name: {name, id, instance_group (its URL), instance_template (the template's ID)}."
+  value = { for k, m in google_compute_region_instance_group_manager.gpu : k => {
+    name              = m.name
+    id                = m.id
+    instance_group    = m.instance_group
+    instance_template = google_compute_instance_template.gpu[k].id
+  } }
 }
 
 output "service_account_email" {

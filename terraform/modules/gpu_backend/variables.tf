@@ -8,7 +8,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region of the regional MIG and of the internal load balancer."
+  description = "Region of every offer's regional MIG and of the internal load balancer, which reaches only backends in its own region."
   type        = string
   validation {
     condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
@@ -17,7 +17,7 @@ variable "region" {
 }
 
 variable "zones" {
-  description = "Zones the MIG may place its VMs in (one at a time: ANY_SINGLE_ZONE)."
+  description = "Zones of var.region an offer's MIG may place its VMs in (one zone at a time: ANY_SINGLE_ZONE), for offers that list no zones of their own."
   type        = list(string)
   validation {
     condition     = length(var.zones) > 0 && alltrue([for z in var.zones : can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", z))])
@@ -26,7 +26,7 @@ variable "zones" {
 }
 
 variable "name" {
-  description = "Prefix of the resource names; the MIG is \"<name>-gpu\"."
+  description = "Prefix of the resource names: each offer's MIG is \"<name>-<offer name>\", the load balancer's parts \"<name>-gpu-*\"."
   type        = string
   validation {
     condition     = can(regex("^[a-z][a-z0-9-]{0,14}[a-z0-9]$", var.name))
@@ -70,30 +70,48 @@ variable "network_tag" {
   }
 }
 
-variable "machine_type" {
-  description = "Machine type of the GPU VMs."
-  type        = string
+variable "gpu_offers" {
+  description = "The ways to get a GPU, in order of preference; each is a regional MIG \"<name>-<offer name>\" in var.region with a template of its own (machine_type, gpu_count x gpu_type, provisioning_model STANDARD or SPOT, termination_action STOP or DELETE for SPOT only, STOP when unset), placed in its zones (var.zones when unset). 1 to 4 offers, names unique."
+  type = list(object({
+    name               = string
+    machine_type       = string
+    gpu_type           = string
+    gpu_count          = optional(number, 1)
+    provisioning_model = optional(string, "STANDARD")
+    termination_action = optional(string)
+    zones              = optional(list(string))
+  }))
   validation {
-    condition     = can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", var.machine_type))
-    error_message = "machine_type must be a machine type such as g2-standard-8."
+    condition     = length(var.gpu_offers) >= 1
+    error_message = "gpu_offers must list at least one offer."
   }
-}
-
-variable "gpu_type" {
-  description = "Accelerator type (e.g. nvidia-l4)."
-  type        = string
   validation {
-    condition     = can(regex("^nvidia-[a-z0-9-]+$", var.gpu_type))
-    error_message = "gpu_type must be an accelerator type such as nvidia-l4."
+    condition     = length(var.gpu_offers) <= 4
+    error_message = "gpu_offers may list at most 4 offers (a failover through all of them must fit in one Wake invocation, at most 540 s)."
   }
-}
-
-variable "gpu_count" {
-  description = "Accelerators per VM."
-  type        = number
   validation {
-    condition     = contains([1, 2, 4, 8], var.gpu_count)
-    error_message = "gpu_count must be 1, 2, 4 or 8."
+    condition     = alltrue([for o in var.gpu_offers : can(regex("^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$", o.name))])
+    error_message = "Each gpu_offers name must be 1 to 20 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen."
+  }
+  validation {
+    condition     = length(distinct([for o in var.gpu_offers : o.name])) == length(var.gpu_offers)
+    error_message = "gpu_offers names must be unique: each offer is a MIG of its own."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : contains(["SPOT", "STANDARD"], o.provisioning_model)])
+    error_message = "Each gpu_offers provisioning_model must be SPOT or STANDARD."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : o.termination_action == null ? true : (o.provisioning_model == "SPOT" && contains(["STOP", "DELETE"], o.termination_action))])
+    error_message = "A gpu_offers termination_action is STOP or DELETE, and only for a SPOT offer (what preemption does to its VMs)."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", o.machine_type)) && can(regex("^nvidia-[a-z0-9-]+$", o.gpu_type)) && contains([1, 2, 4, 8], o.gpu_count)])
+    error_message = "Each gpu_offers entry needs a machine_type such as g2-standard-8, a gpu_type such as nvidia-l4, and a gpu_count of 1, 2, 4 or 8."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : o.zones == null ? true : (length(o.zones) > 0 && alltrue([for z in o.zones : can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", z))]))])
+    error_message = "A gpu_offers zones list, when set, must be a non-empty list of zones such as [\"us-central1-a\"]."
   }
 }
 
