@@ -53,7 +53,7 @@ test('function env: required variables and region/zone exclusivity', async () =>
   ]);
 });
 
-test('function env: pending variables (set ahead of the functions reading them) are accepted, others are not', async () => {
+test('function env: a variable the functions read is accepted, a misspelt one is not', async () => {
   const fn = (extra) => `resource "google_cloudfunctions2_function" "f" {\n  name = "f"\n  location = "l"\n  service_config {\n    environment_variables = {\n      SNOOZE_PROJECT = "p"\n      SNOOZE_REGION = "r"\n      SNOOZE_MIG = "m"\n      SNOOZE_OFFERS = "m@r:STANDARD"\n      ${extra} = "120"\n    }\n  }\n}\n`;
   assert.deepEqual(await run(fn('SNOOZE_CAPACITY_TIMEOUT')), []);
   assert.deepEqual(await run(fn('SNOOZE_CAPACITY_TIMOUT')), ['main.tf:10: google_cloudfunctions2_function.f: SNOOZE_CAPACITY_TIMOUT is set but the functions do not read it']);
