@@ -71,6 +71,11 @@ public final class Faults {
     state.endZoneStockout(zone);
   }
 
+  /** Like {@link #stockoutGroup(String, StockoutKind)}, with ZONE_RESOURCE_POOL_EXHAUSTED. */
+  public void stockoutGroup(String mig) {
+    stockoutGroup(mig, StockoutKind.ZONE_RESOURCE_POOL_EXHAUSTED);
+  }
+
   /**
    * Every creation, start and recreation of the group named {@code mig} (in any zone) waits for
    * capacity, and their operations end in the kind's error, until {@link #endGroupStockout}.
