@@ -2,8 +2,10 @@ package dev.snooze.local;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.local.compute.ComputeSimulator;
 import dev.snooze.local.compute.GroupRef;
+import dev.snooze.local.compute.Scheduling;
 import dev.snooze.local.compute.SimulatorConfig;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.PubsubEmulatorAdmin;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,10 +33,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Snooze's local cloud: Google's Pub/Sub and Firestore emulators, the Compute Engine simulator
- * with the GPU MIG, the stand-in GPU backend, Snooze's functions under the Functions Framework,
- * the local Eventarc bridge from the activity topic to Wake, and a ticker that calls Sleep as
- * Cloud Scheduler would, all on loopback. {@link #main} prints one {@code SNOOZE READY {json}} line once everything
- * answers and stops everything, emulator processes included, on Ctrl-C.
+ * with a GPU MIG per offer ({@code SNOOZE_OFFERS}), the stand-in GPU backend behind them all,
+ * Snooze's functions under the Functions Framework, the local Eventarc bridge from the activity
+ * topic to Wake, and a ticker that calls Sleep as Cloud Scheduler would, all on loopback.
+ * {@link #main} prints one {@code SNOOZE READY {json}} line once everything answers and stops
+ * everything, emulator processes included, on Ctrl-C.
  */
 public final class LocalStack implements AutoCloseable {
   static final String READY_PREFIX = "SNOOZE READY ";
@@ -44,7 +48,7 @@ public final class LocalStack implements AutoCloseable {
   private static final List<String> PASSED_TO_FUNCTIONS = List.of(
       "SNOOZE_DESIRED_SIZE", "SNOOZE_SLEEP_MODE", "SNOOZE_STATE_COLLECTION",
       "SNOOZE_ACTIVITY_GRANULARITY", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_HEARTBEAT_TTL",
-      "SNOOZE_OPERATION_TIMEOUT");
+      "SNOOZE_OPERATION_TIMEOUT", "SNOOZE_CAPACITY_TIMEOUT");
   /** The frontend's own knobs that the stack hands on when they are set. */
   private static final List<String> PASSED_TO_FRONTEND = List.of(
       "SNOOZE_ALLOWED_PATHS", "SNOOZE_REQUEST_TIMEOUT", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_MAX_PENDING",
@@ -56,7 +60,8 @@ public final class LocalStack implements AutoCloseable {
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
   private LocalEmulators emulators;
   private ComputeSimulator compute;
-  private GroupRef mig;
+  /** One simulated group per offer, in the offers' order. */
+  private List<GroupRef> groups;
   private StandInBackend backend;
   private LocalFunctions functions;
   private LocalFrontend frontend;
@@ -91,11 +96,19 @@ public final class LocalStack implements AutoCloseable {
             // Starting a stopped VM skips image and disk creation: about half a fresh boot.
             .withStartTime(settings.simBootTime().dividedBy(2))
             .withOperationLatency(settings.simOperationLatency())));
-    mig = settings.location() instanceof StackSettings.Region region
-        ? GroupRef.regional(project, region.name(), settings.mig(), region.zones())
-        : GroupRef.zonal(project, settings.location().name(), settings.mig());
-    compute.addGroup(mig);
-    backend = started(StandInBackend.start(0, () -> compute.serving(mig), TOKEN_INTERVAL));
+    List<GroupRef> offered = new ArrayList<>();
+    for (GpuOffer offer : settings.offers()) {
+      GroupRef group = offer.zonal()
+          ? GroupRef.zonal(project, offer.location(), offer.mig())
+          : GroupRef.regional(project, offer.location(), offer.mig(), StackSettings.zonesOf(offer.location()));
+      // Compute's default for Spot VMs: a preempted one is stopped, and its group starts it again.
+      compute.addGroup(group, offer.spot()
+          ? Scheduling.spot(Scheduling.TerminationAction.STOP) : Scheduling.STANDARD);
+      offered.add(group);
+    }
+    groups = List.copyOf(offered);
+    // Every offer's MIG is a backend of the one internal load balancer.
+    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), TOKEN_INTERVAL));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
     // The functions and the frontend are JVMs that start in seconds: start them together. The
@@ -161,14 +174,29 @@ public final class LocalStack implements AutoCloseable {
    * stack's own location.
    */
   private Map<String, String> functionEnvironment(Map<String, String> env) {
+    Map<String, String> functionEnv = functionKnobs(settings, env);
+    functionEnv.put("SNOOZE_COMPUTE_ENDPOINT", compute.baseUrl());
+    functionEnv.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
+    functionEnv.put("NO_GCE_CHECK", "true");
+    return functionEnv;
+  }
+
+  /**
+   * The functions' knobs: the user's own (when set), the offers, and the stack's time-compressed
+   * settings. SNOOZE_MIG and SNOOZE_REGION / SNOOZE_ZONE name the first offer, for functions that
+   * wake one MIG.
+   */
+  static Map<String, String> functionKnobs(StackSettings settings, Map<String, String> env) {
     Map<String, String> functionEnv = new HashMap<>();
     for (String passed : PASSED_TO_FUNCTIONS) {
       functionEnv.put(passed, env.get(passed));
     }
+    GpuOffer first = settings.offers().get(0);
     functionEnv.put("SNOOZE_PROJECT", settings.project());
-    functionEnv.put("SNOOZE_REGION", mig.scope() == GroupRef.Scope.REGIONAL ? mig.location() : null);
-    functionEnv.put("SNOOZE_ZONE", mig.scope() == GroupRef.Scope.ZONAL ? mig.location() : null);
-    functionEnv.put("SNOOZE_MIG", settings.mig());
+    functionEnv.put("SNOOZE_OFFERS", GpuOffer.format(settings.offers()));
+    functionEnv.put("SNOOZE_REGION", first.zonal() ? null : first.location());
+    functionEnv.put("SNOOZE_ZONE", first.zonal() ? first.location() : null);
+    functionEnv.put("SNOOZE_MIG", first.mig());
     functionEnv.put("SNOOZE_IDLE_TIMEOUT", settings.idleTimeout().toString());
     // The functions' 10 s default, shortened for time-compressed runs (it must stay under the idle timeout).
     functionEnv.computeIfAbsent("SNOOZE_ACTIVITY_GRANULARITY",
@@ -179,9 +207,6 @@ public final class LocalStack implements AutoCloseable {
     // frontend's (scaled) heartbeats, as the defaults are.
     functionEnv.computeIfAbsent("SNOOZE_HEARTBEAT_TTL",
         k -> atMost(settings.idleTimeout(), Duration.ofMinutes(2)).toString());
-    functionEnv.put("SNOOZE_COMPUTE_ENDPOINT", compute.baseUrl());
-    functionEnv.put("FIRESTORE_EMULATOR_HOST", emulators.firestoreHost());
-    functionEnv.put("NO_GCE_CHECK", "true");
     return functionEnv;
   }
 
@@ -201,8 +226,9 @@ public final class LocalStack implements AutoCloseable {
     return part;
   }
 
-  /** The READY line's object: where each part answers and what the MIG is. */
+  /** The READY line's object: where each part answers, and the MIGs ({@code mig}: the first offer's). */
   public Map<String, Object> endpoints() {
+    GroupRef mig = mig();
     Map<String, Object> ready = new LinkedHashMap<>();
     ready.put("frontend", frontend.url());
     ready.put("pubsub", emulators.pubsubHost());
@@ -211,7 +237,8 @@ public final class LocalStack implements AutoCloseable {
     ready.put("backend", backend.baseUrl());
     ready.put("project", settings.project());
     ready.put(mig.scope() == GroupRef.Scope.ZONAL ? "zone" : "region", mig.location());
-    ready.put("mig", settings.mig());
+    ready.put("mig", mig.name());
+    ready.put("offers", settings.offers().stream().map(GpuOffer::toString).toList());
     ready.put("topic", settings.topic());
     ready.put("functions", functions.urls());
     return ready;
@@ -221,8 +248,14 @@ public final class LocalStack implements AutoCloseable {
     return compute;
   }
 
+  /** The first offer's group: the one functions that wake a single MIG wake. */
   public GroupRef mig() {
-    return mig;
+    return groups.get(0);
+  }
+
+  /** Every offer's group, in the offers' order. */
+  public List<GroupRef> groups() {
+    return groups;
   }
 
   public LocalFunctions functions() {
@@ -282,7 +315,7 @@ public final class LocalStack implements AutoCloseable {
         "functionsFrom", stack.settings.functionsJar().map(Path::toString).orElse("classpath"));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();
-    List<Path> logs = new java.util.ArrayList<>(stack.functions.logs());
+    List<Path> logs = new ArrayList<>(stack.functions.logs());
     logs.add(stack.frontend.log());
     stack.started(LogFollower.follow(logs, System.out));
     stopped.await();

@@ -2,6 +2,7 @@ package dev.snooze.local;
 
 import dev.snooze.config.Env;
 import dev.snooze.config.GcpNames;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.local.compute.SimulatorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,11 @@ import java.util.Optional;
 /**
  * The local stack's knobs, read from environment variables with demo defaults and validated
  * before anything starts, so that a typo fails in the first second with the variable's name.
+ *
+ * @param location where {@code SNOOZE_REGION} / {@code SNOOZE_ZONE} put the default offers
+ * @param mig {@code SNOOZE_MIG}, the name the default offers' MIGs are derived from
+ * @param offers the GPU offers in order of preference ({@code SNOOZE_OFFERS}); by default a
+ *     SPOT MIG {@code <mig>-spot} then a STANDARD MIG {@code <mig>}, both at {@code location}
  */
 public record StackSettings(
     int frontendPort,
@@ -23,6 +29,7 @@ public record StackSettings(
     String project,
     Location location,
     String mig,
+    List<GpuOffer> offers,
     String topic,
     Optional<Path> functionsJar) {
 
@@ -57,11 +64,40 @@ public record StackSettings(
     functionsJar.filter(jar -> !Files.isRegularFile(jar)).ifPresent(jar -> reader.problem(
         "SNOOZE_FUNCTIONS_JAR=" + jar + " is not a file: build it with `mvn -B package -DskipTests`"
             + " (functions/target/snooze-functions-all.jar), or unset it to run the functions from the stack's classpath"));
-    reader.throwIfInvalid();
     Location location =
         zone.isEmpty()
-            ? new Region(region, List.of(region + "-a", region + "-b", region + "-c"))
+            ? new Region(region, zonesOf(region))
             : new Zone(zone);
-    return new StackSettings(port, idle, check, boot, operationLatency, project, location, mig, topic, functionsJar);
+    List<GpuOffer> offers = offers(reader, mig, location);
+    reader.throwIfInvalid();
+    return new StackSettings(port, idle, check, boot, operationLatency, project, location, mig, offers, topic,
+        functionsJar);
+  }
+
+  /** The zones the simulator gives a regional MIG. */
+  public static List<String> zonesOf(String region) {
+    return List.of(region + "-a", region + "-b", region + "-c");
+  }
+
+  private static List<GpuOffer> offers(Env reader, String mig, Location location) {
+    String raw = reader.raw("SNOOZE_OFFERS");
+    if (raw != null) {
+      try {
+        return GpuOffer.parseList(raw);
+      } catch (IllegalArgumentException e) {
+        reader.problem("SNOOZE_OFFERS=" + raw + " " + e.getMessage() + ": set it to " + GpuOffer.FORMAT
+            + ", or unset it for a SPOT then a STANDARD MIG named after SNOOZE_MIG");
+        return List.of();
+      }
+    }
+    String spot = mig + "-spot";
+    if (!GcpNames.RESOURCE_NAME.matcher(spot).matches()) {
+      reader.problem("SNOOZE_MIG=" + mig + " leaves no room for the default SPOT offer's MIG " + spot
+          + ": use a name of at most 58 characters, or set SNOOZE_OFFERS");
+      return List.of();
+    }
+    return List.of(
+        new GpuOffer(spot, location.name(), GpuOffer.ProvisioningModel.SPOT),
+        new GpuOffer(mig, location.name(), GpuOffer.ProvisioningModel.STANDARD));
   }
 }

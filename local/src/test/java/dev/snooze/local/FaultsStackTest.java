@@ -276,7 +276,8 @@ class FaultsStackTest {
   }
 
   private void start(LocalEmulators emulators, String idleTimeout, Map<String, String> extra) throws Exception {
-    Map<String, String> knobs = new HashMap<>(extra);
+    Map<String, String> knobs = new HashMap<>(TestStacks.ONE_OFFER);
+    knobs.putAll(extra);
     knobs.put("SNOOZE_TOPIC", topic);
     knobs.put("SNOOZE_IDLE_TIMEOUT", idleTimeout);
     knobs.put("SNOOZE_SLEEP_CHECK_INTERVAL", "0.5");

@@ -81,7 +81,7 @@ class FrontendLoadIT {
     Duration window = min(WINDOW, duration.minus(warmUp).dividedBy(2));
 
     // The GPU is awake throughout; its tokens come 2 ms apart, so streams really stream.
-    StandInBackend backend = closed(StandInBackend.start(0, () -> true, Duration.ofMillis(2)));
+    StandInBackend backend = closed(StandInBackend.start(0, () -> List.of("gpu-vm"), Duration.ofMillis(2)));
     String topic = "load-" + UUID.randomUUID();
     new PubsubEmulatorAdmin(emulators.pubsubHost(), SharedEmulators.PROJECT).createTopic(topic);
     Map<String, String> env = new HashMap<>();

@@ -119,6 +119,7 @@ class FunctionsJarIT {
     String topic = "activity-" + UUID.randomUUID();
     ManagedChannel channel = ManagedChannelBuilder.forTarget(emulators.pubsubHost()).usePlaintext().build();
     try (LocalStack stack = LocalStack.start(TestStacks.env(emulators, Map.of(
+        "SNOOZE_OFFERS", TestStacks.ONE_OFFER.get("SNOOZE_OFFERS"),
         "SNOOZE_FUNCTIONS_JAR", JAR.toString(),
         "SNOOZE_EMULATOR_LOG_DIR", Path.of("target", "functions-jar-it-logs").toAbsolutePath().toString(),
         "SNOOZE_TOPIC", topic,

@@ -1,11 +1,13 @@
 package dev.snooze.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.cloud.compute.v1.ManagedInstance;
 import com.google.cloud.compute.v1.RegionInstanceGroupManagersClient;
 import dev.snooze.local.compute.Clients;
+import dev.snooze.local.compute.GroupRef;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.SharedEmulators;
 import java.io.IOException;
@@ -43,10 +45,16 @@ class LocalStackTest {
         .containsEntry("firestore", emulators.firestoreHost())
         .containsEntry("project", SharedEmulators.PROJECT)
         .containsEntry("zone", "europe-west4-b")
-        .containsEntry("mig", "snooze-gpu")
+        .containsEntry("mig", "snooze-gpu-spot")
+        .containsEntry("offers", List.of("snooze-gpu-spot@europe-west4-b:SPOT", "snooze-gpu@europe-west4-b:STANDARD"))
         .containsEntry("topic", "snooze-activity")
         .containsKeys("compute", "backend", "functions")
         .doesNotContainKey("region");
+    // One simulated group per offer, the Spot one preemptible, the standard one not.
+    assertThat(stack.groups()).extracting(GroupRef::name).containsExactly("snooze-gpu-spot", "snooze-gpu");
+    assertThat(stack.compute().faults().preempt("snooze-gpu-spot")).as("nothing to preempt yet").isEmpty();
+    assertThatThrownBy(() -> stack.compute().faults().preempt("snooze-gpu"))
+        .hasMessageContaining("is STANDARD");
     assertThat(stack.functions().urls()).containsOnlyKeys("wake", "sleep", "status");
     // The scheduler's function takes POST only; Status answers GET only.
     HttpResponse<String> getSleep = http.send(

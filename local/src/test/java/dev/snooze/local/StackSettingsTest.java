@@ -3,6 +3,7 @@ package dev.snooze.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.snooze.config.GpuOffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ class StackSettingsTest {
         .isEqualTo(new StackSettings.Region("us-central1",
             List.of("us-central1-a", "us-central1-b", "us-central1-c")));
     assertThat(settings.mig()).isEqualTo("snooze-gpu");
+    assertThat(settings.offers()).extracting(GpuOffer::toString)
+        .containsExactly("snooze-gpu-spot@us-central1:SPOT", "snooze-gpu@us-central1:STANDARD");
     assertThat(settings.topic()).isEqualTo("snooze-activity");
     assertThat(settings.functionsJar()).isEmpty();
   }
@@ -45,6 +48,59 @@ class StackSettingsTest {
     assertThat(settings.simOperationLatency()).isZero();
     assertThat(settings.location()).isEqualTo(new StackSettings.Zone("europe-west4-a"));
     assertThat(settings.frontendPort()).isEqualTo(9090);
+    assertThat(settings.offers()).extracting(GpuOffer::toString)
+        .containsExactly("snooze-gpu-spot@europe-west4-a:SPOT", "snooze-gpu@europe-west4-a:STANDARD");
+  }
+
+  @Test
+  void theOffersFollowSnoozeMigOrAreListedInSnoozeOffers() {
+    assertThat(StackSettings.fromEnv(Map.of("SNOOZE_MIG", "llm")).offers()).extracting(GpuOffer::toString)
+        .containsExactly("llm-spot@us-central1:SPOT", "llm@us-central1:STANDARD");
+
+    StackSettings listed = StackSettings.fromEnv(Map.of(
+        "SNOOZE_OFFERS", "l4@us-east1:STANDARD, t4-spot@us-east1-c:spot", "SNOOZE_REGION", "europe-west4"));
+    assertThat(listed.offers()).containsExactly(
+        new GpuOffer("l4", "us-east1", GpuOffer.ProvisioningModel.STANDARD),
+        new GpuOffer("t4-spot", "us-east1-c", GpuOffer.ProvisioningModel.SPOT));
+  }
+
+  @Test
+  void aBadOfferListIsNamedWithItsFix() {
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_OFFERS", "gpu@us-central1:PREEMPTIBLE")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SNOOZE_OFFERS=gpu@us-central1:PREEMPTIBLE names an unknown provisioning model"
+            + " 'PREEMPTIBLE' in 'gpu@us-central1:PREEMPTIBLE': use SPOT or STANDARD: set it to comma-separated offers"
+            + " in order of preference, each MIG@LOCATION");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_OFFERS", "gpu@us-central1,gpu@us-east1")))
+        .hasMessageContaining("SNOOZE_OFFERS=gpu@us-central1,gpu@us-east1 lists MIG gpu twice")
+        .hasMessageContaining("or unset it for a SPOT then a STANDARD MIG named after SNOOZE_MIG");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_OFFERS", "gpu")))
+        .hasMessageContaining("SNOOZE_OFFERS=gpu has a malformed offer 'gpu'");
+    String longName = "g".repeat(60);
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_MIG", longName)))
+        .hasMessageContaining("SNOOZE_MIG=" + longName + " leaves no room for the default SPOT offer's MIG "
+            + longName + "-spot: use a name of at most 58 characters, or set SNOOZE_OFFERS");
+  }
+
+  @Test
+  void theFunctionsGetTheOffersTheFirstOffersMigAndTheCapacityTimeoutWhenSet() {
+    Map<String, String> env = Map.of("SNOOZE_OFFERS", "a-spot@us-east1-b:SPOT,b@us-central1",
+        "SNOOZE_CAPACITY_TIMEOUT", "PT45S", "SNOOZE_REGION", "europe-west4");
+    Map<String, String> knobs = LocalStack.functionKnobs(StackSettings.fromEnv(env), env);
+
+    assertThat(knobs)
+        .containsEntry("SNOOZE_OFFERS", "a-spot@us-east1-b:SPOT,b@us-central1:STANDARD")
+        .containsEntry("SNOOZE_MIG", "a-spot")
+        .containsEntry("SNOOZE_ZONE", "us-east1-b")
+        .containsEntry("SNOOZE_REGION", null)
+        .containsEntry("SNOOZE_CAPACITY_TIMEOUT", "PT45S");
+    Map<String, String> defaults = LocalStack.functionKnobs(StackSettings.fromEnv(Map.of()), Map.of());
+    assertThat(defaults)
+        .containsEntry("SNOOZE_OFFERS", "snooze-gpu-spot@us-central1:SPOT,snooze-gpu@us-central1:STANDARD")
+        .containsEntry("SNOOZE_MIG", "snooze-gpu-spot")
+        .containsEntry("SNOOZE_REGION", "us-central1")
+        .containsEntry("SNOOZE_ZONE", null)
+        .containsEntry("SNOOZE_CAPACITY_TIMEOUT", null);
   }
 
   @Test

@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * user's integration test would.
  */
 final class TestStacks {
+  /**
+   * One GPU offer, a STANDARD MIG {@code snooze-gpu} in us-central1: for tests of one MIG's wake
+   * and sleep (its resizes counted, its zones stocked out), whatever the stack's default offers.
+   */
+  static final Map<String, String> ONE_OFFER = Map.of("SNOOZE_OFFERS", "snooze-gpu@us-central1:STANDARD");
+
   private TestStacks() {}
 
   static Map<String, String> env(LocalEmulators emulators, Map<String, String> knobs) {

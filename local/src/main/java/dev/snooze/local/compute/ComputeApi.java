@@ -228,7 +228,8 @@ final class ComputeApi {
     switch (verb) {
       case "listManagedInstances" -> {
         List<ManagedInstance> items = new ArrayList<>();
-        state.instances(g, now).forEach((r, v) -> items.add(Resources.managedInstance(g.ref, r, v)));
+        state.instances(g, now).forEach((r, v) -> items.add(Resources.managedInstance(g.ref, r, v,
+            v.waitingForCapacity() ? state.lastAttemptError(g, r).orElse(null) : null)));
         if (route.scope() == GroupRef.Scope.ZONAL) {
           send(exchange, InstanceGroupManagersListManagedInstancesResponse.newBuilder()
               .addAllManagedInstances(items).build());

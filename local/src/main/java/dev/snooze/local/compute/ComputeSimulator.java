@@ -25,16 +25,33 @@ import java.util.Map;
  * GET  /simulator/calls/log[?since=T]   {"calls":[{"method","at":"2026-…T…Z","size":1}, ...]}: each
  *                                       call received (after T, an ISO-8601 instant), oldest first
  * POST /simulator/calls/reset           {}: forgets the counts and the log
- * GET  /simulator/faults                {"http":[{"method","status","remaining"}],"stockedOutZones":[..],"bootTimeMillis":N}
+ * GET  /simulator/faults                {"http":[{"method","status","remaining"}],"stockedOutZones":[..],
+ *                                       "stockouts":[{"zone":Z,"kind":K},{"group":MIG,"kind":K}],"bootTimeMillis":N}
  * POST /simulator/faults/http           {"method":"compute.instanceGroupManagers.resize"|"*","count":2,"status":429|500|503}
- * POST /simulator/faults/stockout       {"zone":"us-central1-a","active":true|false}
+ * POST /simulator/faults/stockout       {"zone":"us-central1-a"} or {"group":"snooze-gpu-spot"}, with optional
+ *                                       "kind":"ZONE_RESOURCE_POOL_EXHAUSTED" (default)|"ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS"
+ *                                       |"QUOTA_EXCEEDED" and "active":true (default)|false (false ends it)
+ * POST /simulator/faults/preempt        {"group":"snooze-gpu-spot"} or {"group":..,"instance":"snooze-gpu-spot-x1y2"}:
+ *                                       preempts a SPOT group's VMs that have one; {"preempted":["snooze-gpu-spot-x1y2"]}
  * POST /simulator/faults/boot-time      {"millis":60000}
- * POST /simulator/faults/clear          drops HTTP faults, ends stockouts
- * POST /simulator/groups                {"project","zone","name"} or {"project","region","zones":[..],"name"}
+ * POST /simulator/faults/clear          drops HTTP faults, ends every stockout (zones and groups)
+ * POST /simulator/groups                {"project","zone","name"} or {"project","region","zones":[..],"name"}, with
+ *                                       optional "provisioningModel":"STANDARD" (default)|"SPOT" and
+ *                                       "terminationAction":"STOP" (default)|"DELETE" (what preemption does)
+ *                                       {"selfLink","provisioningModel","terminationAction"}
  * GET  /simulator/serving?project=P&amp;zone=Z&amp;name=N   (or region=R)   {"serving":true}
  * </pre>
- * Control answers reply 200 with the faults state, 400 {"error":"..."} for a bad request, 404 for
- * an unknown route.
+ * Control answers reply 200 with the faults state (preempt and groups: as shown), 400
+ * {"error":"..."} for a bad request (a group stockout or preemption of a group that does not
+ * exist, a preemption of a STANDARD group, an unknown kind or model), 404 for an unknown route.
+ *
+ * <p>A stockout (of a zone, or of a group in all its zones) makes every creation, start and
+ * recreation it covers wait for capacity: the instance is listed with its
+ * {@code lastAttempt.errors.errors[{code,message}]}, {@code listErrors} gets an entry, and the
+ * resize or start operation ends DONE with the error (HTTP 503 for a stockout, 403 for quota).
+ * When it ends, the waiting instances boot. A preempted Spot VM is STOPPING for the stop time,
+ * then recreated (currentAction RECREATING): started again from TERMINATED (termination action
+ * STOP) or created afresh (DELETE), if the stockouts in force at that moment allow.
  */
 public final class ComputeSimulator implements AutoCloseable {
   private final ComputeState state;
@@ -64,14 +81,29 @@ public final class ComputeSimulator implements AutoCloseable {
     return server.port();
   }
 
-  /** Registers an empty group (targetSize 0); adding one that exists changes nothing. */
+  /** Registers an empty group of STANDARD VMs (targetSize 0); adding one that exists changes nothing. */
   public void addGroup(GroupRef ref) {
-    state.addGroup(ref);
+    addGroup(ref, Scheduling.STANDARD);
+  }
+
+  /**
+   * Registers an empty group whose template has this scheduling: a SPOT group's VMs can be
+   * preempted. Adding one that exists changes nothing.
+   *
+   * @return the group's scheduling (an existing group's own)
+   */
+  public Scheduling addGroup(GroupRef ref, Scheduling scheduling) {
+    return state.addGroup(ref, scheduling);
   }
 
   /** True iff at least one of the group's instances is RUNNING and HEALTHY now. */
   public boolean serving(GroupRef ref) {
     return state.serving(ref);
+  }
+
+  /** The names of these groups' RUNNING, HEALTHY instances, in the groups' order, oldest first. */
+  public List<String> servingInstances(List<GroupRef> refs) {
+    return state.servingInstances(refs);
   }
 
   /** Calls received so far, by API method id, e.g. {@code compute.zoneOperations.get}. */

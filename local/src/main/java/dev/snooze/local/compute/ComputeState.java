@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +18,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * decisions (which instance to delete, which zone gets a VM, whether a zone has capacity) are
  * made here when a request arrives and recorded as {@link InstanceCommand}s; what follows is
  * derived by {@link Lifecycle}. One lock keeps it simple; nothing here blocks or does I/O.
+ *
+ * <p>One decision falls due with time rather than with a request: a preempted VM's recreation
+ * meets the stockouts in force when it begins. Every method first {@link #advance settles} the
+ * recreations that began since the last call; stockouts change only inside such a call, so each
+ * recreation is judged by the stockouts of its own moment.
  */
 final class ComputeState {
-  static final String STOCKOUT_CODE = "ZONE_RESOURCE_POOL_EXHAUSTED";
-
   private final SimulatorConfig config;
   private final Map<String, GroupState> groups = new LinkedHashMap<>();
   private final Map<String, OperationRecord> operations = new HashMap<>();
   private final Map<String, String> operationByRequestId = new HashMap<>();
-  private final Set<String> stockedOutZones = new HashSet<>();
+  private final Stockouts stockouts = new Stockouts();
   private Duration bootTime;
 
   ComputeState(SimulatorConfig config) {
@@ -42,9 +45,10 @@ final class ComputeState {
     return config.healthDelay();
   }
 
-  synchronized void addGroup(GroupRef ref) {
-    groups.putIfAbsent(key(ref.project(), ref.scope(), ref.location(), ref.name()),
-        new GroupState(ref, newId(), now()));
+  /** @return the group's scheduling: the one given, or the existing group's, which is left as it was */
+  synchronized Scheduling addGroup(GroupRef ref, Scheduling scheduling) {
+    return groups.computeIfAbsent(key(ref.project(), ref.scope(), ref.location(), ref.name()),
+        k -> new GroupState(ref, scheduling, newId(), now())).scheduling;
   }
 
   synchronized Optional<GroupState> group(String project, GroupRef.Scope scope, String location, String name) {
@@ -63,6 +67,7 @@ final class ComputeState {
 
   /** The live instances with their derived views, in creation order; finished deletes are dropped. */
   synchronized Map<InstanceRecord, InstanceView> instances(GroupState group, Instant now) {
+    advance(now);
     Map<InstanceRecord, InstanceView> live = new LinkedHashMap<>();
     group.instances.values().removeIf(r -> Lifecycle.derive(r.command(), now, healthDelay()).gone());
     for (InstanceRecord r : group.instances.values()) {
@@ -76,12 +81,35 @@ final class ComputeState {
   }
 
   synchronized List<GroupState.ErrorEntry> errors(GroupState group) {
+    advance(now());
     return List.copyOf(group.errors);
+  }
+
+  /** What an instance waiting for capacity shows as its last attempt's error: the shortage in force now. */
+  synchronized Optional<CapacityError> lastAttemptError(GroupState group, InstanceRecord instance) {
+    return stockouts.shortage(group.ref, instance.zone()).map(kind -> error(group, instance.zone(), kind));
   }
 
   synchronized boolean serving(GroupRef ref) {
     GroupState g = groups.get(key(ref.project(), ref.scope(), ref.location(), ref.name()));
     return g != null && instances(g, now()).values().stream().anyMatch(InstanceView::servingTraffic);
+  }
+
+  /** The RUNNING, healthy instances of these groups, in the groups' order, then oldest first. */
+  synchronized List<String> servingInstances(List<GroupRef> refs) {
+    Instant now = now();
+    List<String> serving = new ArrayList<>();
+    for (GroupRef ref : refs) {
+      GroupState g = groups.get(key(ref.project(), ref.scope(), ref.location(), ref.name()));
+      if (g != null) {
+        instances(g, now).forEach((r, v) -> {
+          if (v.servingTraffic()) {
+            serving.add(r.name());
+          }
+        });
+      }
+    }
+    return serving;
   }
 
   /** The operation already answered for this request id, so that a retry changes nothing. */
@@ -102,25 +130,22 @@ final class ComputeState {
 
   synchronized OperationRecord resize(GroupState g, int size, String methodId, String requestId) {
     Instant now = now();
-    List<OperationRecord.OperationError> errors = new ArrayList<>();
+    List<CapacityError> errors = new ArrayList<>();
     Map<InstanceRecord, InstanceView> live = instances(g, now);
     List<InstanceRecord> active = new ArrayList<>();
     for (var e : live.entrySet()) {
-      InstanceCommand c = e.getKey().command();
-      if (c instanceof InstanceCommand.Create || c instanceof InstanceCommand.Start) {
+      if (wantedRunning(e.getKey().command())) {
         active.add(e.getKey());
       }
     }
     if (size > active.size()) {
       for (int i = active.size(); i < size; i++) {
         String zone = pickZone(g, now);
-        boolean capacity = !stockedOutZones.contains(zone);
+        Optional<StockoutKind> shortage = stockouts.shortage(g.ref, zone);
         InstanceRecord r = new InstanceRecord(g.ref.project(), zone, newInstanceName(g), newId(),
-            new InstanceCommand.Create(now, capacity ? now : null, bootTime));
+            new InstanceCommand.Create(now, shortage.isEmpty() ? now : null, bootTime));
         g.instances.put(r.name(), r);
-        if (!capacity) {
-          recordStockout(g, r, "CREATING", now, errors);
-        }
+        shortage.ifPresent(kind -> recordShortage(g, r, "CREATING", kind, now, errors));
       }
     } else if (size < active.size()) {
       // Like a MIG, give up first what serves nothing yet: instances waiting for capacity, then
@@ -139,11 +164,11 @@ final class ComputeState {
   /** Stops the named members that are not already stopped; unknown names are the caller's 400. */
   synchronized OperationRecord stop(GroupState g, List<InstanceRecord> members, String methodId, String requestId) {
     Instant now = now();
+    advance(now);
     int stopped = 0;
     for (InstanceRecord r : members) {
       InstanceRecord current = g.instances.get(r.name());
-      if (current == null || !(current.command() instanceof InstanceCommand.Create
-          || current.command() instanceof InstanceCommand.Start)) {
+      if (current == null || !wantedRunning(current.command())) {
         continue;
       }
       boolean hasVm = !Lifecycle.derive(current.command(), now, healthDelay()).waitingForCapacity();
@@ -157,19 +182,19 @@ final class ComputeState {
 
   synchronized OperationRecord start(GroupState g, List<InstanceRecord> members, String methodId, String requestId) {
     Instant now = now();
-    List<OperationRecord.OperationError> errors = new ArrayList<>();
+    advance(now);
+    List<CapacityError> errors = new ArrayList<>();
     int started = 0;
     for (InstanceRecord r : members) {
       InstanceRecord current = g.instances.get(r.name());
       if (current == null || !(current.command() instanceof InstanceCommand.Stop)) {
         continue;
       }
-      boolean capacity = !stockedOutZones.contains(current.zone());
-      InstanceRecord next = current.with(new InstanceCommand.Start(now, capacity ? now : null, config.startTime()));
+      Optional<StockoutKind> shortage = stockouts.shortage(g.ref, current.zone());
+      InstanceRecord next = current.with(
+          new InstanceCommand.Start(now, shortage.isEmpty() ? now : null, config.startTime()));
       g.instances.put(r.name(), next);
-      if (!capacity) {
-        recordStockout(g, next, "STARTING", now, errors);
-      }
+      shortage.ifPresent(kind -> recordShortage(g, next, "STARTING", kind, now, errors));
       started++;
     }
     g.targetSize += started;
@@ -177,38 +202,90 @@ final class ComputeState {
     return newOperation(g, methodId, requestId, now, errors);
   }
 
-  synchronized void stockout(String zone) {
-    stockedOutZones.add(zone);
+  /**
+   * Compute preempts the VMs (booting or running) of the SPOT groups named {@code mig}, or only
+   * the named instance; their groups recreate them. Target sizes are unchanged.
+   *
+   * @param instance one instance's name, or null for all
+   * @return the names of the instances preempted
+   * @throws IllegalArgumentException for an unknown or STANDARD group, or an instance it lacks
+   */
+  synchronized List<String> preempt(String mig, String instance) {
+    Instant now = now();
+    advance(now);
+    List<GroupState> named = groups.values().stream().filter(g -> g.ref.name().equals(mig)).toList();
+    if (named.isEmpty()) {
+      throw new IllegalArgumentException("no group named '" + mig + "'");
+    }
+    for (GroupState g : named) {
+      if (!g.scheduling.spot()) {
+        throw new IllegalArgumentException("group '" + mig + "' is " + g.scheduling.provisioningModel()
+            + ": only a SPOT group's VMs are preempted");
+      }
+    }
+    if (instance != null && named.stream().noneMatch(g -> g.instances.containsKey(instance))) {
+      throw new IllegalArgumentException("group '" + mig + "' has no instance '" + instance + "'");
+    }
+    List<String> preempted = new ArrayList<>();
+    for (GroupState g : named) {
+      Scheduling.TerminationAction action = g.scheduling.terminationAction();
+      // A stopped VM keeps its disk and restarts in the start time; a deleted one boots afresh.
+      Duration boot = action == Scheduling.TerminationAction.STOP ? config.startTime() : bootTime;
+      instances(g, now).forEach((r, v) -> {
+        if ((instance == null || r.name().equals(instance)) && hasRunningVm(v)) {
+          g.instances.put(r.name(), r.with(
+              new InstanceCommand.Preempt(now, config.stopTime(), action, now.plus(config.stopTime()), boot)));
+          g.recreationsDue.add(r.name());
+          preempted.add(r.name());
+        }
+      });
+    }
+    return preempted;
   }
 
-  /** Capacity is back: every instance the groups kept retrying starts booting now. */
-  synchronized void endStockout(String zone) {
-    if (!stockedOutZones.remove(zone)) {
-      return;
+  synchronized void stockoutZone(String zone, StockoutKind kind) {
+    advance(now());
+    stockouts.zone(zone, kind);
+  }
+
+  /** @throws IllegalArgumentException when no group has this name: a typo would otherwise stock out nothing */
+  synchronized void stockoutGroup(String mig, StockoutKind kind) {
+    if (groups.values().stream().noneMatch(g -> g.ref.name().equals(mig))) {
+      throw new IllegalArgumentException("no group named '" + mig + "'");
     }
+    advance(now());
+    stockouts.group(mig, kind);
+  }
+
+  synchronized void endZoneStockout(String zone) {
     Instant now = now();
-    for (GroupState g : groups.values()) {
-      for (var e : List.copyOf(g.instances.values())) {
-        if (!e.zone().equals(zone)) {
-          continue;
-        }
-        if (e.command() instanceof InstanceCommand.Create c && c.bootFrom() == null) {
-          g.instances.put(e.name(), e.with(c.bootingFrom(now, bootTime)));
-        } else if (e.command() instanceof InstanceCommand.Start s && s.bootFrom() == null) {
-          g.instances.put(e.name(), e.with(s.bootingFrom(now)));
-        }
-      }
+    advance(now);
+    if (stockouts.endZone(zone)) {
+      release(now);
+    }
+  }
+
+  synchronized void endGroupStockout(String mig) {
+    Instant now = now();
+    advance(now);
+    if (stockouts.endGroup(mig)) {
+      release(now);
     }
   }
 
   synchronized void endAllStockouts() {
-    for (String zone : List.copyOf(stockedOutZones)) {
-      endStockout(zone);
-    }
+    Instant now = now();
+    advance(now);
+    stockouts.clear();
+    release(now);
   }
 
   synchronized Set<String> stockedOutZones() {
-    return Set.copyOf(stockedOutZones);
+    return stockouts.zones();
+  }
+
+  synchronized List<Faults.Stockout> stockouts() {
+    return stockouts.all();
   }
 
   /** Applies to VMs whose boot starts from now on; those already booting keep their time. */
@@ -223,23 +300,80 @@ final class ComputeState {
     return bootTime;
   }
 
-  static String stockoutMessage(String project, String zone) {
-    return "The zone '" + GroupRef.zonePath(project, zone)
-        + "' does not have enough resources available to fulfill the request.  "
-        + "Try a different zone, or try again later.";
-  }
-
-  private void recordStockout(GroupState g, InstanceRecord r, String action, Instant now,
-      List<OperationRecord.OperationError> errors) {
-    String message = stockoutMessage(g.ref.project(), r.zone());
-    g.errors.add(new GroupState.ErrorEntry(now, r, action, STOCKOUT_CODE, message));
-    if (errors.isEmpty()) {
-      errors.add(new OperationRecord.OperationError(STOCKOUT_CODE, message));
+  /**
+   * Settles the recreations that began by {@code now}: one that finds its group or zone stocked
+   * out waits, with the error listed at the moment it began.
+   */
+  private void advance(Instant now) {
+    for (GroupState g : groups.values()) {
+      for (Iterator<String> due = g.recreationsDue.iterator(); due.hasNext(); ) {
+        InstanceRecord r = g.instances.get(due.next());
+        if (r == null || !(r.command() instanceof InstanceCommand.Preempt p)) {
+          due.remove(); // deleted or stopped before its recreation began
+          continue;
+        }
+        if (now.isBefore(p.recreateAt())) {
+          continue;
+        }
+        due.remove();
+        Optional<StockoutKind> shortage = stockouts.shortage(g.ref, r.zone());
+        if (shortage.isPresent()) {
+          InstanceRecord waiting = r.with(p.waiting());
+          g.instances.put(r.name(), waiting);
+          g.errors.add(new GroupState.ErrorEntry(p.recreateAt(), waiting, "RECREATING",
+              error(g, r.zone(), shortage.get())));
+        }
+      }
     }
   }
 
+  /** Capacity is back: every instance the groups kept retrying, and now would get a VM, boots now. */
+  private void release(Instant now) {
+    for (GroupState g : groups.values()) {
+      for (InstanceRecord r : List.copyOf(g.instances.values())) {
+        if (!Lifecycle.derive(r.command(), now, healthDelay()).waitingForCapacity()
+            || stockouts.shortage(g.ref, r.zone()).isPresent()) {
+          continue;
+        }
+        InstanceCommand c = r.command();
+        InstanceCommand booting;
+        if (c instanceof InstanceCommand.Create create) {
+          booting = create.bootingFrom(now, bootTime);
+        } else if (c instanceof InstanceCommand.Start start) {
+          booting = start.bootingFrom(now);
+        } else {
+          booting = ((InstanceCommand.Preempt) c).bootingFrom(now);
+        }
+        g.instances.put(r.name(), r.with(booting));
+      }
+    }
+  }
+
+  private void recordShortage(GroupState g, InstanceRecord r, String action, StockoutKind kind, Instant now,
+      List<CapacityError> errors) {
+    CapacityError error = error(g, r.zone(), kind);
+    g.errors.add(new GroupState.ErrorEntry(now, r, action, error));
+    if (errors.isEmpty()) {
+      errors.add(error);
+    }
+  }
+
+  private CapacityError error(GroupState g, String zone, StockoutKind kind) {
+    return stockouts.error(g, zone, kind, groups.values());
+  }
+
+  /** Members the group keeps running (or trying to): not stopped, not being deleted. */
+  private static boolean wantedRunning(InstanceCommand c) {
+    return c instanceof InstanceCommand.Create || c instanceof InstanceCommand.Start
+        || c instanceof InstanceCommand.Preempt;
+  }
+
+  private static boolean hasRunningVm(InstanceView v) {
+    return "PROVISIONING".equals(v.status()) || "STAGING".equals(v.status()) || "RUNNING".equals(v.status());
+  }
+
   private OperationRecord newOperation(GroupState g, String methodId, String requestId, Instant now,
-      List<OperationRecord.OperationError> errors) {
+      List<CapacityError> errors) {
     long id = newId();
     String name = "operation-" + now.toEpochMilli() + "-" + hex(13) + "-" + hex(8) + "-" + hex(8);
     OperationRecord op = new OperationRecord(name, id, g.ref, g.id, methodId, now,
@@ -251,7 +385,7 @@ final class ComputeState {
     return op;
   }
 
-  /** Spread over the group's zones, avoiding zones without capacity while others have it. */
+  /** Spread over the group's zones, avoiding zones without capacity for it while others have it. */
   private String pickZone(GroupState g, Instant now) {
     Map<String, Integer> load = new LinkedHashMap<>();
     for (String zone : g.ref.zones()) {
@@ -263,7 +397,7 @@ final class ComputeState {
       }
     }
     return load.entrySet().stream()
-        .min(Comparator.comparing((Map.Entry<String, Integer> e) -> stockedOutZones.contains(e.getKey()))
+        .min(Comparator.comparing((Map.Entry<String, Integer> e) -> stockouts.shortage(g.ref, e.getKey()).isPresent())
             .thenComparing(Map.Entry::getValue))
         .orElseThrow()
         .getKey();

@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
+import dev.snooze.config.GpuOffer.ProvisioningModel;
 import dev.snooze.local.http.LoopbackServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,14 +45,18 @@ final class ControlApi {
           reply(exchange, 200, faultsJson());
         }
         case "POST /simulator/faults/stockout" -> {
-          JsonObject in = body(exchange);
-          String zone = string(in, "zone");
-          if (!in.has("active") || in.get("active").getAsBoolean()) {
-            simulator.faults().stockout(zone);
-          } else {
-            simulator.faults().endStockout(zone);
-          }
+          stockout(body(exchange));
           reply(exchange, 200, faultsJson());
+        }
+        case "POST /simulator/faults/preempt" -> {
+          JsonObject in = body(exchange);
+          String group = string(in, "group");
+          List<String> preempted = in.has("instance")
+              ? simulator.faults().preempt(group, string(in, "instance"))
+              : simulator.faults().preempt(group);
+          JsonObject out = new JsonObject();
+          out.add("preempted", gson.toJsonTree(preempted));
+          reply(exchange, 200, out);
         }
         case "POST /simulator/faults/boot-time" -> {
           JsonObject in = body(exchange);
@@ -63,10 +68,13 @@ final class ControlApi {
           reply(exchange, 200, faultsJson());
         }
         case "POST /simulator/groups" -> {
-          GroupRef ref = groupRef(body(exchange));
-          simulator.addGroup(ref);
+          JsonObject in = body(exchange);
+          GroupRef ref = groupRef(in);
+          Scheduling scheduling = simulator.addGroup(ref, scheduling(in));
           JsonObject out = new JsonObject();
           out.addProperty("selfLink", ref.selfLink());
+          out.addProperty("provisioningModel", scheduling.provisioningModel().name());
+          out.addProperty("terminationAction", scheduling.terminationAction().name());
           reply(exchange, 200, out);
         }
         case "GET /simulator/serving" -> {
@@ -110,6 +118,52 @@ final class ControlApi {
     return out;
   }
 
+  /** {@code {"zone"} or {"group"}, "kind"?, "active"?}: starts or ends one stockout. */
+  private void stockout(JsonObject in) {
+    boolean zone = in.has("zone");
+    if (zone == in.has("group")) {
+      throw new IllegalArgumentException(zone
+          ? "give 'zone' or 'group', not both: stock out a zone, or a group in all its zones"
+          : "'zone' or 'group' is required: the zone, or the MIG, to stock out");
+    }
+    String target = string(in, zone ? "zone" : "group");
+    boolean active = bool(in, "active", true);
+    StockoutKind kind = StockoutKind.parse(in.has("kind") ? string(in, "kind") : null);
+    Faults faults = simulator.faults();
+    if (zone && active) {
+      faults.stockout(target, kind);
+    } else if (zone) {
+      faults.endStockout(target);
+    } else if (active) {
+      faults.stockoutGroup(target, kind);
+    } else {
+      faults.endGroupStockout(target);
+    }
+  }
+
+  /** A group's {@code provisioningModel} (STANDARD by default) and {@code terminationAction} (STOP by default). */
+  private static Scheduling scheduling(JsonObject in) {
+    ProvisioningModel model = ProvisioningModel.STANDARD;
+    if (in.has("provisioningModel")) {
+      String raw = string(in, "provisioningModel");
+      try {
+        model = ProvisioningModel.valueOf(raw);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'provisioningModel' must be STANDARD or SPOT, got '" + raw + "'");
+      }
+    }
+    Scheduling.TerminationAction action = Scheduling.TerminationAction.STOP;
+    if (in.has("terminationAction")) {
+      String raw = string(in, "terminationAction");
+      try {
+        action = Scheduling.TerminationAction.valueOf(raw);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'terminationAction' must be STOP or DELETE, got '" + raw + "'");
+      }
+    }
+    return new Scheduling(model, action);
+  }
+
   private JsonObject faultsJson() {
     Faults f = simulator.faults();
     JsonObject out = new JsonObject();
@@ -123,6 +177,14 @@ final class ControlApi {
     }
     out.add("http", http);
     out.add("stockedOutZones", gson.toJsonTree(f.stockedOutZones().stream().sorted().toList()));
+    JsonArray stockouts = new JsonArray();
+    for (Faults.Stockout s : f.stockouts()) {
+      JsonObject o = new JsonObject();
+      o.addProperty(s.zone() != null ? "zone" : "group", s.zone() != null ? s.zone() : s.group());
+      o.addProperty("kind", s.kind().name());
+      stockouts.add(o);
+    }
+    out.add("stockouts", stockouts);
     out.addProperty("bootTimeMillis", f.bootTime().toMillis());
     return out;
   }
@@ -157,10 +219,24 @@ final class ControlApi {
 
   private static String string(JsonObject in, String field) {
     JsonElement e = in.get(field);
-    if (e == null || e.isJsonNull() || e.getAsString().isBlank()) {
+    if (e == null || e.isJsonNull() || (e.isJsonPrimitive() && e.getAsString().isBlank())) {
       throw new IllegalArgumentException("'" + field + "' is required");
     }
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+      throw new IllegalArgumentException("'" + field + "' must be a string, got " + e);
+    }
     return e.getAsString();
+  }
+
+  private static boolean bool(JsonObject in, String field, boolean fallback) {
+    JsonElement e = in.get(field);
+    if (e == null || e.isJsonNull()) {
+      return fallback;
+    }
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+      throw new IllegalArgumentException("'" + field + "' must be true or false, got " + e);
+    }
+    return e.getAsBoolean();
   }
 
   private static int integer(JsonObject in, String field, int fallback) {

@@ -32,4 +32,26 @@ sealed interface InstanceCommand {
 
   /** Delete; {@code stop} is zero for an instance that never got a VM. */
   record Delete(Instant at, Duration stop) implements InstanceCommand {}
+
+  /**
+   * Compute preempted a Spot VM: it is STOPPING for {@code stop}, then the group recreates it
+   * at {@link #recreateAt()} (starts it again after a STOP, creates a fresh VM after a DELETE).
+   * {@code bootFrom} is when the recreated VM starts booting: {@link #recreateAt()} when capacity
+   * was there, null while the group waits for it.
+   */
+  record Preempt(Instant at, Duration stop, Scheduling.TerminationAction action, Instant bootFrom, Duration boot)
+      implements InstanceCommand {
+
+    Instant recreateAt() {
+      return at.plus(stop);
+    }
+
+    Preempt waiting() {
+      return new Preempt(at, stop, action, null, boot);
+    }
+
+    Preempt bootingFrom(Instant from) {
+      return new Preempt(at, stop, action, from, boot);
+    }
+  }
 }

@@ -25,10 +25,25 @@ final class Lifecycle {
           ? new InstanceView("STOPPING", "STOPPING", null, false, false)
           : new InstanceView("TERMINATED", "NONE", null, false, false);
     }
+    if (command instanceof InstanceCommand.Preempt preempt) {
+      return preempted(preempt, now, healthDelay);
+    }
     InstanceCommand.Delete delete = (InstanceCommand.Delete) command;
     return elapsed(delete.at(), now).compareTo(delete.stop()) < 0
         ? new InstanceView("STOPPING", "DELETING", null, false, false)
         : new InstanceView(null, "NONE", null, false, true);
+  }
+
+  /**
+   * Compute stops the VM; once it is down the group recreates it, all under the RECREATING
+   * action. A stopped VM (STOP) waits TERMINATED, a deleted one (DELETE) has no VM while waiting.
+   */
+  private static InstanceView preempted(InstanceCommand.Preempt preempt, Instant now, Duration healthDelay) {
+    if (now.isBefore(preempt.recreateAt())) {
+      return new InstanceView("STOPPING", "RECREATING", null, false, false);
+    }
+    String statusWhileWaiting = preempt.action() == Scheduling.TerminationAction.STOP ? "TERMINATED" : null;
+    return booting(preempt.bootFrom(), preempt.boot(), "RECREATING", statusWhileWaiting, now, healthDelay);
   }
 
   private static InstanceView booting(

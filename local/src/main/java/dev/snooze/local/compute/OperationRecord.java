@@ -8,7 +8,7 @@ import java.util.List;
  * An operation the simulator returned. Its status is derived: RUNNING until
  * {@code insertTime + latency}, DONE from then on.
  *
- * @param errors the errors it ends with (stockout), empty on success
+ * @param errors the errors it ends with (a stockout or quota), empty on success
  */
 record OperationRecord(
     String name,
@@ -18,9 +18,7 @@ record OperationRecord(
     String operationType,
     Instant insertTime,
     Duration latency,
-    List<OperationError> errors) {
-
-  record OperationError(String code, String message) {}
+    List<CapacityError> errors) {
 
   Instant doneAt() {
     return insertTime.plus(latency);

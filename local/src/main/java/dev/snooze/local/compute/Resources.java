@@ -3,6 +3,7 @@ package dev.snooze.local.compute;
 import com.google.cloud.compute.v1.DistributionPolicy;
 import com.google.cloud.compute.v1.DistributionPolicyZoneConfiguration;
 import com.google.cloud.compute.v1.Error;
+import com.google.cloud.compute.v1.ErrorDetails;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.InstanceGroupManager;
 import com.google.cloud.compute.v1.InstanceGroupManagerActionsSummary;
@@ -17,12 +18,15 @@ import com.google.cloud.compute.v1.InstanceManagedByIgmErrorManagedInstanceError
 import com.google.cloud.compute.v1.ManagedInstance;
 import com.google.cloud.compute.v1.ManagedInstanceInstanceHealth;
 import com.google.cloud.compute.v1.ManagedInstanceLastAttempt;
+import com.google.cloud.compute.v1.ManagedInstanceLastAttemptErrors;
 import com.google.cloud.compute.v1.ManagedInstanceVersion;
 import com.google.cloud.compute.v1.Operation;
+import com.google.cloud.compute.v1.QuotaExceededInfo;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,7 +65,7 @@ final class Resources {
         .setCreatingWithoutRetries(0)
         .setDeleting(actions.getOrDefault("DELETING", 0))
         .setNone(actions.getOrDefault("NONE", 0))
-        .setRecreating(0)
+        .setRecreating(actions.getOrDefault("RECREATING", 0))
         .setRefreshing(0)
         .setRestarting(0)
         .setResuming(0)
@@ -108,7 +112,8 @@ final class Resources {
     return b.build();
   }
 
-  static ManagedInstance managedInstance(GroupRef ref, InstanceRecord r, InstanceView v) {
+  /** @param lastAttempt the error a waiting instance's last attempt met, or null */
+  static ManagedInstance managedInstance(GroupRef ref, InstanceRecord r, InstanceView v, CapacityError lastAttempt) {
     ManagedInstance.Builder b = ManagedInstance.newBuilder()
         .setInstance(r.selfLink())
         .setName(r.name())
@@ -124,15 +129,24 @@ final class Resources {
           .setDetailedHealthState(v.health())
           .build());
     }
-    if (v.waitingForCapacity()) {
+    if (v.waitingForCapacity() && lastAttempt != null) {
       b.setLastAttempt(ManagedInstanceLastAttempt.newBuilder()
-          .setErrors(com.google.cloud.compute.v1.ManagedInstanceLastAttemptErrors.newBuilder()
-              .addErrors(Errors.newBuilder()
-                  .setCode(ComputeState.STOCKOUT_CODE)
-                  .setMessage(ComputeState.stockoutMessage(r.project(), r.zone()))
-                  .build())
-              .build())
+          .setErrors(ManagedInstanceLastAttemptErrors.newBuilder().addErrors(errors(lastAttempt)).build())
           .build());
+    }
+    return b.build();
+  }
+
+  /** One error item as operations and lastAttempt carry it; a quota error names its quota, as Compute's do. */
+  static Errors errors(CapacityError e) {
+    Errors.Builder b = Errors.newBuilder().setCode(e.code()).setMessage(e.message());
+    if (e.quotaMetric() != null) {
+      b.addErrorDetails(ErrorDetails.newBuilder().setQuotaInfo(QuotaExceededInfo.newBuilder()
+          .setMetricName("compute.googleapis.com/" + e.quotaMetric().toLowerCase(Locale.ROOT))
+          .setLimitName(e.quotaMetric().replace('_', '-') + "-per-project-region")
+          .putDimensions("region", e.region())
+          .setLimit(0)
+          .build()).build());
     }
     return b.build();
   }
@@ -140,7 +154,7 @@ final class Resources {
   static InstanceManagedByIgmError error(GroupRef ref, GroupState.ErrorEntry e) {
     return InstanceManagedByIgmError.newBuilder()
         .setError(InstanceManagedByIgmErrorManagedInstanceError.newBuilder()
-            .setCode(e.code()).setMessage(e.message()).build())
+            .setCode(e.error().code()).setMessage(e.error().message()).build())
         .setInstanceActionDetails(InstanceManagedByIgmErrorInstanceActionDetails.newBuilder()
             .setAction(e.action())
             .setInstance(e.instance().selfLink())
@@ -175,11 +189,12 @@ final class Resources {
       b.setEndTime(timestamp(op.doneAt()));
       if (!op.errors().isEmpty()) {
         Error.Builder error = Error.newBuilder();
-        for (OperationRecord.OperationError e : op.errors()) {
-          error.addErrors(Errors.newBuilder().setCode(e.code()).setMessage(e.message()).build());
+        for (CapacityError e : op.errors()) {
+          error.addErrors(errors(e));
         }
-        // The client library decides success on these two fields, as for a real stockout.
-        b.setError(error.build()).setHttpErrorStatusCode(503).setHttpErrorMessage("SERVICE UNAVAILABLE");
+        // The client library decides success on these two fields: 503 for a stockout, 403 for quota.
+        StockoutKind first = op.errors().get(0).kind();
+        b.setError(error.build()).setHttpErrorStatusCode(first.httpStatus()).setHttpErrorMessage(first.httpMessage());
       }
     }
     return b.build();

@@ -7,29 +7,38 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * A stand-in for the GPU MIG behind its internal load balancer. The load balancer listens on a
- * fixed loopback port for the stack's lifetime and answers {@code 503 no healthy upstream} while
- * the simulated MIG has no RUNNING, healthy instance; the "VM", an Ollama-compatible server on a
- * port of its own, listens only while it has one. When the last VM goes, open streams are cut, as
- * a deleted VM cuts them.
+ * A stand-in for the GPU MIGs (one per offer) behind their one internal load balancer. The load
+ * balancer listens on a fixed loopback port for the stack's lifetime and answers
+ * {@code 503 no healthy upstream} while no simulated instance is RUNNING and healthy. Each such
+ * instance is a "VM": an Ollama-compatible server on a port of its own, listening only while the
+ * instance serves. When a VM goes (preempted, deleted, stopped) the streams it was serving are
+ * cut, as a VM that goes cuts them, even if another group's VM is up; new requests go to a VM
+ * that is still up.
  */
 public final class StandInBackend implements AutoCloseable {
   private static final JsonLog LOG = JsonLog.forComponent("gpu-backend");
   private static final Duration POLL = Duration.ofMillis(100);
 
-  private final BooleanSupplier serving;
+  private final Supplier<? extends Collection<String>> serving;
   private final OllamaApi api;
   private final ScheduledExecutorService poller;
   private final LoopbackServer loadBalancer;
-  private LoopbackServer vm; // guarded by this
+  /** The serving instances' servers, by instance name, the longest serving first. Guarded by this. */
+  private final Map<String, LoopbackServer> vms = new LinkedHashMap<>();
 
-  private StandInBackend(int port, BooleanSupplier serving, Duration tokenInterval) throws IOException {
+  private StandInBackend(int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval)
+      throws IOException {
     this.serving = serving;
     this.api = new OllamaApi(tokenInterval, Clock.systemUTC());
     this.loadBalancer = LoopbackServer.start(port, new InternalLoadBalancer(this::vmUrl));
@@ -47,10 +56,11 @@ public final class StandInBackend implements AutoCloseable {
    *
    * @param port the load balancer's port; 0 picks a free one, kept for the backend's lifetime so
    *     that the frontend always proxies to the same address
-   * @param serving whether the simulated MIG has a RUNNING, healthy instance now
+   * @param serving the names of the simulated instances that are RUNNING and healthy now, in
+   *     any of the groups behind the load balancer; empty (or null) when none is
    * @param tokenInterval the pause before each streamed token
    */
-  public static StandInBackend start(int port, BooleanSupplier serving, Duration tokenInterval) {
+  public static StandInBackend start(int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval) {
     StandInBackend backend;
     try {
       backend = new StandInBackend(port, serving, tokenInterval);
@@ -70,25 +80,46 @@ public final class StandInBackend implements AutoCloseable {
 
   /** Whether a VM serves behind the load balancer now. */
   public synchronized boolean serving() {
-    return vm != null;
+    return !vms.isEmpty();
+  }
+
+  /** The instance new requests go to: the longest serving one; null while none serves. */
+  public synchronized String servingFrom() {
+    return vms.isEmpty() ? null : vms.keySet().iterator().next();
+  }
+
+  /** Every instance serving behind the load balancer now, the longest serving first. */
+  public synchronized List<String> servingVms() {
+    return List.copyOf(vms.keySet());
   }
 
   private synchronized URI vmUrl() {
-    return vm == null ? null : URI.create(vm.baseUrl());
+    return vms.isEmpty() ? null : URI.create(vms.values().iterator().next().baseUrl());
   }
 
   private synchronized void follow() {
-    boolean up = serving.getAsBoolean();
-    if (up && vm == null) {
-      try {
-        vm = LoopbackServer.start(0, api);
-        LOG.info("GPU backend up: a simulated instance is RUNNING and healthy", "url", baseUrl());
-      } catch (IOException e) {
-        LOG.error("GPU backend could not listen", "error", e);
+    Collection<String> up = serving.get();
+    Set<String> now = up == null ? Set.of() : Set.copyOf(up);
+    for (String gone : List.copyOf(vms.keySet())) {
+      if (!now.contains(gone)) {
+        vms.remove(gone).close(); // cuts the streams it serves
+        LOG.info("GPU VM gone: its open streams are cut", "instance", gone, "remaining", vms.size());
       }
-    } else if (!up && vm != null) {
-      vm.close();
-      vm = null;
+    }
+    boolean wasDown = vms.isEmpty();
+    for (String name : up == null ? List.<String>of() : up) {
+      if (!vms.containsKey(name)) {
+        try {
+          vms.put(name, LoopbackServer.start(0, api));
+          LOG.info("GPU VM up: the instance is RUNNING and healthy", "instance", name);
+        } catch (IOException e) {
+          LOG.error("GPU VM could not listen", "instance", name, "error", e);
+        }
+      }
+    }
+    if (wasDown && !vms.isEmpty()) {
+      LOG.info("GPU backend up", "url", baseUrl(), "servingFrom", servingFrom());
+    } else if (!wasDown && vms.isEmpty()) {
       LOG.info("GPU backend down: no RUNNING, healthy instance", "url", baseUrl());
     }
   }
@@ -96,10 +127,8 @@ public final class StandInBackend implements AutoCloseable {
   @Override
   public synchronized void close() {
     poller.shutdownNow();
-    if (vm != null) {
-      vm.close();
-      vm = null;
-    }
+    vms.values().forEach(LoopbackServer::close);
+    vms.clear();
     loadBalancer.close();
   }
 }

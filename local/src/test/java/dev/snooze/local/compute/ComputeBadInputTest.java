@@ -33,6 +33,7 @@ class ComputeBadInputTest {
     sim = ComputeSimulator.start(SimulatorConfig.defaults().withOperationLatency(Duration.ZERO));
     sim.addGroup(GroupRef.zonal("p", "us-central1-a", "snooze-gpu"));
     sim.addGroup(GroupRef.regional("p", "us-central1", "snooze-gpu", List.of("us-central1-a", "us-central1-b")));
+    sim.addGroup(GroupRef.zonal("p", "us-central1-a", "snooze-gpu-spot"), Scheduling.spot(Scheduling.TerminationAction.STOP));
   }
 
   @AfterAll
@@ -134,11 +135,29 @@ class ComputeBadInputTest {
         control("fault with count 0", "POST", "/simulator/faults/http", "{\"method\":\"*\",\"status\":503,\"count\":0}", 400, "count must be at least 1"),
         control("fault with count a word", "POST", "/simulator/faults/http", "{\"method\":\"*\",\"status\":503,\"count\":\"many\"}", 400, "'count' must be a whole number"),
         control("fault with count past int32", "POST", "/simulator/faults/http", "{\"method\":\"*\",\"status\":503,\"count\":3000000000}", 400, "'count' is out of range"),
-        control("stockout without a zone", "POST", "/simulator/faults/stockout", "{\"active\":true}", 400, "'zone' is required"),
+        control("stockout of neither a zone nor a group", "POST", "/simulator/faults/stockout", "{\"active\":true}", 400, "'zone' or 'group' is required"),
+        control("stockout of a zone and a group", "POST", "/simulator/faults/stockout", "{\"zone\":\"us-central1-a\",\"group\":\"snooze-gpu\"}", 400, "give 'zone' or 'group', not both"),
+        control("stockout of a group that does not exist", "POST", "/simulator/faults/stockout", "{\"group\":\"nope\"}", 400, "no group named 'nope'"),
+        control("stockout of an unknown kind", "POST", "/simulator/faults/stockout", "{\"zone\":\"us-central1-a\",\"kind\":\"OUT_OF_GPUS\"}", 400,
+            "'kind' must be one of ZONE_RESOURCE_POOL_EXHAUSTED, ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS, QUOTA_EXCEEDED, got 'OUT_OF_GPUS'"),
+        control("stockout with active a word", "POST", "/simulator/faults/stockout", "{\"group\":\"snooze-gpu\",\"active\":\"no\"}", 400, "'active' must be true or false"),
+        control("stockout with a zone that is a number", "POST", "/simulator/faults/stockout", "{\"zone\":5}", 400, "'zone' must be a string"),
+        control("preempt without a group", "POST", "/simulator/faults/preempt", "{}", 400, "'group' is required"),
+        control("preempt a group that does not exist", "POST", "/simulator/faults/preempt", "{\"group\":\"nope\"}", 400, "no group named 'nope'"),
+        control("preempt a STANDARD group", "POST", "/simulator/faults/preempt", "{\"group\":\"snooze-gpu\"}", 400,
+            "group 'snooze-gpu' is STANDARD: only a SPOT group's VMs are preempted"),
+        control("preempt an instance the group lacks", "POST", "/simulator/faults/preempt", "{\"group\":\"snooze-gpu-spot\",\"instance\":\"snooze-gpu-spot-nope\"}",
+            400, "group 'snooze-gpu-spot' has no instance 'snooze-gpu-spot-nope'"),
+        control("preempt with an instance that is not a string", "POST", "/simulator/faults/preempt", "{\"group\":\"snooze-gpu-spot\",\"instance\":[]}",
+            400, "'instance' must be a string"),
         control("negative boot time", "POST", "/simulator/faults/boot-time", "{\"millis\":-5}", 400, "boot time must be a non-negative duration"),
         control("boot time missing", "POST", "/simulator/faults/boot-time", "{}", 400, "'millis' is required"),
         control("control body over 64 KiB", "POST", "/simulator/faults/http", "{\"method\":\"" + "m".repeat(70_000) + "\"}", 413, "larger than 65536 bytes"),
         control("group without a name", "POST", "/simulator/groups", "{\"project\":\"p\",\"zone\":\"us-central1-a\"}", 400, "'name' is required"),
+        control("group of an unknown provisioning model", "POST", "/simulator/groups", "{\"project\":\"p\",\"zone\":\"us-central1-a\",\"name\":\"x\",\"provisioningModel\":\"PREEMPTIBLE\"}",
+            400, "'provisioningModel' must be STANDARD or SPOT, got 'PREEMPTIBLE'"),
+        control("group of an unknown termination action", "POST", "/simulator/groups", "{\"project\":\"p\",\"zone\":\"us-central1-a\",\"name\":\"x\",\"provisioningModel\":\"SPOT\",\"terminationAction\":\"HIBERNATE\"}",
+            400, "'terminationAction' must be STOP or DELETE, got 'HIBERNATE'"),
         control("serving without a group", "GET", "/simulator/serving", null, 400, "is required"));
   }
 

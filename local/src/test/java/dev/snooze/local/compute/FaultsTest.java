@@ -2,6 +2,7 @@ package dev.snooze.local.compute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.InternalException;
@@ -31,8 +32,9 @@ class FaultsTest {
 
   @BeforeEach
   void start() throws Exception {
-    sim = ComputeSimulator.start(SimulatorConfig.defaults()
-        .withBootTime(Duration.ofMillis(50)).withHealthDelay(Duration.ZERO).withOperationLatency(Duration.ZERO));
+    // A preempted VM stays STOPPING far longer than any test takes: what the test sees never races it.
+    sim = ComputeSimulator.start(SimulatorConfig.defaults().withBootTime(Duration.ofMillis(50))
+        .withHealthDelay(Duration.ZERO).withOperationLatency(Duration.ZERO).withStopTime(Duration.ofMinutes(10)));
     sim.addGroup(GroupRef.zonal(P, Z, MIG));
     strict = Clients.zonal(sim, false);
   }
@@ -103,6 +105,34 @@ class FaultsTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("status must be 429, 500 or 503");
+  }
+
+  @Test
+  void theControlEndpointAddsSpotGroupsStocksOutGroupsOrZonesByKindAndPreemptsVms() throws Exception {
+    assertThat(post("/simulator/groups", "{\"project\":\"p\",\"zone\":\"us-central1-a\",\"name\":\"gpu-spot\","
+        + "\"provisioningModel\":\"SPOT\",\"terminationAction\":\"DELETE\"}")).isEqualTo("{\"selfLink\":"
+        + "\"https://www.googleapis.com/compute/v1/projects/p/zones/us-central1-a/instanceGroupManagers/gpu-spot\","
+        + "\"provisioningModel\":\"SPOT\",\"terminationAction\":\"DELETE\"}");
+
+    post("/simulator/faults/stockout", "{\"group\":\"gpu-spot\",\"kind\":\"QUOTA_EXCEEDED\"}");
+    assertThat(post("/simulator/faults/stockout", "{\"zone\":\"us-central1-b\",\"kind\":\"ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS\"}"))
+        .contains("\"stockedOutZones\":[\"us-central1-b\"],\"stockouts\":[{\"zone\":\"us-central1-b\","
+            + "\"kind\":\"ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS\"},{\"group\":\"gpu-spot\",\"kind\":\"QUOTA_EXCEEDED\"}]");
+    assertThatThrownBy(() -> strict.resizeAsync(P, Z, "gpu-spot", 1).get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(ApiException.class);
+    assertThat(post("/simulator/faults/stockout", "{\"group\":\"gpu-spot\",\"active\":false}"))
+        .contains("\"stockouts\":[{\"zone\":\"us-central1-b\",\"kind\":\"ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS\"}]");
+
+    GroupRef spot = GroupRef.zonal(P, Z, "gpu-spot");
+    await().atMost(Duration.ofSeconds(30)).until(() -> sim.serving(spot));
+    String name = strict.listManagedInstances(P, Z, "gpu-spot").iterateAll().iterator().next().getName();
+    assertThat(post("/simulator/faults/preempt", "{\"group\":\"gpu-spot\"}"))
+        .isEqualTo("{\"preempted\":[\"" + name + "\"]}");
+    assertThat(strict.listManagedInstances(P, Z, "gpu-spot").iterateAll().iterator().next().getCurrentAction())
+        .isEqualTo("RECREATING");
+    assertThat(post("/simulator/faults/preempt", "{\"group\":\"gpu-spot\",\"instance\":\"" + name + "\"}"))
+        .as("a VM already stopping is not preempted again").isEqualTo("{\"preempted\":[]}");
+    assertThat(post("/simulator/faults/clear", "")).contains("\"stockouts\":[]");
   }
 
   private String get(String path) throws Exception {

@@ -54,6 +54,34 @@ class LifecycleTest {
   }
 
   @Test
+  void aPreemptedVmStopsThenIsRecreatedUnderTheRecreatingAction() {
+    // DELETE: once stopped, the VM is gone and a fresh one boots (20 s).
+    var deleted = new InstanceCommand.Preempt(T0, Duration.ofSeconds(3), Scheduling.TerminationAction.DELETE,
+        T0.plusSeconds(3), Duration.ofSeconds(20));
+    assertThat(at(deleted, 1)).isEqualTo(new InstanceView("STOPPING", "RECREATING", null, false, false));
+    assertThat(at(deleted, 3)).isEqualTo(new InstanceView("PROVISIONING", "RECREATING", null, false, false));
+    assertThat(at(deleted, 23)).isEqualTo(new InstanceView("RUNNING", "VERIFYING", "UNKNOWN", false, false));
+    assertThat(at(deleted, 25)).isEqualTo(new InstanceView("RUNNING", "NONE", "HEALTHY", false, false));
+    // STOP: the stopped VM is started again (8 s).
+    var stopped = new InstanceCommand.Preempt(T0, Duration.ofSeconds(3), Scheduling.TerminationAction.STOP,
+        T0.plusSeconds(3), Duration.ofSeconds(8));
+    assertThat(at(stopped, 4).status()).isEqualTo("PROVISIONING");
+    assertThat(at(stopped, 13).servingTraffic()).isTrue();
+  }
+
+  @Test
+  void aRecreationWaitingForCapacityHasNoVmAfterDeleteAndATerminatedOneAfterStop() {
+    var deleted = new InstanceCommand.Preempt(T0, Duration.ofSeconds(3), Scheduling.TerminationAction.DELETE,
+        null, Duration.ofSeconds(20));
+    assertThat(at(deleted, 2)).isEqualTo(new InstanceView("STOPPING", "RECREATING", null, false, false));
+    assertThat(at(deleted, 600)).isEqualTo(new InstanceView(null, "RECREATING", null, true, false));
+    var stopped = new InstanceCommand.Preempt(T0, Duration.ofSeconds(3), Scheduling.TerminationAction.STOP,
+        null, Duration.ofSeconds(8));
+    assertThat(at(stopped, 600)).isEqualTo(new InstanceView("TERMINATED", "RECREATING", null, true, false));
+    assertThat(at(stopped.bootingFrom(T0.plusSeconds(600)), 610).servingTraffic()).isTrue();
+  }
+
+  @Test
   void aClockSteppingBackNeverUnboots() {
     var create = new InstanceCommand.Create(T0, T0, Duration.ofSeconds(20));
     assertThat(Lifecycle.derive(create, T0.minusSeconds(5), HEALTH).status()).isEqualTo("PROVISIONING");

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,8 @@ class StandInBackendTest {
   private static final Duration TOKEN_INTERVAL = Duration.ofMillis(40);
   private static final Duration AWAIT = Duration.ofSeconds(30);
 
-  private final AtomicBoolean serving = new AtomicBoolean();
+  /** The simulated instances that serve now, as the Compute simulator would report them. */
+  private final AtomicReference<List<String>> serving = new AtomicReference<>(List.of());
   private final HttpClient http = HttpClient.newHttpClient();
   private StandInBackend backend;
 
@@ -126,7 +127,7 @@ class StandInBackendTest {
     List<String> received = new ArrayList<>();
     try (BufferedReader reader = lines(response)) {
       received.add(reader.readLine());
-      serving.set(false);
+      serving.set(List.of());
       await().atMost(AWAIT).until(() -> !backend.serving());
       try {
         for (String line; (line = reader.readLine()) != null; ) {
@@ -153,7 +154,7 @@ class StandInBackendTest {
   }
 
   private void wake() {
-    serving.set(true);
+    serving.set(List.of("snooze-gpu-a1b2"));
     await().atMost(AWAIT).until(backend::serving);
   }
 
