@@ -97,7 +97,11 @@ class FirestoreStateStoreTest {
         .withActivity(T0.plusMillis(4_321), "frontend")
         .withInFlight(7, T0.plusSeconds(3))
         .withClaim(new Claim("req-1", ClaimKind.WAKE, T0.plusSeconds(1), "msg-42"))
-        .withLastError(new LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4 in us-central1-a", T0.plusSeconds(6)));
+        .withLastError(new LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4 in us-central1-a", T0.plusSeconds(6)))
+        .withOffer("l4", T0.plusSeconds(7))
+        .withWokeAt(T0)
+        .withOfferRecord(new SnoozeState.OfferRecord("l4-spot",
+            new LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no spot L4", T0.plusSeconds(2)), 60, null));
     for (int i = 0; i < 4; i++) {
       EventKind kind = i % 2 == 0 ? EventKind.WAKE : EventKind.SLEEP;
       state = state.withEvent(new HistoryEvent(kind, T0.minusSeconds(3600 - i * 600L), "reason " + i));
@@ -157,8 +161,19 @@ class FirestoreStateStoreTest {
 
     assertThat(doc).containsOnlyKeys(
         "schemaVersion", "phase", "phaseSince", "lastActivity", "lastSource", "inFlight",
-        "inFlightAt", "claim", "lastError", "history");
-    assertThat(doc.get("schemaVersion")).isEqualTo(1L);
+        "inFlightAt", "claim", "lastError", "history", "offer", "offerSince", "wokeAt", "offers");
+    assertThat(doc.get("schemaVersion")).isEqualTo(2L);
+    assertThat(doc.get("offer")).isEqualTo("l4");
+    assertThat(doc.get("offerSince")).isEqualTo(Timestamp.parseTimestamp("2026-11-28T10:15:37.123456Z"));
+    assertThat(doc.get("offers")).asList().hasSize(1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> offer = (Map<String, Object>) ((List<?>) doc.get("offers")).get(0);
+    assertThat(offer).containsOnlyKeys("mig", "lastFailure", "gpuSeconds", "servingSince");
+    assertThat(offer.get("mig")).isEqualTo("l4-spot");
+    assertThat(offer.get("gpuSeconds")).isEqualTo(60L);
+    assertThat(offer.get("servingSince")).isNull();
+    assertThat(offer.get("lastFailure")).isEqualTo(Map.of("code", "ZONE_RESOURCE_POOL_EXHAUSTED",
+        "message", "no spot L4", "at", Timestamp.parseTimestamp("2026-11-28T10:15:32.123456Z")));
     assertThat(doc.get("phase")).isEqualTo("ERROR");
     assertThat(doc.get("phaseSince")).isEqualTo(Timestamp.parseTimestamp("2026-11-28T10:15:35.123456Z"));
     assertThat(doc.get("lastActivity")).isEqualTo(Timestamp.parseTimestamp("2026-11-28T10:15:34.444456Z"));
