@@ -3,8 +3,10 @@ package dev.snooze.bench;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.snooze.config.GpuOffer;
 import dev.snooze.local.LocalStack;
 import dev.snooze.local.compute.ReceivedCall;
+import dev.snooze.local.compute.StockoutKind;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,7 +29,7 @@ import java.util.stream.Stream;
  * {@code java -jar local/target/snooze-local.jar} starts it (the functions and the frontend in
  * their own JVMs, the emulators as child processes), and the calls the drivers make to it over
  * HTTP: the Status function, the Sleep function as Cloud Scheduler calls it, and the Compute
- * simulator's log of the calls it received.
+ * simulator's log of the calls it received, its MIGs and its stockouts.
  */
 public final class BenchStack implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -88,6 +90,13 @@ public final class BenchStack implements AutoCloseable {
     return (String) endpoints.get("compute");
   }
 
+  /** The GPU offers in order of preference (the READY line's {@code offers}). */
+  public List<GpuOffer> offers() {
+    @SuppressWarnings("unchecked")
+    List<String> offers = (List<String>) endpoints.get("offers");
+    return GpuOffer.parseList(String.join(",", offers));
+  }
+
   /** {@code http://127.0.0.1:PORT} of a function: "wake", "sleep" or "status". */
   public String function(String name) {
     @SuppressWarnings("unchecked")
@@ -145,9 +154,41 @@ public final class BenchStack implements AutoCloseable {
     body.getAsJsonArray("calls").forEach(e -> {
       JsonObject c = e.getAsJsonObject();
       calls.add(new ReceivedCall(c.get("method").getAsString(), Instant.parse(c.get("at").getAsString()),
-          c.has("size") ? c.get("size").getAsInt() : null));
+          c.has("size") ? c.get("size").getAsInt() : null, c.has("resource") ? c.get("resource").getAsString() : null));
     });
     return calls;
+  }
+
+  /**
+   * Stocks out an offer's MIG in all its zones, as the simulator's control route does: its
+   * creations wait for capacity and its resize operations end with {@code kind}'s error.
+   */
+  public void stockout(GpuOffer offer, StockoutKind kind) throws IOException, InterruptedException {
+    stockout(offer, kind, true);
+  }
+
+  /** Capacity returns to an offer's MIG. */
+  public void endStockout(GpuOffer offer) throws IOException, InterruptedException {
+    stockout(offer, null, false);
+  }
+
+  private void stockout(GpuOffer offer, StockoutKind kind, boolean active) throws IOException, InterruptedException {
+    JsonObject body = new JsonObject();
+    body.addProperty("group", offer.mig());
+    if (kind != null) {
+      body.addProperty("kind", kind.name());
+    }
+    body.addProperty("active", active);
+    send(HttpRequest.newBuilder(URI.create(compute() + "/simulator/faults/stockout"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  /** An offer's MIG as the Compute API returns it: {@code targetSize}, {@code currentActions}... */
+  public JsonObject mig(GpuOffer offer) throws IOException, InterruptedException {
+    String path = "/compute/v1/projects/" + project() + (offer.zonal() ? "/zones/" : "/regions/") + offer.location()
+        + "/instanceGroupManagers/" + offer.mig();
+    return json(send(HttpRequest.newBuilder(URI.create(compute() + path)).GET()));
   }
 
   private String send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -124,7 +124,8 @@ final class ComputeApi {
     // The client adds "$alt=json;enum-encoding=int"; JSON is the only answer here anyway.
     Map<String, String> query = LoopbackServer.query(exchange.getRequestURI());
     calls.increment(route.methodId());
-    log.add(new ReceivedCall(route.methodId(), received, "resize".equals(route.verb()) ? size(query) : null));
+    log.add(new ReceivedCall(route.methodId(), received, "resize".equals(route.verb()) ? size(query) : null,
+        route.resource()));
     Optional<Integer> injected = faults.take(route.methodId());
     if (injected.isPresent()) {
       sendError(exchange, ApiError.injected(injected.get(), route.project()));

@@ -22,8 +22,9 @@ import java.util.Map;
  * <p>Control routes (JSON in and out; never used by the real API):
  * <pre>
  * GET  /simulator/calls                 {"compute.instanceGroupManagers.get": 3, ...}
- * GET  /simulator/calls/log[?since=T]   {"calls":[{"method","at":"2026-…T…Z","size":1}, ...]}: each
- *                                       call received (after T, an ISO-8601 instant), oldest first
+ * GET  /simulator/calls/log[?since=T]   {"calls":[{"method","at":"2026-…T…Z","size":1,"resource":MIG}, ...]}: each
+ *                                       call received (after T, an ISO-8601 instant), oldest first; "resource"
+ *                                       is the MIG's (or operation's) name, absent for a list
  * POST /simulator/calls/reset           {}: forgets the counts and the log
  * GET  /simulator/faults                {"http":[{"method","status","remaining"}],"stockedOutZones":[..],
  *                                       "stockouts":[{"zone":Z,"kind":K},{"group":MIG,"kind":K}],"bootTimeMillis":N}

@@ -111,6 +111,9 @@ final class ControlApi {
       if (call.size() != null) {
         o.addProperty("size", call.size());
       }
+      if (call.resource() != null) {
+        o.addProperty("resource", call.resource());
+      }
       calls.add(o);
     }
     JsonObject out = new JsonObject();

@@ -59,6 +59,8 @@ class CallLogTest {
         "compute.instanceGroupManagers.resize 2026-01-01T00:00:02.001501Z 0");
     assertThat(sim.callLog(T0)).extracting(ReceivedCall::method)
         .containsExactly("compute.instanceGroupManagers.get", "compute.instanceGroupManagers.resize");
+    assertThat(all.get(0).getAsJsonObject().get("resource").getAsString()).isEqualTo(MIG);
+    assertThat(sim.callLog(T0)).extracting(ReceivedCall::resource).containsOnly(MIG);
 
     JsonArray later = log("?since=2026-01-01T00:00:00.001501Z");
     assertThat(later).hasSize(1);
