@@ -64,6 +64,10 @@ public final class Controller {
     Instant now = clock.instant();
     String requestId = ids.get();
     Action action = store.update(s -> Decisions.onActivity(s, activity, policy, now, requestId));
+    if (action instanceof Action.Check check) {
+      log.info("checking the offers now: " + check.reason(), "event", "check", "reason", check.reason());
+      return tick();
+    }
     act(action);
     return action;
   }

@@ -42,5 +42,11 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * Run the scheduled check now: activity arrived while the current offer's wake has been without
+   * a VM for the capacity timeout, and Cloud Scheduler's next check may be up to a minute away.
+   */
+  record Check(String reason) implements Action {}
+
   Action NONE = new None();
 }

@@ -75,6 +75,13 @@ public final class Decisions {
       return new Change<>(changed ? next : null, new Action.Wake(claim.id(),
           "retry of the wake claimed by message " + claim.messageId(), current(state, policy).mig()));
     }
+    if (policy.failover() && (state.phase() == Phase.WAKING || state.phase() == Phase.ERROR)
+        && state.offerSince() != null
+        && Duration.between(state.offerSince(), now).compareTo(policy.capacityTimeout()) >= 0) {
+      // The users waiting publish heartbeats: one of them checks, rather than the next minute's tick.
+      return new Change<>(changed ? next : null, new Action.Check(current(state, policy).mig()
+          + " has been waking for the capacity timeout of " + human(policy.capacityTimeout())));
+    }
     return new Change<>(changed ? next : null, Action.NONE);
   }
 

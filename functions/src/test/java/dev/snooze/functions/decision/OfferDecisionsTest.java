@@ -241,4 +241,15 @@ class OfferDecisionsTest {
         .isEqualTo(Phase.ASLEEP);
     assertThat(sleeping.offerRecord("l4-spot").gpuSeconds()).isEqualTo(Duration.between(T0.plusSeconds(60), idle).toSeconds());
   }
+
+  @Test
+  void activityWhileAnOfferWakesPastTheCapacityTimeoutAsksForACheckAtOnce() {
+    SnoozeState state = waking();
+    Instant early = T0.plus(CAPACITY_TIMEOUT).minusSeconds(1);
+    assertThat(Decisions.onActivity(state, activity("m2", early), POLICY, early, "x").result()).isEqualTo(Action.NONE);
+
+    Instant due = T0.plus(CAPACITY_TIMEOUT);
+    assertThat(Decisions.onActivity(state, activity("m3", due), POLICY, due, "x").result())
+        .isEqualTo(new Action.Check("l4-spot has been waking for the capacity timeout of 2m"));
+  }
 }
