@@ -333,11 +333,7 @@ class FaultsStackTest {
   }
 
   private JsonObject status() throws Exception {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create(stack.functions().url(Entry.STATUS))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JsonParser.parseString(response.body()).getAsJsonObject();
+    return TestStacks.status(stack);
   }
 
   private String phase() throws Exception {

@@ -1,16 +1,25 @@
 package dev.snooze.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.Publisher;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import com.google.pubsub.v1.TopicName;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.SharedEmulators;
+import dev.snooze.local.functions.LocalFunctions;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +37,8 @@ final class TestStacks {
    * and sleep (its resizes counted, its zones stocked out), whatever the stack's default offers.
    */
   static final Map<String, String> ONE_OFFER = Map.of("SNOOZE_OFFERS", "snooze-gpu@us-central1:STANDARD");
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private TestStacks() {}
 
@@ -56,6 +67,15 @@ final class TestStacks {
 
   static PubsubMessage message(String data) {
     return PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(data)).build();
+  }
+
+  /** The Status function's answer, as an operator's curl gets it; a non-200 fails the test with its body. */
+  static JsonObject status(LocalStack stack) throws Exception {
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(URI.create(stack.functions().url(LocalFunctions.Entry.STATUS))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JsonParser.parseString(response.body()).getAsJsonObject();
   }
 
   /** Publishes one message and waits until the emulator has it. */

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.google.api.core.ApiFuture;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.snooze.local.emulators.LocalEmulators;
 import dev.snooze.local.emulators.SharedEmulators;
 import dev.snooze.local.functions.LocalFunctions;
@@ -198,11 +197,7 @@ class WakeSleepStackTest {
   }
 
   private JsonObject status() throws Exception {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create(stack.functions().url(LocalFunctions.Entry.STATUS))).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JsonParser.parseString(response.body()).getAsJsonObject();
+    return TestStacks.status(stack);
   }
 
   private com.google.gson.JsonArray instances() throws Exception {

@@ -89,10 +89,11 @@ public final class Controller {
     return action;
   }
 
-  /** The state and the MIGs now, for Status. */
+  /** The state and the shown offer's MIG now, for Status (polled often: one MIG read, not one per offer). */
   public StatusView status() {
     SnoozeState state = store.read();
-    return StatusView.of(state, observe(), policy, clock.instant());
+    MigView mig = migs.get(StatusView.shownOffer(state, policy)).observe();
+    return StatusView.of(state, mig, policy, clock.instant());
   }
 
   /** Every offer's MIG, in order of preference. */

@@ -18,7 +18,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the Status function answers: the phase and why, the timers, the MIG, the last error and
@@ -68,10 +67,17 @@ public record StatusView(
   public record Offer(String mig, String location, String model, OfferState state,
       SnoozeState.LastError lastFailure, long gpuSeconds) {}
 
-  /** @param views each offer's MIG now, by MIG name */
-  public static StatusView of(SnoozeState state, Map<String, MigView> views, Policy policy, Instant now) {
-    String wanted = state.phase().wantsGpu() ? Decisions.current(state, policy).mig() : null;
-    MigView mig = views.get(wanted != null ? wanted : policy.preferred().mig());
+  /**
+   * The offer Status shows the MIG of: the one wanted, or the preferred one while asleep. The other
+   * offers are shown from the state alone, so Status reads one MIG however many offers there are.
+   */
+  public static String shownOffer(SnoozeState state, Policy policy) {
+    return state.phase().wantsGpu() ? Decisions.current(state, policy).mig() : policy.preferred().mig();
+  }
+
+  /** @param mig the MIG of {@link #shownOffer} now */
+  public static StatusView of(SnoozeState state, MigView mig, Policy policy, Instant now) {
+    String wanted = state.phase().wantsGpu() ? shownOffer(state, policy) : null;
     Phase phase = state.phase();
     if ((phase == Phase.WAKING || phase == Phase.ERROR) && mig.serving()) {
       phase = Phase.AWAKE; // the next check records it; users need not wait for it
@@ -95,18 +101,17 @@ public record StatusView(
         gpuSecondsToday(state, policy, now),
         List.copyOf(newestFirst.subList(0, Math.min(HISTORY_SHOWN, newestFirst.size()))),
         wanted,
-        offers(state, views, policy, wanted, now));
+        offers(state, mig, policy, wanted, now));
   }
 
-  private static List<Offer> offers(SnoozeState state, Map<String, MigView> views, Policy policy, String wanted,
+  private static List<Offer> offers(SnoozeState state, MigView wantedView, Policy policy, String wanted,
       Instant now) {
     List<Offer> offers = new ArrayList<>();
     for (GpuOffer offer : policy.offers()) {
       SnoozeState.OfferRecord record = state.offerRecord(offer.mig());
-      MigView view = views.get(offer.mig());
       OfferState shown;
       if (offer.mig().equals(wanted)) {
-        shown = view != null && view.serving() ? OfferState.SERVING : OfferState.WAKING;
+        shown = wantedView.serving() ? OfferState.SERVING : OfferState.WAKING;
       } else if (wanted != null && record.lastFailure() != null && state.wokeAt() != null
           && !record.lastFailure().at().isBefore(state.wokeAt())) {
         shown = OfferState.FAILED;
