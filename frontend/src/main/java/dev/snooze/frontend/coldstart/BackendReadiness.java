@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Whether the GPU backend serves: {@code GET} its health path (under its base path) answering 2xx.
@@ -39,6 +40,8 @@ public final class BackendReadiness {
   private Future<Boolean> probing;
   private long timer = -1;
   private long ticks;
+  private final long probeTimeout;
+  private boolean failureSaid;
 
   public BackendReadiness(Vertx vertx, ReadinessSettings settings, Clock clock, Duration interval) {
     this.vertx = vertx;
@@ -46,7 +49,7 @@ public final class BackendReadiness {
     this.healthPath = settings.healthPath();
     this.clock = clock;
     this.interval = interval;
-    long probeTimeout = Math.max(200, Math.min(2000, interval.toMillis() * 2));
+    this.probeTimeout = Math.max(200, Math.min(2000, interval.toMillis() * 2));
     this.client = vertx.createHttpClient(new HttpClientOptions()
         .setConnectTimeout((int) probeTimeout)
         .setKeepAlive(false));
@@ -104,21 +107,48 @@ public final class BackendReadiness {
       promise = Promise.promise();
       probing = promise.future();
     }
-    long timeout = Math.max(200, Math.min(2000, interval.toMillis() * 2));
-    RequestOptions options = backend.request(HttpMethod.GET, healthPath).setIdleTimeout(timeout);
+    RequestOptions options = backend.request(HttpMethod.GET, healthPath).setIdleTimeout(probeTimeout);
+    long started = System.nanoTime();
     client.request(options)
         .compose(request -> request.send())
         .compose(response -> response.body().map(body -> response.statusCode()))
+        // Every step is bounded on its own; this bounds the whole, so that no lost completion can
+        // leave a probe "running" for good and every later probe waiting on it.
+        .timeout(4 * probeTimeout, TimeUnit.MILLISECONDS)
         .onComplete(result -> {
           boolean ok = result.succeeded() && result.result() / 100 == 2;
-          set(ok, result.succeeded() ? "health check answered " + result.result()
-              : "health check failed: " + result.cause().getMessage());
+          String reason = result.succeeded() ? "health check answered " + result.result()
+              : "health check failed: " + result.cause();
+          set(ok, reason);
+          if (!ok) {
+            failed(reason, Duration.ofNanos(System.nanoTime() - started));
+          }
           synchronized (this) {
             probing = null;
           }
           promise.complete(ok);
         });
     return promise.future();
+  }
+
+  /**
+   * A failed probe. A frontend that never saw its backend ready would otherwise never say why:
+   * the first failure of each not-ready period is said once, and a probe that outlived its own
+   * deadline (every step has a shorter one) always, as that is a fault of its own.
+   */
+  private void failed(String reason, Duration took) {
+    if (took.toMillis() >= 4 * probeTimeout) {
+      LOG.warning("backend health probe ran past its deadline", "reason", reason, "backend", backend.toString(),
+          "tookMillis", took.toMillis());
+      return;
+    }
+    synchronized (this) {
+      if (failureSaid) {
+        return;
+      }
+      failureSaid = true;
+    }
+    LOG.info("backend not ready yet", "reason", reason, "backend", backend.toString());
   }
 
   private void set(boolean nowReady, String reason) {
@@ -129,6 +159,7 @@ public final class BackendReadiness {
       }
       ready = nowReady;
       since = clock.instant();
+      failureSaid = !nowReady; // the change is logged below, with its reason
       becameReady = nowReady;
     }
     LOG.info(nowReady ? "backend ready" : "backend not ready",
