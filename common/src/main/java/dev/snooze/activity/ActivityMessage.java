@@ -14,7 +14,12 @@ import java.util.Objects;
  *
  * <pre>
  * {"schemaVersion": 1, "source": "frontend-abc1", "kind": "request" | "heartbeat", "inFlight": 2}
+ * {"schemaVersion": 1, "source": "frontend-abc1", "kind": "intent"}
  * </pre>
+ *
+ * An {@code intent} says a person is about to prompt (the page was opened, or typing began): it
+ * wakes a sleeping GPU, and the idle timeout counts from that wake, but it never keeps an awake GPU
+ * awake: Wake ignores it while the GPU is wanted.
  *
  * Published with the attribute {@code source=<instanceId>}. Any message on the topic is activity
  * at its publish time, so anyone (a test, a script) can wake the GPU by publishing anything; the
@@ -35,6 +40,8 @@ public record ActivityMessage(String source, Kind kind, Integer inFlight) {
   public enum Kind {
     REQUEST("request"),
     HEARTBEAT("heartbeat"),
+    /** A person is about to prompt: wake if asleep, never extend an awake GPU's idle time. */
+    INTENT("intent"),
     /** A message that does not say (only ever read, never written). */
     UNSPECIFIED(null);
 
@@ -68,15 +75,22 @@ public record ActivityMessage(String source, Kind kind, Integer inFlight) {
     return new ActivityMessage(source, Kind.HEARTBEAT, inFlight);
   }
 
+  /** A person is about to prompt (the page opened, or typing began). */
+  public static ActivityMessage intent(String source) {
+    return new ActivityMessage(source, Kind.INTENT, null);
+  }
+
   public String toJson() {
-    if (kind == Kind.UNSPECIFIED || inFlight == null) {
-      throw new IllegalStateException("only requests and heartbeats with a count are written, not " + this);
+    if (kind == Kind.UNSPECIFIED || (kind != Kind.INTENT && inFlight == null)) {
+      throw new IllegalStateException("only intents, and requests and heartbeats with a count, are written, not " + this);
     }
     JsonObject json = new JsonObject();
     json.addProperty("schemaVersion", SCHEMA_VERSION);
     json.addProperty("source", source);
     json.addProperty("kind", kind.wire());
-    json.addProperty("inFlight", inFlight);
+    if (inFlight != null) {
+      json.addProperty("inFlight", inFlight);
+    }
     return json.toString();
   }
 
@@ -113,7 +127,8 @@ public record ActivityMessage(String source, Kind kind, Integer inFlight) {
       switch (kindText) {
         case "request" -> kind = Kind.REQUEST;
         case "heartbeat" -> kind = Kind.HEARTBEAT;
-        default -> warnings.add("kind \"" + kindText + "\" is neither request nor heartbeat: ignored");
+        case "intent" -> kind = Kind.INTENT;
+        default -> warnings.add("kind \"" + kindText + "\" is not request, heartbeat or intent: ignored");
       }
     }
     Integer inFlight = null;

@@ -338,7 +338,7 @@ class FunctionsBadInputTest {
         body("schemaVersion is a string", "{\"schemaVersion\":\"1\"}", "schemaVersion \"1\""),
         body("source is a number", "{\"schemaVersion\":1,\"source\":42}", "source is not a short string"),
         body("source is 10000 characters", "{\"source\":\"" + "s".repeat(10_000) + "\"}", "source is not a short string"),
-        body("kind is unknown", "{\"kind\":\"shout\"}", "neither request nor heartbeat"),
+        body("kind is unknown", "{\"kind\":\"shout\"}", "is not request, heartbeat or intent"),
         body("inFlight is negative", "{\"kind\":\"heartbeat\",\"inFlight\":-1}", "inFlight -1 is not a count"),
         body("inFlight is a fraction", "{\"kind\":\"heartbeat\",\"inFlight\":1.5}", "inFlight 1.5 is not a count"),
         body("inFlight is huge", "{\"kind\":\"heartbeat\",\"inFlight\":1e12}", "is not a count"),
