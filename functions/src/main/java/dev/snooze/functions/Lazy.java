@@ -20,6 +20,22 @@ final class Lazy<T> {
     this.build = build;
   }
 
+  /**
+   * Starts building it now, on a thread of its own, so that the first use (a wake: the user waits
+   * for it) finds it built or nearly so. A failure here is left for that use to meet again.
+   */
+  void warm() {
+    Thread thread = new Thread(() -> {
+      try {
+        get();
+      } catch (RuntimeException e) {
+        LOG.info(name + " client not built ahead of use; the first use tries again", "error", String.valueOf(e.getMessage()));
+      }
+    }, "warm-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
   synchronized T get() {
     if (value == null) {
       long started = System.nanoTime();

@@ -20,9 +20,10 @@ import java.util.UUID;
 /**
  * Builds the controller from the environment, once per function instance: the configuration is
  * validated before the first request, and the Firestore and Compute clients are reused across
- * requests, as Cloud Functions recommends. The clients are built on first use ({@link Lazy}): a
- * Wake that only records activity never builds Compute's, and a failure to build one (no
- * credentials) surfaces on that use and is tried again on the next.
+ * requests, as Cloud Functions recommends. Compute's clients are built off the request's path
+ * ({@link Lazy#warm}): a Wake that only records activity never waits for them, a wake finds them
+ * ready (or nearly), so its VM starts sooner, and a failure to build one (no credentials) surfaces
+ * on its first use and is tried again on the next.
  */
 final class Wiring {
   private static final JsonLog LOG = JsonLog.forComponent("config");
@@ -62,8 +63,10 @@ final class Wiring {
     Map<String, Mig> migs = new LinkedHashMap<>();
     for (GpuOffer offer : config.offers()) {
       MigLocation location = config.migLocation(offer);
-      migs.put(offer.mig(), new LazyMig(new Lazy<>("Compute", () -> ComputeMig.create(location,
-          config.computeEndpoint(), ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout())))));
+      Lazy<ComputeMig> compute = new Lazy<>("Compute", () -> ComputeMig.create(location,
+          config.computeEndpoint(), ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout())));
+      compute.warm();
+      migs.put(offer.mig(), new LazyMig(compute));
     }
     String collection = FirestoreStateStore.validateCollection(config.collection());
     String documentId = FirestoreStateStore.documentId(config.project(), config.location(), config.mig());

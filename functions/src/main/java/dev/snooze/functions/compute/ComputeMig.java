@@ -3,10 +3,16 @@ package dev.snooze.functions.compute;
 import com.google.api.gax.longrunning.OperationFuture;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.cloud.compute.v1.GuestAttributes;
+import com.google.cloud.compute.v1.GuestAttributesEntry;
 import com.google.cloud.compute.v1.InstanceGroupManager;
 import com.google.cloud.compute.v1.InstanceManagedByIgmError;
 import com.google.cloud.compute.v1.ManagedInstance;
 import com.google.cloud.compute.v1.Operation;
+import dev.snooze.boot.BootStage;
+import dev.snooze.functions.boot.BootReport;
+import dev.snooze.logging.JsonLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,8 +20,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +39,7 @@ import java.util.function.Supplier;
  * and connections.
  */
 public final class ComputeMig implements Mig, AutoCloseable {
+  private static final JsonLog LOG = JsonLog.forComponent("compute");
   /**
    * Sleep must stop instances that are still being created or verified too; without force the
    * MIG would let them finish initializing first, billing a GPU for nothing.
@@ -38,6 +49,7 @@ public final class ComputeMig implements Mig, AutoCloseable {
   private final MigApi api;
   private final MigLocation location;
   private final Options options;
+  private final Set<String> said = new HashSet<>();
 
   /**
    * @param operationTimeout the longest one call or operation is awaited (reads included: it caps
@@ -120,7 +132,9 @@ public final class ComputeMig implements Mig, AutoCloseable {
   public MigView observe() {
     InstanceGroupManager mig = read("read", api::get);
     List<MigView.Instance> instances = read("list the instances of", api::listManagedInstances).stream()
-        .map(ComputeMig::instance).toList();
+        .map(ComputeMig::instance)
+        .map(i -> "RUNNING".equals(i.status()) ? i.withBoot(bootStages(i)) : i)
+        .toList();
     boolean stable = mig.getStatus().getIsStable();
     long serving = instances.stream().filter(MigView.Instance::serving).count();
     MigView.MigError lastError = null;
@@ -132,6 +146,50 @@ public final class ComputeMig implements Mig, AutoCloseable {
           .orElse(null);
     }
     return new MigView(mig.getTargetSize(), mig.getTargetStoppedSize(), stable, instances, lastError);
+  }
+
+  /**
+   * The stages the VM reported, read only from a running VM (before that it reports nothing). A
+   * read that fails leaves the VM with no report, so Status and the checks go by its health, as
+   * for a VM that reports no stages: a missing permission must not keep the GPU from serving.
+   */
+  private BootReport bootStages(MigView.Instance instance) {
+    GuestAttributes attributes;
+    try {
+      attributes = api.getGuestAttributes(instance.zone(), instance.name(), BootStage.NAMESPACE + "/");
+    } catch (NotFoundException e) {
+      return BootReport.NONE; // nothing written yet
+    } catch (RuntimeException e) {
+      sayOnce("guest-attributes:" + e.getClass().getName(), () -> LOG.warning(
+          "cannot read the boot stages of " + instance.name() + ": going by its health alone",
+          "mig", location.path(), "instance", instance.name(), "error", String.valueOf(e.getMessage())));
+      return BootReport.NONE;
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (GuestAttributesEntry entry : attributes.getQueryValue().getItemsList()) {
+      if (BootStage.NAMESPACE.equals(entry.getNamespace())) {
+        values.put(entry.getKey(), entry.getValue());
+      }
+    }
+    BootReport report = BootReport.read(values);
+    for (String problem : report.problems()) {
+      sayOnce(instance.name() + ":" + problem, () -> LOG.warning("boot stage report ignored: " + problem,
+          "mig", location.path(), "instance", instance.name()));
+    }
+    return report;
+  }
+
+  /** Status is polled every second or so: a problem that persists is logged once per instance, not per poll. */
+  private void sayOnce(String key, Runnable log) {
+    synchronized (said) {
+      if (said.size() > 1000) {
+        said.clear();
+      }
+      if (!said.add(key)) {
+        return;
+      }
+    }
+    log.run();
   }
 
   @Override

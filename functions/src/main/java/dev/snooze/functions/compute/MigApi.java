@@ -6,6 +6,8 @@ import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.OperationCallSettings;
 import com.google.api.gax.rpc.UnaryCallSettings;
+import com.google.cloud.compute.v1.GetGuestAttributesInstanceRequest;
+import com.google.cloud.compute.v1.GuestAttributes;
 import com.google.cloud.compute.v1.InstanceGroupManager;
 import com.google.cloud.compute.v1.InstanceGroupManagersClient;
 import com.google.cloud.compute.v1.InstanceGroupManagersSettings;
@@ -13,6 +15,8 @@ import com.google.cloud.compute.v1.InstanceGroupManagersStartInstancesRequest;
 import com.google.cloud.compute.v1.InstanceGroupManagersStopInstancesRequest;
 import com.google.cloud.compute.v1.InstanceManagedByIgmError;
 import com.google.cloud.compute.v1.ManagedInstance;
+import com.google.cloud.compute.v1.InstancesClient;
+import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.RegionInstanceGroupManagersClient;
 import com.google.cloud.compute.v1.RegionInstanceGroupManagersSettings;
@@ -43,19 +47,28 @@ sealed interface MigApi extends AutoCloseable {
    * @throws IOException when the client cannot load credentials
    */
   static MigApi open(MigLocation location, String endpoint, ComputeMig.Options options) throws IOException {
-    if (location instanceof MigLocation.Zone zone) {
-      InstanceGroupManagersSettings.Builder b = InstanceGroupManagersSettings.newBuilder();
+    // Instances are zonal in either kind of MIG: their boot stages are read through this client.
+    InstancesSettings.Builder vms = InstancesSettings.newBuilder();
+    tune(vms, endpoint, options, List.of(vms.getGuestAttributesSettings()), List.of());
+    InstancesClient instances = InstancesClient.create(vms.build());
+    try {
+      if (location instanceof MigLocation.Zone zone) {
+        InstanceGroupManagersSettings.Builder b = InstanceGroupManagersSettings.newBuilder();
+        tune(b, endpoint, options,
+            List.of(b.getSettings(), b.listManagedInstancesSettings(), b.listErrorsSettings()),
+            List.of(b.resizeOperationSettings(), b.stopInstancesOperationSettings(), b.startInstancesOperationSettings()));
+        return new Zonal(InstanceGroupManagersClient.create(b.build()), instances, zone);
+      }
+      MigLocation.Region region = (MigLocation.Region) location;
+      RegionInstanceGroupManagersSettings.Builder b = RegionInstanceGroupManagersSettings.newBuilder();
       tune(b, endpoint, options,
           List.of(b.getSettings(), b.listManagedInstancesSettings(), b.listErrorsSettings()),
           List.of(b.resizeOperationSettings(), b.stopInstancesOperationSettings(), b.startInstancesOperationSettings()));
-      return new Zonal(InstanceGroupManagersClient.create(b.build()), zone);
+      return new Regional(RegionInstanceGroupManagersClient.create(b.build()), instances, region);
+    } catch (IOException | RuntimeException e) {
+      instances.close();
+      throw e;
     }
-    MigLocation.Region region = (MigLocation.Region) location;
-    RegionInstanceGroupManagersSettings.Builder b = RegionInstanceGroupManagersSettings.newBuilder();
-    tune(b, endpoint, options,
-        List.of(b.getSettings(), b.listManagedInstancesSettings(), b.listErrorsSettings()),
-        List.of(b.resizeOperationSettings(), b.stopInstancesOperationSettings(), b.startInstancesOperationSettings()));
-    return new Regional(RegionInstanceGroupManagersClient.create(b.build()), region);
   }
 
   /** What both clients' settings get: the endpoint, the bound on reads, the polling of operations. */
@@ -92,14 +105,31 @@ sealed interface MigApi extends AutoCloseable {
 
   OperationFuture<Operation, Operation> startInstances(List<String> instances, String requestId);
 
+  /**
+   * The guest attributes an instance of this MIG wrote under {@code queryPath} (e.g. {@code
+   * snooze/}); Compute answers 404 when there are none.
+   */
+  GuestAttributes getGuestAttributes(String zone, String instance, String queryPath);
+
   @Override
   void close();
+
+  private static GuestAttributes guestAttributes(InstancesClient instances, String project, String zone,
+      String instance, String queryPath) {
+    return instances.getGuestAttributes(GetGuestAttributesInstanceRequest.newBuilder()
+        .setProject(project).setZone(zone).setInstance(instance).setQueryPath(queryPath).build());
+  }
 
   private static <T> List<T> all(Iterable<T> pages) {
     return StreamSupport.stream(pages.spliterator(), false).toList();
   }
 
-  record Zonal(InstanceGroupManagersClient client, MigLocation.Zone at) implements MigApi {
+  record Zonal(InstanceGroupManagersClient client, InstancesClient instances, MigLocation.Zone at) implements MigApi {
+    @Override
+    public GuestAttributes getGuestAttributes(String zone, String instance, String queryPath) {
+      return guestAttributes(instances, at.project(), zone, instance, queryPath);
+    }
+
     @Override
     public InstanceGroupManager get() {
       return client.get(at.project(), at.zone(), at.name());
@@ -152,10 +182,17 @@ sealed interface MigApi extends AutoCloseable {
     @Override
     public void close() {
       client.close();
+      instances.close();
     }
   }
 
-  record Regional(RegionInstanceGroupManagersClient client, MigLocation.Region at) implements MigApi {
+  record Regional(RegionInstanceGroupManagersClient client, InstancesClient instances, MigLocation.Region at)
+      implements MigApi {
+    @Override
+    public GuestAttributes getGuestAttributes(String zone, String instance, String queryPath) {
+      return guestAttributes(instances, at.project(), zone, instance, queryPath);
+    }
+
     @Override
     public InstanceGroupManager get() {
       return client.get(at.project(), at.region(), at.name());
@@ -211,6 +248,7 @@ sealed interface MigApi extends AutoCloseable {
     @Override
     public void close() {
       client.close();
+      instances.close();
     }
   }
 }

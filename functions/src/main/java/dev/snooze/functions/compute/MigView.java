@@ -1,5 +1,6 @@
 package dev.snooze.functions.compute;
 
+import dev.snooze.functions.boot.BootReport;
 import java.time.Instant;
 import java.util.List;
 
@@ -28,18 +29,37 @@ public record MigView(
    * @param action {@code currentAction} (CREATING, VERIFYING, NONE…)
    * @param lastAttempt the first error of {@code lastAttempt.errors} (why its creation or start
    *     failed last, e.g. a stockout), or null
+   * @param boot the boot stages it reported ({@link BootReport#NONE} when none, or not read)
    */
   public record Instance(String name, String zone, String status, String health, String action,
-      MigError lastAttempt) {
+      MigError lastAttempt, BootReport boot) {
+
+    public Instance {
+      boot = boot == null ? BootReport.NONE : boot;
+    }
+
+    /** An instance that reported no boot stages. */
+    public Instance(String name, String zone, String status, String health, String action, MigError lastAttempt) {
+      this(name, zone, status, health, action, lastAttempt, BootReport.NONE);
+    }
 
     /** An instance whose last creation or start attempt reported nothing. */
     public Instance(String name, String zone, String status, String health, String action) {
       this(name, zone, status, health, action, null);
     }
 
-    /** RUNNING and, where a health check reports on it, HEALTHY. */
+    /**
+     * RUNNING and, where a health check reports on it, HEALTHY; and, where it reports its boot
+     * stages, past the warm-up: a container that answers while its model loads does not serve yet.
+     */
     public boolean serving() {
-      return "RUNNING".equals(status) && (health.isEmpty() || "HEALTHY".equals(health));
+      return "RUNNING".equals(status) && (health.isEmpty() || "HEALTHY".equals(health))
+          && (boot.isEmpty() || boot.ready());
+    }
+
+    /** The same instance with the boot stages it reported. */
+    public Instance withBoot(BootReport report) {
+      return new Instance(name, zone, status, health, action, lastAttempt, report);
     }
 
     /** Has a VM: the zone found capacity for it (it may still be booting). */

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * @param offers the GPU offers in order of preference ({@code SNOOZE_OFFERS}), or the one MIG of
  *     {@code SNOOZE_MIG} in {@code SNOOZE_ZONE} or {@code SNOOZE_REGION}
  * @param capacityTimeout how long an offer may go without a VM before the next one is woken
+ * @param expectedWake the guess of a wake's length shown until this deployment has woken once
  * @param computeEndpoint null for Compute Engine itself; {@code http://...} for the local simulator
  * @param firestoreEmulatorHost null for Firestore itself; {@code HOST:PORT} of the emulator
  */
@@ -34,6 +35,7 @@ public record SnoozeConfig(
     Duration heartbeatTtl,
     Duration operationTimeout,
     Duration capacityTimeout,
+    Duration expectedWake,
     String computeEndpoint,
     String firestoreEmulatorHost) {
 
@@ -63,6 +65,7 @@ public record SnoozeConfig(
     Duration heartbeatTtl = env.duration("SNOOZE_HEARTBEAT_TTL", Duration.ofMinutes(2));
     Duration operationTimeout = env.duration("SNOOZE_OPERATION_TIMEOUT", Duration.ofSeconds(60));
     Duration capacityTimeout = env.duration("SNOOZE_CAPACITY_TIMEOUT", Duration.ofMinutes(2));
+    Duration expectedWake = env.duration("SNOOZE_EXPECTED_WAKE", Policy.DEFAULT_EXPECTED_WAKE);
     String endpoint = env.string("SNOOZE_COMPUTE_ENDPOINT", null, ENDPOINT,
         "a base URL such as http://127.0.0.1:8090 (leave it unset for Compute Engine itself)");
     String firestoreEmulator = env.string("FIRESTORE_EMULATOR_HOST", null, GcpNames.HOST_PORT,
@@ -73,7 +76,8 @@ public record SnoozeConfig(
     }
     env.throwIfInvalid();
     return new SnoozeConfig(project, offers, idle, desired, mode, collection,
-        granularity, wakeTimeout, heartbeatTtl, operationTimeout, capacityTimeout, endpoint, firestoreEmulator);
+        granularity, wakeTimeout, heartbeatTtl, operationTimeout, capacityTimeout, expectedWake, endpoint,
+        firestoreEmulator);
   }
 
   /**
@@ -118,7 +122,7 @@ public record SnoozeConfig(
   public Policy policy() {
     // A claim older than two operation timeouts was abandoned (its function died mid-call).
     return new Policy(idleTimeout, desiredSize, activityGranularity, wakeTimeout, heartbeatTtl,
-        operationTimeout.multipliedBy(2), offers, capacityTimeout);
+        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake);
   }
 
   /** The most preferred offer's MIG: with its location, it names the state document. */

@@ -4,7 +4,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
+import dev.snooze.boot.BootStage;
 import dev.snooze.config.GpuOffer;
+import dev.snooze.functions.boot.BootEstimate;
+import dev.snooze.functions.boot.BootTimeline;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.decision.Decisions;
 import dev.snooze.functions.decision.Policy;
@@ -18,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the Status function answers: the phase and why, the timers, the MIG, the last error and
@@ -29,6 +33,10 @@ import java.util.List;
  * @param history the newest events first
  * @param offer the offer being woken or serving (null while asleep)
  * @param offers every offer in order of preference, as Status shows it
+ * @param expectedWakeSeconds how long a wake of the offer wanted (the preferred one while asleep)
+ *     is expected to take: learned from its past wakes, or the configured guess before the first
+ * @param expectedWakeSource {@code learned} or {@code configured}
+ * @param boot where the current wake stands; null while the GPU is not wanted
  */
 public record StatusView(
     Phase phase,
@@ -41,7 +49,10 @@ public record StatusView(
     long gpuSecondsToday,
     List<HistoryEvent> history,
     String offer,
-    List<Offer> offers) {
+    List<Offer> offers,
+    long expectedWakeSeconds,
+    String expectedWakeSource,
+    Boot boot) {
 
   private static final int HISTORY_SHOWN = 10;
   private static final Gson GSON = new GsonBuilder()
@@ -54,6 +65,29 @@ public record StatusView(
   /** The MIG as Status shows it. */
   public record Mig(int targetSize, int targetStoppedSize, int desiredSize, long currentSize,
       boolean stable, List<MigView.Instance> instances) {}
+
+  /**
+   * The current wake, stage by stage.
+   *
+   * @param stage the stage of the furthest VM ({@link BootStage#wire()}); {@code ready} once its model is loaded
+   * @param stageSince when it began; null when not known (a VM that reports no stages)
+   * @param stageSeconds time in it so far; null when not known
+   * @param instance the VM it is about; null while none has a VM yet
+   * @param reported whether the VM reports its stages (else they are inferred from its status and health)
+   * @param etaSeconds expected seconds until ready; 0 once ready
+   * @param learnedFrom how many past wakes the expectations come from; 0 for the configured guess
+   */
+  public record Boot(String stage, Instant stageSince, Long stageSeconds, String instance, boolean reported,
+      List<Stage> stages, long etaSeconds, String etaSource, int learnedFrom) {}
+
+  /**
+   * One stage of the current wake.
+   *
+   * @param state {@code done}, {@code current} or {@code pending}
+   * @param seconds how long it took (done) or has taken so far (current); null when pending or not known
+   * @param expectedSeconds how long it is expected to take; null for {@code ready}
+   */
+  public record Stage(String name, String state, Double seconds, Double expectedSeconds) {}
 
   /** What an offer is doing in the current wake. */
   public enum OfferState { SERVING, WAKING, FAILED, ASLEEP }
@@ -87,6 +121,9 @@ public record StatusView(
       Duration left = Duration.between(now, state.lastActivity().plus(policy.sleepAfter()));
       untilSleep = Math.max(0, left.toSeconds());
     }
+    String estimated = wanted != null ? wanted : policy.preferred().mig();
+    BootEstimate estimate = BootEstimate.of(state.offerRecord(estimated).boots(), policy.sleepMode().name(),
+        policy.expectedWake());
     List<HistoryEvent> newestFirst = new ArrayList<>(state.history());
     Collections.reverse(newestFirst);
     return new StatusView(
@@ -101,7 +138,44 @@ public record StatusView(
         gpuSecondsToday(state, policy, now),
         List.copyOf(newestFirst.subList(0, Math.min(HISTORY_SHOWN, newestFirst.size()))),
         wanted,
-        offers(state, mig, policy, wanted, now));
+        offers(state, mig, policy, wanted, now),
+        seconds(estimate.total()),
+        estimate.learned() ? "learned" : "configured",
+        phase.wantsGpu() ? boot(state, mig, estimate, now) : null);
+  }
+
+  private static Boot boot(SnoozeState state, MigView mig, BootEstimate estimate, Instant now) {
+    Instant since = state.offerSince() != null ? state.offerSince() : state.phaseSince();
+    BootTimeline timeline = BootTimeline.of(mig, since);
+    Map<BootStage, Duration> finished = timeline.finished();
+    Instant stageSince = timeline.currentSince();
+    Duration inStage = stageSince == null ? null : positive(Duration.between(stageSince, now));
+    List<Stage> stages = new ArrayList<>();
+    for (BootStage stage : BootStage.values()) {
+      Double expected = stage == BootStage.READY ? null : estimate.of(stage).toMillis() / 1000.0;
+      int order = stage.compareTo(timeline.current());
+      if (order < 0) {
+        stages.add(new Stage(stage.wire(), "done", finished.get(stage).toMillis() / 1000.0, expected));
+      } else if (order == 0) {
+        stages.add(new Stage(stage.wire(), stage == BootStage.READY ? "done" : "current",
+            inStage == null || stage == BootStage.READY ? null : inStage.toMillis() / 1000.0, expected));
+      } else {
+        stages.add(new Stage(stage.wire(), "pending", null, expected));
+      }
+    }
+    return new Boot(timeline.current().wire(), stageSince, inStage == null ? null : inStage.toSeconds(),
+        timeline.instance(), timeline.reported(), stages, seconds(estimate.remaining(timeline, now)),
+        estimate.learned() ? "learned" : "configured", estimate.learnedFrom());
+  }
+
+  /** Whole seconds, rounded up: an ETA of 0.2 s left is "1 s", not "ready". */
+  private static long seconds(Duration duration) {
+    long millis = duration.toMillis();
+    return millis <= 0 ? 0 : (millis + 999) / 1000;
+  }
+
+  private static Duration positive(Duration duration) {
+    return duration.isNegative() ? Duration.ZERO : duration;
   }
 
   private static List<Offer> offers(SnoozeState state, MigView wantedView, Policy policy, String wanted,

@@ -1,8 +1,11 @@
 package dev.snooze.functions.decision;
 
+import dev.snooze.activity.ActivityMessage.Kind;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.Activity;
+import dev.snooze.functions.boot.BootTimeline;
 import dev.snooze.functions.compute.MigView;
+import dev.snooze.functions.state.BootSample;
 import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
 import dev.snooze.functions.state.SnoozeState.Claim;
@@ -59,12 +62,17 @@ public final class Decisions {
   /** An activity message arrived. */
   public static Change<Action> onActivity(
       SnoozeState state, Activity activity, Policy policy, Instant now, String newRequestId) {
+    if (activity.kind() == Kind.INTENT && state.phase().wantsGpu()) {
+      // A page opened on an awake GPU: its prompts will keep the GPU awake; the open tab must not.
+      return new Change<>(null, Action.NONE);
+    }
     SnoozeState next = recordActivity(state, activity, policy);
     boolean changed = next != state;
     boolean fresh = !activity.publishTime().plus(policy.sleepAfter()).isBefore(now);
 
     if (!state.phase().wantsGpu() && fresh) {
-      String reason = "activity from " + activity.source() + " (message " + activity.messageId() + ")";
+      String reason = (activity.kind() == Kind.INTENT ? "intent (a page opened) from " : "activity from ")
+          + activity.source() + " (message " + activity.messageId() + ")";
       return claimWake(next, policy, now, newRequestId, activity.messageId(), reason);
     }
     Claim claim = state.claim();
@@ -140,12 +148,18 @@ public final class Decisions {
       Instant now, String newRequestId, boolean claimAbandoned) {
     if (mig.serving()) {
       SnoozeState next = state;
+      OfferRecord record = next.offerRecord(offer.mig());
       if (state.phase() != Phase.AWAKE) {
         next = next.withPhase(Phase.AWAKE, now).withLastError(null);
+        BootSample sample = bootSample(mig, state, policy, now);
+        if (sample != null) {
+          record = record.withBoot(sample);
+          next = next.withOfferRecord(record);
+        }
       }
-      OfferRecord record = next.offerRecord(offer.mig());
       if (record.servingSince() == null) {
-        next = next.withOfferRecord(new OfferRecord(offer.mig(), record.lastFailure(), record.gpuSeconds(), now));
+        next = next.withOfferRecord(new OfferRecord(offer.mig(), record.lastFailure(), record.gpuSeconds(), now,
+            record.boots()));
       }
       return new Change<>(next == state ? null : next, Action.NONE);
     }
@@ -209,7 +223,8 @@ public final class Decisions {
         ? record.lastFailure() // the same failure seen again: no new write
         : new LastError(why.code(), why.message(), now);
     SnoozeState next = state.withOfferRecord(
-        new OfferRecord(failed.mig(), failure, record.gpuSeconds(), record.servingSince()).stopped(now));
+        new OfferRecord(failed.mig(), failure, record.gpuSeconds(), record.servingSince(), record.boots())
+            .stopped(now));
     GpuOffer to = nextOffer(next, policy, failed, now);
     if (to == null) {
       LastError all = new LastError(NO_OFFER, "no GPU offer can get a VM now: " + failures(next, policy)
@@ -316,6 +331,19 @@ public final class Decisions {
     }
     return new Change<>(state.withPhase(Phase.ERROR, now).withLastError(new LastError(code, message, now)),
         Action.NONE);
+  }
+
+  /**
+   * The stage times of the wake that has just become ready, to learn the next wakes' ETA from; null
+   * when its VM did not report them all for this wake (no stages, or some left from an earlier boot).
+   */
+  private static BootSample bootSample(MigView mig, SnoozeState state, Policy policy, Instant now) {
+    Instant since = state.offerSince() != null ? state.offerSince() : state.phaseSince();
+    BootTimeline timeline = BootTimeline.of(mig, since);
+    if (!timeline.ready() || !timeline.reported()) {
+      return null;
+    }
+    return new BootSample(policy.sleepMode().name(), now, timeline.finished());
   }
 
   /** The offer wanted now: the state's, or the most preferred one. */

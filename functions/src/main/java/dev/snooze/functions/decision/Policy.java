@@ -1,6 +1,7 @@
 package dev.snooze.functions.decision;
 
 import dev.snooze.config.GpuOffer;
+import dev.snooze.functions.compute.SleepMode;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,6 +19,9 @@ import java.util.List;
  * @param offers the GPU offers in order of preference: one MIG each
  * @param capacityTimeout an offer with no VM this long after its wake is given up for the next
  *     (with a single offer nothing is given up: the MIG keeps trying, as Compute does)
+ * @param sleepMode how the GPU sleeps: a wake from STOP restarts a VM, much faster than creating one,
+ *     so wake times are learned per mode
+ * @param expectedWake the configured guess of a wake's length, shown until one was seen
  */
 public record Policy(
     Duration idleTimeout,
@@ -27,7 +31,9 @@ public record Policy(
     Duration heartbeatTtl,
     Duration claimLease,
     List<GpuOffer> offers,
-    Duration capacityTimeout) {
+    Duration capacityTimeout,
+    SleepMode sleepMode,
+    Duration expectedWake) {
 
   public Policy {
     offers = List.copyOf(offers);
@@ -35,6 +41,16 @@ public record Policy(
       throw new IllegalArgumentException("at least one GPU offer is needed");
     }
   }
+
+  /** Sleeping in DELETE mode, with the default guess of a wake's length. */
+  public Policy(Duration idleTimeout, int desiredSize, Duration granularity, Duration wakeTimeout,
+      Duration heartbeatTtl, Duration claimLease, List<GpuOffer> offers, Duration capacityTimeout) {
+    this(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers, capacityTimeout,
+        SleepMode.DELETE, DEFAULT_EXPECTED_WAKE);
+  }
+
+  /** A GPU VM created from a plain image, driver installed at boot: about four minutes (GCP-FACTS). */
+  public static final Duration DEFAULT_EXPECTED_WAKE = Duration.ofMinutes(4);
 
   /** Idle time after which the GPU sleeps. */
   public Duration sleepAfter() {

@@ -26,7 +26,8 @@ import java.util.Objects;
  * offer          string     the MIG of the offer being woken or serving; null while asleep
  * offerSince     timestamp  when that offer's wake began
  * wokeAt         timestamp  when the current wake began (failures since then are this wake's)
- * offers         array      per offer: {mig, lastFailure {code, message, at}, gpuSeconds, servingSince}
+ * offers         array      per offer: {mig, lastFailure {code, message, at}, gpuSeconds, servingSince,
+ *                           boots [{mode, at, seconds {stage: seconds}}]: its newest wakes' stage times}
  * </pre>
  */
 public record SnoozeState(
@@ -87,10 +88,18 @@ public record SnoozeState(
    * @param lastFailure why it was last given up (or, for the only offer, why it waits)
    * @param gpuSeconds seconds it served, summed over past wakes (per instance of the desired size)
    * @param servingSince when the current serving began, as first seen; null while it does not serve
+   * @param boots its newest wakes' stage times, oldest first: the ETA of its next wake is learned from them
    */
-  public record OfferRecord(String mig, LastError lastFailure, long gpuSeconds, Instant servingSince) {
+  public record OfferRecord(String mig, LastError lastFailure, long gpuSeconds, Instant servingSince,
+      List<BootSample> boots) {
     public OfferRecord {
       Objects.requireNonNull(mig, "mig");
+      boots = boots == null ? List.of() : List.copyOf(boots);
+    }
+
+    /** A record without past wakes' stage times. */
+    public OfferRecord(String mig, LastError lastFailure, long gpuSeconds, Instant servingSince) {
+      this(mig, lastFailure, gpuSeconds, servingSince, List.of());
     }
 
     /** Serving ended at {@code now}: its time is added up. */
@@ -99,12 +108,22 @@ public record SnoozeState(
         return this;
       }
       long served = Math.max(0, Duration.between(servingSince, now).toSeconds());
-      return new OfferRecord(mig, lastFailure, gpuSeconds + served, null);
+      return new OfferRecord(mig, lastFailure, gpuSeconds + served, null, boots);
     }
 
     /** Seconds served until {@code now}, the current serving included. */
     public long gpuSecondsAt(Instant now) {
       return servingSince == null ? gpuSeconds : gpuSeconds + Math.max(0, Duration.between(servingSince, now).toSeconds());
+    }
+
+    /** The same record with {@code sample} added, the newest {@value BootSample#KEPT} kept. */
+    public OfferRecord withBoot(BootSample sample) {
+      List<BootSample> next = new ArrayList<>(boots);
+      next.add(sample);
+      if (next.size() > BootSample.KEPT) {
+        next = next.subList(next.size() - BootSample.KEPT, next.size());
+      }
+      return new OfferRecord(mig, lastFailure, gpuSeconds, servingSince, next);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.snooze.functions.state;
 
 import com.google.cloud.Timestamp;
+import dev.snooze.boot.BootStage;
 import dev.snooze.functions.state.FirestoreStateStore.UnreadableStateException;
 import dev.snooze.functions.state.SnoozeState.Claim;
 import dev.snooze.functions.state.SnoozeState.ClaimKind;
@@ -8,9 +9,11 @@ import dev.snooze.functions.state.SnoozeState.EventKind;
 import dev.snooze.functions.state.SnoozeState.HistoryEvent;
 import dev.snooze.functions.state.SnoozeState.LastError;
 import dev.snooze.functions.state.SnoozeState.OfferRecord;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +81,17 @@ final class StateDocument {
       map.put("lastFailure", lastError(offer.lastFailure()));
       map.put("gpuSeconds", offer.gpuSeconds());
       map.put("servingSince", timestamp(offer.servingSince()));
+      List<Map<String, Object>> boots = new ArrayList<>();
+      for (BootSample boot : offer.boots()) {
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("mode", boot.mode());
+        sample.put("at", timestamp(boot.at()));
+        Map<String, Object> seconds = new LinkedHashMap<>();
+        boot.took().forEach((stage, took) -> seconds.put(stage.wire(), took.toMillis() / 1000.0));
+        sample.put("seconds", seconds);
+        boots.add(sample);
+      }
+      map.put("boots", boots);
       offers.add(map);
     }
     fields.put(OFFERS, offers);
@@ -179,9 +193,34 @@ final class StateDocument {
             offer.required(map, "mig", String.class),
             offer.lastError(map, "lastFailure"),
             seconds == null ? 0 : seconds,
-            offer.instant(map, "servingSince", false)));
+            offer.instant(map, "servingSince", false),
+            offer.boots(map)));
       }
       return offers;
+    }
+
+    /** Absent before boot stages were learned: no past wake. A stage this version does not know is skipped. */
+    private List<BootSample> boots(Map<String, Object> offer) {
+      List<BootSample> boots = new ArrayList<>();
+      List<?> items = optional(offer, "boots", List.class);
+      if (items == null) {
+        return boots;
+      }
+      for (int i = 0; i < items.size(); i++) {
+        String field = "boots[" + i + "]";
+        Map<String, Object> map = asMap(items.get(i), field);
+        Reader boot = nested(field);
+        Map<String, Object> seconds = asMap(boot.required(map, "seconds", Map.class), field + ".seconds");
+        Map<BootStage, Duration> took = new EnumMap<>(BootStage.class);
+        seconds.forEach((stage, value) -> BootStage.fromWire(stage).ifPresent(known -> {
+          if (!(value instanceof Number number) || number.doubleValue() < 0) {
+            throw boot.unreadable("seconds." + stage, "is " + describe(value) + ", expected a number of seconds");
+          }
+          took.put(known, Duration.ofMillis(Math.round(number.doubleValue() * 1000)));
+        }));
+        boots.add(new BootSample(boot.required(map, "mode", String.class), boot.instant(map, "at", true), took));
+      }
+      return boots;
     }
 
     private Claim claim(Map<String, Object> fields) {

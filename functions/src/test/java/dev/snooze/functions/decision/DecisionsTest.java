@@ -43,6 +43,39 @@ class DecisionsTest {
         .withPhase(Phase.AWAKE, lastActivity);
   }
 
+  static Activity intent(String id, Instant at) {
+    return new Activity(id, at, "frontend", ActivityMessage.Kind.INTENT, null);
+  }
+
+  @Nested
+  class Intent {
+    @Test
+    void aPageOpenedWhileAsleepWakesTheGpuAndTheIdleTimeoutCountsFromThatWake() {
+      Change<Action> change = Decisions.onActivity(SnoozeState.initial(), intent("i1", T0), POLICY, T0, "c1");
+
+      assertThat(change.result()).isEqualTo(new Action.Wake("c1", "intent (a page opened) from frontend (message i1)",
+          "snooze-gpu"));
+      assertThat(change.next().lastActivity()).isEqualTo(T0);
+    }
+
+    @Test
+    void aReloadStormWakesOnceAndAnOpenTabNeverKeepsTheGpuAwake() {
+      SnoozeState waking = Decisions.onActivity(SnoozeState.initial(), intent("i1", T0), POLICY, T0, "c1").next();
+      for (int i = 2; i <= 50; i++) {
+        Instant at = T0.plusSeconds(i * 5L);
+        Change<Action> reload = Decisions.onActivity(waking, intent("i" + i, at), POLICY, at, "c" + i);
+        assertThat(reload.result()).isEqualTo(Action.NONE);
+        assertThat(reload.next()).as("no write: the intent does not move the idle timer").isNull();
+      }
+      SnoozeState awake = waking.withPhase(Phase.AWAKE, T0.plusSeconds(30));
+      Instant later = T0.plus(POLICY.sleepAfter()).minusSeconds(1);
+      assertThat(Decisions.onActivity(awake, intent("late", later), POLICY, later, "c").next()).isNull();
+      Instant idle = T0.plus(POLICY.sleepAfter());
+      assertThat(Decisions.onTick(awake, Map.of("snooze-gpu", SERVING), POLICY, idle, "t").result())
+          .as("idle timeout from the wake, whatever the open tab sent").isInstanceOf(Action.Sleep.class);
+    }
+  }
+
   @Nested
   class Activity_ {
     @Test

@@ -3,9 +3,11 @@ package dev.snooze.functions.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.snooze.boot.BootStage;
 import dev.snooze.functions.state.FirestoreStateStore.UnreadableStateException;
 import dev.snooze.functions.state.SnoozeState.Claim;
 import dev.snooze.functions.state.SnoozeState.ClaimKind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -115,7 +117,8 @@ class StateDocumentTest {
         .withOffer("l4", at).withWokeAt(at.minusSeconds(5))
         .withOfferRecord(new SnoozeState.OfferRecord("l4-spot",
             new SnoozeState.LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4", at.minusSeconds(3)), 120, null))
-        .withOfferRecord(new SnoozeState.OfferRecord("l4", null, 0, at));
+        .withOfferRecord(new SnoozeState.OfferRecord("l4", null, 0, at, List.of(new BootSample("STOP", at,
+            Map.of(BootStage.PROVISIONING, Duration.ofMillis(31_250), BootStage.LOADING_MODEL, Duration.ofSeconds(45))))));
 
     assertThat(StateDocument.fromFields(DOC, StateDocument.toFields(state))).isEqualTo(state);
 
