@@ -2,11 +2,13 @@ package dev.snooze.functions.control;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
 import dev.snooze.boot.BootStage;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.boot.BootEstimate;
+import dev.snooze.functions.boot.BootReport;
 import dev.snooze.functions.boot.BootTimeline;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.decision.Decisions;
@@ -60,6 +62,12 @@ public record StatusView(
       .serializeNulls()
       .registerTypeAdapter(Instant.class,
           (JsonSerializer<Instant>) (instant, type, context) -> new JsonPrimitive(instant.toString()))
+      // An instance's reported stages, as the VM wrote them: {"booting": time, ...}.
+      .registerTypeAdapter(BootReport.class, (JsonSerializer<BootReport>) (report, type, context) -> {
+        JsonObject stages = new JsonObject();
+        report.stages().forEach((stage, at) -> stages.addProperty(stage.wire(), at.toString()));
+        return stages;
+      })
       .create();
 
   /** The MIG as Status shows it. */
