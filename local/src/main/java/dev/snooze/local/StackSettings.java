@@ -91,9 +91,12 @@ public record StackSettings(
     if (raw == null) {
       return ModelSettings.NEVER_UNLOAD;
     }
-    return ModelSettings.parseKeepAlive(raw).orElseGet(() -> {
+    // ISO-8601 too, as every other duration knob here.
+    Optional<Duration> iso = Optional.ofNullable(Env.parseDuration(raw))
+        .map(d -> d.isNegative() ? ModelSettings.NEVER_UNLOAD : d);
+    return ModelSettings.parseKeepAlive(raw).or(() -> iso).orElseGet(() -> {
       reader.problem("SNOOZE_SIM_KEEP_ALIVE=" + raw + " is not a keep-alive: give it as OLLAMA_KEEP_ALIVE,"
-          + " a duration (e.g. 5m, 30s, 1h), seconds (e.g. 300), or -1 to never unload the model");
+          + " a duration (e.g. 5m, 30s, 1h, PT5M), seconds (e.g. 300), or -1 to never unload the model");
       return ModelSettings.NEVER_UNLOAD;
     });
   }

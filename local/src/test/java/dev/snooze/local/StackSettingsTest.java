@@ -132,13 +132,14 @@ class StackSettingsTest {
     assertThat(keepAlive("5m")).isEqualTo(Duration.ofMinutes(5));
     assertThat(keepAlive("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(keepAlive("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(keepAlive("PT2M")).isEqualTo(Duration.ofMinutes(2));
     assertThat(keepAlive("300")).isEqualTo(Duration.ofMinutes(5));
     assertThat(keepAlive("0")).isZero();
     assertThat(keepAlive("-1")).isEqualTo(ModelSettings.NEVER_UNLOAD);
     assertThat(keepAlive("-1m")).isEqualTo(ModelSettings.NEVER_UNLOAD);
     assertThatThrownBy(() -> keepAlive("five minutes"))
         .hasMessageContaining("SNOOZE_SIM_KEEP_ALIVE=five minutes is not a keep-alive: give it as OLLAMA_KEEP_ALIVE,"
-            + " a duration (e.g. 5m, 30s, 1h), seconds (e.g. 300), or -1 to never unload the model");
+            + " a duration (e.g. 5m, 30s, 1h, PT5M), seconds (e.g. 300), or -1 to never unload the model");
   }
 
   private static Duration keepAlive(String value) {
