@@ -11,11 +11,11 @@ import dev.snooze.local.http.LoopbackServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +32,6 @@ import java.util.Map;
  * <p>One instance serves one VM: its model memory is that VM's.
  */
 final class OllamaApi implements HttpHandler {
-  static final String MODEL = ModelSettings.DEFAULT_MODEL;
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final Duration tokenInterval;
