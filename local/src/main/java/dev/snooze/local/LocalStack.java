@@ -13,6 +13,7 @@ import dev.snooze.local.eventarc.EventarcBridge;
 import dev.snooze.local.frontend.LocalFrontend;
 import dev.snooze.local.functions.LocalFunctions;
 import dev.snooze.local.functions.SchedulerTicker;
+import dev.snooze.local.gpu.ModelSettings;
 import dev.snooze.local.gpu.StandInBackend;
 import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.LogFollower;
@@ -55,6 +56,8 @@ public final class LocalStack implements AutoCloseable {
       "SNOOZE_MAX_BODY_BYTES", "SNOOZE_ACTIVITY_DEBOUNCE", "SNOOZE_HEARTBEAT_INTERVAL");
   /** A readable pace for the stand-in model's streamed tokens. */
   private static final Duration TOKEN_INTERVAL = Duration.ofMillis(60);
+  /** How long a VM's Ollama takes to load the model into GPU memory. */
+  private static final Duration MODEL_LOAD_TIME = Duration.ofSeconds(2); // stage settings
 
   private final StackSettings settings;
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
@@ -108,7 +111,8 @@ public final class LocalStack implements AutoCloseable {
     }
     groups = List.copyOf(offered);
     // Every offer's MIG is a backend of the one internal load balancer.
-    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), TOKEN_INTERVAL));
+    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), TOKEN_INTERVAL,
+        new ModelSettings(ModelSettings.DEFAULT_MODEL, MODEL_LOAD_TIME, settings.simKeepAlive())));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
     // The functions and the frontend are JVMs that start in seconds: start them together. The

@@ -4,6 +4,7 @@ import dev.snooze.config.Env;
 import dev.snooze.config.GcpNames;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.local.compute.SimulatorConfig;
+import dev.snooze.local.gpu.ModelSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,10 @@ import java.util.Optional;
  * @param mig {@code SNOOZE_MIG}, the name the default offers' MIGs are derived from
  * @param offers the GPU offers in order of preference ({@code SNOOZE_OFFERS}); by default a
  *     SPOT MIG {@code <mig>-spot} then a STANDARD MIG {@code <mig>}, both at {@code location}
+ * @param simKeepAlive {@code SNOOZE_SIM_KEEP_ALIVE}, the stand-in container's
+ *     {@code OLLAMA_KEEP_ALIVE}: how long a VM keeps the model loaded after its last request;
+ *     negative = never unload (Ollama's {@code -1}, the default, as Snooze's deployment sets it
+ *     to at least the idle timeout)
  */
 public record StackSettings(
     int frontendPort,
@@ -26,6 +31,7 @@ public record StackSettings(
     Duration sleepCheckInterval,
     Duration simBootTime,
     Duration simOperationLatency,
+    Duration simKeepAlive,
     String project,
     Location location,
     String mig,
@@ -55,6 +61,7 @@ public record StackSettings(
     Duration boot = reader.duration("SNOOZE_SIM_BOOT_TIME", Duration.ofSeconds(20));
     Duration operationLatency = reader.durationOrZero("SNOOZE_SIM_OPERATION_LATENCY",
         SimulatorConfig.defaults().operationLatency());
+    Duration keepAlive = simKeepAlive(reader);
     String project = reader.string("SNOOZE_PROJECT", "snooze-local", GcpNames.PROJECT, GcpNames.PROJECT_EXPECTED);
     String zone = reader.string("SNOOZE_ZONE", "", GcpNames.ZONE, GcpNames.ZONE_EXPECTED);
     String region = reader.string("SNOOZE_REGION", "us-central1", GcpNames.REGION, GcpNames.REGION_EXPECTED);
@@ -70,8 +77,28 @@ public record StackSettings(
             : new Zone(zone);
     List<GpuOffer> offers = offers(reader, mig, location);
     reader.throwIfInvalid();
-    return new StackSettings(port, idle, check, boot, operationLatency, project, location, mig, offers, topic,
+    return new StackSettings(port, idle, check, boot, operationLatency, keepAlive, project, location, mig, offers, topic,
         functionsJar);
+  }
+
+  /**
+   * Read as Ollama reads {@code OLLAMA_KEEP_ALIVE}, so the value shown to work here is the one to
+   * give the deployment. A shorter keep-alive than the idle timeout is allowed: it is the
+   * misconfiguration the stand-in shows (an awake GPU whose next user waits for a reload).
+   */
+  private static Duration simKeepAlive(Env reader) {
+    String raw = reader.raw("SNOOZE_SIM_KEEP_ALIVE");
+    if (raw == null) {
+      return ModelSettings.NEVER_UNLOAD;
+    }
+    // ISO-8601 too, as every other duration knob here.
+    Optional<Duration> iso = Optional.ofNullable(Env.parseDuration(raw))
+        .map(d -> d.isNegative() ? ModelSettings.NEVER_UNLOAD : d);
+    return ModelSettings.parseKeepAlive(raw).or(() -> iso).orElseGet(() -> {
+      reader.problem("SNOOZE_SIM_KEEP_ALIVE=" + raw + " is not a keep-alive: give it as OLLAMA_KEEP_ALIVE,"
+          + " a duration (e.g. 5m, 30s, 1h, PT5M), seconds (e.g. 300), or -1 to never unload the model");
+      return ModelSettings.NEVER_UNLOAD;
+    });
   }
 
   /** The zones the simulator gives a regional MIG. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snooze.config.GpuOffer;
+import dev.snooze.local.gpu.ModelSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,5 +124,25 @@ class StackSettingsTest {
         .hasMessageContaining("SNOOZE_SIM_OPERATION_LATENCY=-1 is not a non-negative duration")
         .hasMessageContaining("SNOOZE_MIG=GPU_MIG is invalid")
         .hasMessageContaining("SNOOZE_FUNCTIONS_JAR=no-such/snooze-functions-all.jar is not a file: build it with");
+  }
+
+  @Test
+  void theSimulatedKeepAliveIsReadAsOllamaKeepAliveAndNeverUnloadsByDefault() {
+    assertThat(StackSettings.fromEnv(Map.of()).simKeepAlive()).isEqualTo(ModelSettings.NEVER_UNLOAD);
+    assertThat(keepAlive("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(keepAlive("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(keepAlive("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(keepAlive("PT2M")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(keepAlive("300")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(keepAlive("0")).isZero();
+    assertThat(keepAlive("-1")).isEqualTo(ModelSettings.NEVER_UNLOAD);
+    assertThat(keepAlive("-1m")).isEqualTo(ModelSettings.NEVER_UNLOAD);
+    assertThatThrownBy(() -> keepAlive("five minutes"))
+        .hasMessageContaining("SNOOZE_SIM_KEEP_ALIVE=five minutes is not a keep-alive: give it as OLLAMA_KEEP_ALIVE,"
+            + " a duration (e.g. 5m, 30s, 1h, PT5M), seconds (e.g. 300), or -1 to never unload the model");
+  }
+
+  private static Duration keepAlive(String value) {
+    return StackSettings.fromEnv(Map.of("SNOOZE_SIM_KEEP_ALIVE", value)).simKeepAlive();
   }
 }

@@ -40,7 +40,7 @@ public record FrontendConfig(
     if (env.raw("SNOOZE_BACKEND_URL") == null) {
       env.problem("SNOOZE_BACKEND_URL is not set: set it to " + BACKEND_EXPECTED);
     }
-    String paths = env.string("SNOOZE_ALLOWED_PATHS", "/api/", PATHS,
+    String paths = env.string("SNOOZE_ALLOWED_PATHS", "/api/,/v1/", PATHS,
         "comma-separated path prefixes, each starting with '/', e.g. /api/,/v1/");
     String health = env.string("SNOOZE_BACKEND_HEALTH_PATH", "/", PATH, "a path such as / or /api/tags");
     Duration requestTimeout = env.duration("SNOOZE_REQUEST_TIMEOUT", Duration.ofMinutes(10));

@@ -25,7 +25,7 @@ class FrontendConfigTest {
   void eachComponentGetsItsOwnSettings() {
     FrontendConfig config = FrontendConfig.fromEnv(env(
         "SNOOZE_BACKEND_URL", "https://gpu.internal/ollama/",
-        "SNOOZE_PORT", "9090", "SNOOZE_ALLOWED_PATHS", "/api/,/v1/",
+        "SNOOZE_PORT", "9090", "SNOOZE_ALLOWED_PATHS", "/api/",
         "SNOOZE_STATUS_URL", "https://status.example/run",
         "SNOOZE_BACKEND_HEALTH_PATH", "/api/tags",
         "SNOOZE_REQUEST_TIMEOUT", "PT5M", "SNOOZE_MAX_BODY_BYTES", "2048", "SNOOZE_MAX_PENDING", "50",
@@ -35,7 +35,7 @@ class FrontendConfigTest {
         "SNOOZE_ACTIVITY_DEBOUNCE", "10", "SNOOZE_HEARTBEAT_INTERVAL", "20", "SNOOZE_ACTIVITY_QUEUE", "7"));
     Origin backend = new Origin("gpu.internal", 443, true, "/ollama");
 
-    assertThat(config.server()).isEqualTo(new ServerSettings(9090, List.of("/api/", "/v1/"),
+    assertThat(config.server()).isEqualTo(new ServerSettings(9090, List.of("/api/"),
         URI.create("https://status.example/run")));
     // One held request per connection when the GPU wakes: twice the pending cap, at least 64.
     assertThat(config.proxy()).isEqualTo(new ProxySettings(backend, Duration.ofMinutes(5), 2048, 100));
@@ -51,7 +51,7 @@ class FrontendConfigTest {
   @Test
   void defaults() {
     FrontendConfig config = FrontendConfig.fromEnv(env("HOSTNAME", "frontend-abc1"));
-    assertThat(config.server()).isEqualTo(new ServerSettings(8080, List.of("/api/"), null));
+    assertThat(config.server()).isEqualTo(new ServerSettings(8080, List.of("/api/", "/v1/"), null));
     assertThat(config.proxy()).isEqualTo(new ProxySettings(new Origin("10.10.0.5", 11434, false, ""),
         Duration.ofMinutes(10), 10 * 1024 * 1024, 200));
     assertThat(config.readiness().healthPath()).isEqualTo("/");

@@ -5,8 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.snooze.local.http.LoopbackServer;
@@ -15,33 +13,58 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The subset of Ollama's HTTP API that Snooze proxies and probes: {@code GET /} ("Ollama is
- * running", the usual health check), {@code /api/version}, {@code /api/tags}, and
- * {@code /api/generate} and {@code /api/chat}, streamed as NDJSON one token per line with real
- * pauses between tokens, or whole with {@code "stream": false}. Field names follow Ollama's.
+ * running", the usual health check, which answers whether or not the model is loaded),
+ * {@code /api/version}, {@code /api/tags}, {@code /api/ps} (the loaded model and when it
+ * unloads), and {@code /api/generate} and {@code /api/chat}, streamed as NDJSON one token per
+ * line with real pauses between tokens, or whole with {@code "stream": false}. A request waits
+ * for the model to load (see {@link ModelMemory}); one without a prompt (or messages) only loads
+ * it, Ollama's warm-up, or with {@code "keep_alive": 0} unloads it. Under {@code /v1/} the same
+ * server speaks the OpenAI-compatible API ({@link OpenAiApi}). Field names follow Ollama's.
+ *
+ * <p>One instance serves one VM: its model memory is that VM's.
  */
 final class OllamaApi implements HttpHandler {
-  static final String MODEL = "snooze-demo:latest";
-  private static final int MAX_BODY = 1 << 20;
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private final Duration tokenInterval;
   private final Clock clock;
+  private final ModelMemory memory;
+  private final OpenAiApi openAi;
 
+  /** A VM whose model is loaded at once and never unloaded. */
   OllamaApi(Duration tokenInterval, Clock clock) {
+    this(tokenInterval, clock, new ModelMemory("vm", ModelSettings.instant(), clock, ModelMemory.LoadWait.SLEEP));
+  }
+
+  OllamaApi(Duration tokenInterval, Clock clock, ModelMemory memory) {
     this.tokenInterval = tokenInterval;
     this.clock = clock;
+    this.memory = memory;
+    this.openAi = new OpenAiApi(tokenInterval, clock, memory);
+  }
+
+  /** The API of one simulated VM, with a model memory of its own that loads in real time. */
+  static OllamaApi forVm(String vm, Duration tokenInterval, ModelSettings model) {
+    Clock clock = Clock.systemUTC();
+    return new OllamaApi(tokenInterval, clock, new ModelMemory(vm, model, clock, ModelMemory.LoadWait.SLEEP));
   }
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getPath();
+    if (path.startsWith("/v1/")) {
+      openAi.handle(exchange);
+      return;
+    }
     try {
       switch (path) {
         case "/" -> {
@@ -53,6 +76,7 @@ final class OllamaApi implements HttpHandler {
         }
         case "/api/version" -> LoopbackServer.sendJson(exchange, 200, "{\"version\":\"0.0.0-snooze\"}");
         case "/api/tags" -> LoopbackServer.sendJson(exchange, 200, tags());
+        case "/api/ps" -> LoopbackServer.sendJson(exchange, 200, ps());
         case "/api/generate", "/api/chat" -> {
           if (!method.equals("POST")) {
             error(exchange, 405, "method not allowed");
@@ -68,67 +92,111 @@ final class OllamaApi implements HttpHandler {
   }
 
   private void complete(HttpExchange exchange, boolean chat) throws IOException {
-    JsonObject request;
-    try {
-      JsonElement parsed =
-          JsonParser.parseString(
-              new String(LoopbackServer.readBody(exchange, MAX_BODY), StandardCharsets.UTF_8));
-      if (!parsed.isJsonObject()) {
-        throw new JsonParseException("not an object");
-      }
-      request = parsed.getAsJsonObject();
-    } catch (JsonParseException | IllegalStateException e) {
+    JsonObject request = RequestJson.object(exchange);
+    if (request == null) {
       error(exchange, 400, "invalid JSON body");
       return;
     }
-    String model = string(request, "model");
+    String model = RequestJson.string(request, "model");
     if (model.isEmpty()) {
       error(exchange, 400, "model is required");
       return;
     }
-    if (!MODEL.equals(model) && !MODEL.equals(model + ":latest")) {
+    if (!memory.settings().serves(model)) {
       error(exchange, 404, "model '" + model + "' not found");
       return;
     }
-    String prompt = chat ? lastUserMessage(request) : string(request, "prompt");
-    List<String> tokens = StandInModel.answer(prompt);
-    JsonElement streamFlag = request.get("stream");
-    if (streamFlag != null && !(streamFlag.isJsonPrimitive() && streamFlag.getAsJsonPrimitive().isBoolean())) {
+    if (!RequestJson.absentOrBoolean(request, "stream")) {
       error(exchange, 400, "stream must be true or false");
       return;
     }
-    boolean stream = streamFlag == null || streamFlag.getAsBoolean();
-    long started = System.nanoTime();
-    if (!stream) {
-      pauseFor(tokens.size());
-      JsonObject done = done(model, chat, String.join("", tokens), tokens.size(), started);
-      LoopbackServer.sendJson(exchange, 200, GSON.toJson(done));
+    Duration keepAlive;
+    try {
+      keepAlive = keepAlive(request.get("keep_alive"));
+    } catch (IllegalArgumentException e) {
+      error(exchange, 400, e.getMessage());
       return;
     }
-    exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
-    exchange.sendResponseHeaders(200, 0);
-    try (OutputStream out = exchange.getResponseBody()) {
-      for (String token : tokens) {
-        pauseFor(1);
-        writeLine(out, chunk(model, chat, token));
+    JsonArray messages = request.has("messages") && request.get("messages").isJsonArray()
+        ? request.getAsJsonArray("messages") : new JsonArray();
+    String prompt = chat ? RequestJson.lastUserMessage(messages) : RequestJson.string(request, "prompt");
+    boolean loadOnly = chat ? messages.isEmpty() : prompt.isEmpty();
+    if (loadOnly) {
+      loadOrUnload(exchange, model, chat, keepAlive);
+      return;
+    }
+    int promptTokens = StandInModel.promptTokens(chat ? RequestJson.allMessages(messages) : prompt);
+    List<String> tokens = StandInModel.answer(prompt);
+    boolean stream = RequestJson.flag(request, "stream", true);
+    long started = System.nanoTime();
+    try (ModelMemory.Lease lease = memory.use(keepAlive)) {
+      Usage usage = new Usage(promptTokens, tokens.size(), started, lease.loadNanos());
+      if (!stream) {
+        StandInModel.generate(tokenInterval, tokens.size());
+        JsonObject done = done(model, chat, String.join("", tokens), usage);
+        LoopbackServer.sendJson(exchange, 200, GSON.toJson(done));
+        return;
       }
-      writeLine(out, done(model, chat, "", tokens.size(), started));
+      exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+      exchange.sendResponseHeaders(200, 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (String token : tokens) {
+          StandInModel.generate(tokenInterval, 1);
+          writeLine(out, chunk(model, chat, token));
+        }
+        writeLine(out, done(model, chat, "", usage));
+      }
     }
   }
+
+  /**
+   * Ollama's answer to a request without a prompt: it loads the model (the warm-up a deployment
+   * sends so the first user does not wait for the load), or unloads it with keep_alive 0.
+   */
+  private void loadOrUnload(HttpExchange exchange, String model, boolean chat, Duration keepAlive)
+      throws IOException {
+    String reason;
+    if (keepAlive != null && keepAlive.isZero()) {
+      memory.unload();
+      reason = "unload";
+    } else {
+      memory.use(keepAlive).close();
+      reason = "load";
+    }
+    JsonObject line = chunk(model, chat, "");
+    line.addProperty("done", true);
+    line.addProperty("done_reason", reason);
+    LoopbackServer.sendJson(exchange, 200, GSON.toJson(line));
+  }
+
+  /**
+   * A request's {@code keep_alive} as Ollama reads it: a number of seconds or a duration string;
+   * null when absent (the server's default applies).
+   *
+   * @throws IllegalArgumentException with Ollama's message when it is neither
+   */
+  static Duration keepAlive(JsonElement value) {
+    if (value == null || value.isJsonNull()) {
+      return null;
+    }
+    if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+      return ModelSettings.ofSeconds(value.getAsDouble());
+    }
+    if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
+      String text = value.getAsString();
+      return ModelSettings.parseKeepAlive(text).orElseThrow(
+          () -> new IllegalArgumentException("time: invalid duration \"" + text + "\""));
+    }
+    throw new IllegalArgumentException("Unsupported type: keep_alive must be a number of seconds or a duration such as \"5m\"");
+  }
+
+  /** The counts and times of the last line. */
+  private record Usage(int promptTokens, int tokens, long startedNanos, long loadNanos) {}
 
   // A client that went away makes the write fail: the stream simply ends, as Ollama's does.
   private static void writeLine(OutputStream out, JsonObject line) throws IOException {
     out.write((GSON.toJson(line) + "\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
-  }
-
-  private void pauseFor(int tokens) throws IOException {
-    try {
-      Thread.sleep(tokenInterval.multipliedBy(tokens).toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("backend stopped", e);
-    }
   }
 
   private JsonObject chunk(String model, boolean chat, String token) {
@@ -144,17 +212,17 @@ final class OllamaApi implements HttpHandler {
     return line;
   }
 
-  private JsonObject done(String model, boolean chat, String text, int tokens, long startedNanos) {
+  private JsonObject done(String model, boolean chat, String text, Usage usage) {
     JsonObject line = chunk(model, chat, text);
-    long total = System.nanoTime() - startedNanos;
+    long total = System.nanoTime() - usage.startedNanos();
     line.addProperty("done", true);
     line.addProperty("done_reason", "stop");
     line.addProperty("total_duration", total);
-    line.addProperty("load_duration", 0);
-    line.addProperty("prompt_eval_count", 1);
+    line.addProperty("load_duration", usage.loadNanos());
+    line.addProperty("prompt_eval_count", usage.promptTokens());
     line.addProperty("prompt_eval_duration", 0);
-    line.addProperty("eval_count", tokens);
-    line.addProperty("eval_duration", total);
+    line.addProperty("eval_count", usage.tokens());
+    line.addProperty("eval_duration", total - usage.loadNanos());
     return line;
   }
 
@@ -165,32 +233,33 @@ final class OllamaApi implements HttpHandler {
     return message;
   }
 
-  private static String lastUserMessage(JsonObject request) {
-    if (!request.has("messages") || !request.get("messages").isJsonArray()) {
-      return "";
-    }
-    JsonArray messages = request.getAsJsonArray("messages");
-    for (int i = messages.size() - 1; i >= 0; i--) {
-      if (messages.get(i).isJsonObject()) {
-        JsonObject message = messages.get(i).getAsJsonObject();
-        if ("user".equals(string(message, "role"))) {
-          return string(message, "content");
-        }
-      }
-    }
-    return "";
+  private String tags() {
+    return GSON.toJson(Map.of("models", List.of(describe())));
   }
 
-  private static String string(JsonObject object, String name) {
-    JsonElement value = object.get(name);
-    return value != null && value.isJsonPrimitive() ? value.getAsString() : "";
+  /** The loaded model, as {@code /api/ps} lists it, with when it unloads. */
+  private String ps() {
+    JsonArray models = new JsonArray();
+    memory.loaded().ifPresent(loaded -> {
+      JsonObject model = GSON.toJsonTree(describe()).getAsJsonObject();
+      model.remove("modified_at");
+      // Ollama shows a model that never unloads as expiring in about 292 years (its max duration).
+      Instant expires = loaded.expiresAt() != null
+          ? loaded.expiresAt() : clock.instant().plus(Duration.ofNanos(Long.MAX_VALUE));
+      model.addProperty("expires_at", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC).toString());
+      model.addProperty("size_vram", 1_000_000);
+      models.add(model);
+    });
+    JsonObject body = new JsonObject();
+    body.add("models", models);
+    return GSON.toJson(body);
   }
 
-  private static String tags() {
-    Map<String, Object> model =
-        Map.of(
-            "name", MODEL,
-            "model", MODEL,
+  private Map<String, Object> describe() {
+    String name = memory.settings().name();
+    return Map.of(
+            "name", name,
+            "model", name,
             "modified_at", "2026-01-01T00:00:00Z",
             "size", 1_000_000,
             "digest", "0000000000000000000000000000000000000000000000000000000000000000",
@@ -200,7 +269,6 @@ final class OllamaApi implements HttpHandler {
                     "family", "snooze",
                     "parameter_size", "0B",
                     "quantization_level", "none"));
-    return GSON.toJson(Map.of("models", List.of(model)));
   }
 
   private static void text(HttpExchange exchange, String body) throws IOException {

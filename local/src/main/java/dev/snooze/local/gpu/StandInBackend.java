@@ -5,7 +5,6 @@ import dev.snooze.logging.JsonLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,16 +30,19 @@ public final class StandInBackend implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final Supplier<? extends Collection<String>> serving;
-  private final OllamaApi api;
+  private final Duration tokenInterval;
+  /** Each VM's Ollama loads this model into a memory of its own (a new VM loads it again). */
+  private final ModelSettings model;
   private final ScheduledExecutorService poller;
   private final LoopbackServer loadBalancer;
   /** The serving instances' servers, by instance name, the longest serving first. Guarded by this. */
   private final Map<String, LoopbackServer> vms = new LinkedHashMap<>();
 
-  private StandInBackend(int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval)
-      throws IOException {
+  private StandInBackend(int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval,
+      ModelSettings model) throws IOException {
     this.serving = serving;
-    this.api = new OllamaApi(tokenInterval, Clock.systemUTC());
+    this.tokenInterval = tokenInterval;
+    this.model = model;
     this.loadBalancer = LoopbackServer.start(port, new InternalLoadBalancer(this::vmUrl));
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
@@ -61,9 +63,18 @@ public final class StandInBackend implements AutoCloseable {
    * @param tokenInterval the pause before each streamed token
    */
   public static StandInBackend start(int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval) {
+    return start(port, serving, tokenInterval, ModelSettings.instant());
+  }
+
+  /**
+   * Like {@link #start(int, Supplier, Duration)}, with a model that each VM loads on its first
+   * request (or warm-up) and unloads after its keep-alive, as Ollama does.
+   */
+  public static StandInBackend start(
+      int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval, ModelSettings model) {
     StandInBackend backend;
     try {
-      backend = new StandInBackend(port, serving, tokenInterval);
+      backend = new StandInBackend(port, serving, tokenInterval, model);
     } catch (IOException e) {
       throw new UncheckedIOException("the GPU backend's load balancer could not listen on " + port, e);
     }
@@ -110,7 +121,7 @@ public final class StandInBackend implements AutoCloseable {
     for (String name : up == null ? List.<String>of() : up) {
       if (!vms.containsKey(name)) {
         try {
-          vms.put(name, LoopbackServer.start(0, api));
+          vms.put(name, LoopbackServer.start(0, OllamaApi.forVm(name, tokenInterval, model)));
           LOG.info("GPU VM up: the instance is RUNNING and healthy", "instance", name);
         } catch (IOException e) {
           LOG.error("GPU VM could not listen", "instance", name, "error", e);

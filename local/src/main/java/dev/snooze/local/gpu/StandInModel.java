@@ -1,5 +1,7 @@
 package dev.snooze.local.gpu;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,5 +27,21 @@ final class StandInModel {
       }
     }
     return tokens;
+  }
+
+  /** A prompt's "tokens" counted as the answer's are, by words; at least one. */
+  static int promptTokens(String prompt) {
+    String words = prompt.strip();
+    return words.isEmpty() ? 1 : words.split("\\s+").length;
+  }
+
+  /** The time a GPU takes to produce {@code tokens} tokens: a real pause, for real streams. */
+  static void generate(Duration tokenInterval, int tokens) throws IOException {
+    try {
+      Thread.sleep(tokenInterval.multipliedBy(tokens).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("backend stopped", e);
+    }
   }
 }
