@@ -196,7 +196,7 @@ variable "backend_port" {
 }
 
 variable "health_check_path" {
-  description = "HTTP path that answers 2xx once the model serves (Ollama: /)."
+  description = "HTTP path that answers 2xx once the server serves (Ollama: /; vLLM, TGI: /health, which answers only once the model is loaded); the health checks' path, and the script's wait before the warm-up."
   type        = string
   default     = "/"
   validation {
