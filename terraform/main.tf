@@ -12,6 +12,21 @@ locals {
   # Every zone a GPU offer's MIG may use (its own, or var.zones).
   offer_zones = flatten([for o in var.gpu_offers : o.zones != null ? o.zones : var.zones])
 
+  # The configured guess of a whole wake, until Status has measured one of this deployment's
+  # (README, "Boot stages"): installing the NVIDIA driver at boot costs minutes, and in
+  # sleep_mode delete every wake pulls the image and the model again. A boot image outside the
+  # Deep Learning VM project is taken to have the driver baked in.
+  driver_preinstalled   = !startswith(var.boot_image, "projects/deeplearning-platform-release/") || can(regex("-nvidia-[0-9]+(-|$)", var.boot_image))
+  expected_wake_seconds = coalesce(var.expected_wake_seconds, local.driver_preinstalled ? (var.sleep_mode == "stop" ? 90 : 150) : (var.sleep_mode == "stop" ? 120 : 270))
+
+  # OLLAMA_KEEP_ALIVE as Ollama reads it, in seconds: a plain number is seconds, anything else a
+  # Go duration ("1h30m"); negative keeps the model loaded for good (-1 here, as unset: Snooze
+  # sets "-1"). Its format is validated with backend_env.
+  keep_alive         = lookup(var.backend_env, "OLLAMA_KEEP_ALIVE", "-1")
+  keep_alive_parts   = regexall("([0-9.]+)(ns|us|µs|ms|s|m|h)", local.keep_alive)
+  unit_seconds       = { h = 3600, m = 60, s = 1, ms = 0.001, us = 0.000001, "µs" = 0.000001, ns = 0.000000001 }
+  keep_alive_seconds = can(tonumber(local.keep_alive)) ? tonumber(local.keep_alive) : startswith(local.keep_alive, "-") ? -1 : sum(concat([0], [for p in local.keep_alive_parts : tonumber(p[0]) * local.unit_seconds[p[1]]]))
+
   services = [
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
@@ -49,6 +64,16 @@ resource "terraform_data" "checks" {
     precondition {
       condition     = alltrue([for z in local.offer_zones : startswith(z, "${var.region}-")])
       error_message = "Every zone of every gpu_offers entry must be in var.region (${var.region}): the internal load balancer reaches only its own region's backends."
+    }
+    # A model unloaded while the GPU is still awake makes the next prompt wait for it to load
+    # again, on a GPU that is being paid for.
+    precondition {
+      condition     = local.keep_alive_seconds < 0 || local.keep_alive_seconds >= var.idle_timeout_seconds
+      error_message = "backend_env OLLAMA_KEEP_ALIVE = \"${local.keep_alive}\" (${local.keep_alive_seconds} s) is shorter than idle_timeout_seconds (${var.idle_timeout_seconds}): Ollama would unload the model while the GPU is still awake and the next prompt would wait for it to load again. Remove it (Snooze sets \"-1\": loaded while the GPU is awake) or set it to at least \"${var.idle_timeout_seconds}\"."
+    }
+    precondition {
+      condition     = local.expected_wake_seconds < var.wake_timeout_seconds
+      error_message = "expected_wake_seconds (${local.expected_wake_seconds}) must be below wake_timeout_seconds (${var.wake_timeout_seconds}), after which a wake counts as failed: lower it, or raise wake_timeout_seconds."
     }
   }
 }
@@ -90,7 +115,9 @@ module "gpu_backend" {
   backend_image           = var.backend_image
   backend_port            = var.backend_port
   backend_env             = var.backend_env
+  backend_model           = var.backend_model
   backend_warmup          = var.backend_warmup
+  boot_image              = var.boot_image
   request_timeout_seconds = var.request_timeout_seconds
 
   depends_on = [google_project_service.apis]
@@ -121,6 +148,7 @@ module "controller" {
   capacity_timeout_seconds = var.capacity_timeout_seconds
   idle_timeout_seconds     = var.idle_timeout_seconds
   wake_timeout_seconds     = var.wake_timeout_seconds
+  expected_wake_seconds    = local.expected_wake_seconds
   desired_size             = var.desired_size
   sleep_mode               = var.sleep_mode
   functions_jar            = var.functions_jar
@@ -147,6 +175,7 @@ module "frontend" {
     name     = module.artifact_registry.name
   }
   wake_timeout_seconds    = var.wake_timeout_seconds
+  expected_wake_seconds   = local.expected_wake_seconds
   request_timeout_seconds = var.request_timeout_seconds
   domain                  = var.domain
   iap_members             = var.iap_members

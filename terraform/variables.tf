@@ -119,25 +119,64 @@ variable "backend_port" {
 }
 
 variable "backend_env" {
-  description = "Environment variables of the backend container (e.g. {OLLAMA_KEEP_ALIVE = \"30m\"}); values must not contain single quotes."
+  description = "Environment variables of the backend container (e.g. {OLLAMA_NUM_PARALLEL = \"4\"}); values must not contain single quotes. OLLAMA_KEEP_ALIVE is \"-1\" (the model stays loaded while the GPU is awake; the GPU itself sleeps after idle_timeout_seconds) unless set here, to at least idle_timeout_seconds."
   type        = map(string)
   default     = {}
   validation {
     condition     = alltrue([for k, v in var.backend_env : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k)) && !strcontains(v, "'")])
     error_message = "backend_env keys must be environment variable names and values must not contain single quotes."
   }
+  validation {
+    condition     = can(regex("^-?([0-9]+|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$", lookup(var.backend_env, "OLLAMA_KEEP_ALIVE", "-1")))
+    error_message = "backend_env OLLAMA_KEEP_ALIVE must be a number of seconds (\"3600\") or a duration (\"30m\", \"1h30m\"), negative to keep the model loaded for good; or leave it unset: Snooze sets \"-1\", loaded while the GPU is awake."
+  }
+}
+
+variable "backend_model" {
+  description = "Ollama model every woken GPU serves (e.g. llama3.2 or qwen2.5:7b), or null: pulled unless the VM's disk has it, and loaded, before the GPU is ready (the frontend holds requests until then). For the default backend_image, ollama/ollama; other servers use backend_warmup."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.backend_model == null || can(regex("^[A-Za-z0-9][A-Za-z0-9._/-]*(:[A-Za-z0-9._-]+)?$", var.backend_model))
+    error_message = "backend_model must be an Ollama model name such as llama3.2 or qwen2.5:7b (letters, digits, . _ / - and an optional :tag)."
+  }
 }
 
 variable "backend_warmup" {
-  description = "JSON POSTs the GPU VM sends to its own container at every boot before the load balancer may reach it; for Ollama, [{path = \"/api/pull\", body = \"{\\\"model\\\":\\\"llama3.2\\\"}\"}] makes every woken GPU serve that model. Neither may contain single quotes."
+  description = "Requests the GPU VM sends to its own container at every boot, in order and after backend_model's, before the load balancer may reach it and before the GPU is ready; each is retried until it answers 2xx. method is POST (the default; body is JSON) or GET (no body): for vLLM [{method = \"GET\", path = \"/v1/models\"}]. Neither path nor body may contain single quotes."
   type = list(object({
-    path = string
-    body = string
+    path   = string
+    body   = optional(string)
+    method = optional(string, "POST")
   }))
   default = []
   validation {
-    condition     = alltrue([for w in var.backend_warmup : startswith(w.path, "/") && !strcontains(w.path, "'") && !strcontains(w.body, "'")])
+    condition     = alltrue([for w in var.backend_warmup : startswith(w.path, "/") && !strcontains(w.path, "'") && !strcontains(coalesce(w.body, "-"), "'")])
     error_message = "backend_warmup paths must start with / and neither paths nor bodies may contain single quotes."
+  }
+  validation {
+    condition     = alltrue([for w in var.backend_warmup : w.method == "POST" || (w.method == "GET" && w.body == null)])
+    error_message = "A backend_warmup method is POST (with an optional JSON body) or GET (without a body)."
+  }
+}
+
+variable "boot_image" {
+  description = "Boot image of the GPU VMs. The default, the Deep Learning VM family common-cu129-ubuntu-2404-nvidia-580, has the NVIDIA driver preinstalled (the startup script adds Docker and the NVIDIA Container Toolkit only to an image that lacks them); a DLVM family without -nvidia-NNN installs the driver at first boot (minutes); a custom image with the container image baked in is faster still."
+  type        = string
+  default     = "projects/deeplearning-platform-release/global/images/family/common-cu129-ubuntu-2404-nvidia-580"
+  validation {
+    condition     = can(regex("^projects/[a-z0-9-]+/global/images/", var.boot_image))
+    error_message = "boot_image must be projects/P/global/images/NAME or projects/P/global/images/family/F."
+  }
+}
+
+variable "expected_wake_seconds" {
+  description = "How long a whole wake is expected to take, in seconds, until this deployment has measured one (SNOOZE_EXPECTED_WAKE of the functions and the frontend; Status learns the real stage times from then on). null: a guess from boot_image and sleep_mode (driver preinstalled: 150 with delete, 90 with stop; installed at boot: 270, 120)."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.expected_wake_seconds == null || try(var.expected_wake_seconds >= 10 && var.expected_wake_seconds <= 3600 && floor(var.expected_wake_seconds) == var.expected_wake_seconds, false)
+    error_message = "expected_wake_seconds must be null (a guess from boot_image and sleep_mode) or an integer from 10 to 3600, below wake_timeout_seconds."
   }
 }
 

@@ -12,7 +12,7 @@ export const DEFAULT_POLICY = path.join(HERE, '..', 'policy.json');
 export const DEFAULT_ENV_SOURCE = path.join(HERE, '..', '..',
   'functions/src/main/java/dev/snooze/functions/config/SnoozeConfig.java');
 export const DEFAULT_CALL_SOURCE = path.join(HERE, '..', '..',
-  'functions/src/main/java/dev/snooze/functions/compute/MigApi.java');
+  'functions/src/main/java/dev/snooze/functions/compute');
 
 const RESOURCE_META = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
 const MODULE_META = new Set(['source', 'version', 'count', 'for_each', 'depends_on', 'providers']);
@@ -107,14 +107,61 @@ export function readEnvSource(file) {
   return [...new Set([...text.matchAll(/"?(SNOOZE_[A-Z0-9_]+)"?/g)].map((m) => m[1]))].sort();
 }
 
-/** Compute methods the functions call: `client.method(` / `client.methodAsync(` in a .java file
- * (policy.json computeCalls.pattern), or one name a line in a list file. */
+/** Compute methods the functions call, from a .java file, a directory (its .java files, recursively)
+ * or a list file (one method a line). In Java: `client.m(` / `client.mAsync(` (policy.json
+ * computeCalls.pattern: the MIG clients, named `client`), and `x.m(` on a variable declared with a
+ * type of computeCalls.clients (`InstancesClient instances`), named `<prefix>.m` ("instances.m"),
+ * so that a method of one client is never taken for the same-named method of another.
+ * Returns {file (what was read), methods (sorted), where (method -> the file that calls it)}. */
 export function readCallSource(file, policy) {
   if (!file || !policy.computeCalls) return null;
-  const text = fs.readFileSync(file, 'utf8');
-  if (!file.endsWith('.java')) return { file: path.basename(file), methods: text.split('\n').map((l) => l.trim()).filter(Boolean).sort() };
-  const re = new RegExp(policy.computeCalls.pattern, 'g');
-  return { file: path.basename(file), methods: [...new Set([...text.matchAll(re)].map((m) => m[1]))].sort() };
+  if (!fs.statSync(file).isDirectory() && !file.endsWith('.java')) {
+    const methods = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    return { file: path.basename(file), methods, where: new Map() };
+  }
+  const files = fs.statSync(file).isDirectory() ? javaFiles(file) : [file];
+  const where = new Map();
+  for (const f of files) {
+    for (const m of javaCalls(fs.readFileSync(f, 'utf8'), policy.computeCalls)) if (!where.has(m)) where.set(m, path.basename(f));
+  }
+  return { file: path.basename(file), methods: [...where.keys()].sort(), where };
+}
+
+function javaFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? javaFiles(p) : e.name.endsWith('.java') ? [p] : [];
+  });
+}
+
+/** The calls in one Java source, as computeCalls names them. */
+export function javaCalls(text, cc) {
+  const clients = cc.clients || {};
+  const types = Object.keys(clients);
+  // Each variable declared with a client type, with where: a call takes its receiver's nearest
+  // declaration before it (the records' components come before their methods).
+  const decls = [];
+  if (types.length) {
+    const re = new RegExp(`\\b(${types.join('|')})\\s+(\\w+)\\s*[,;=)]`, 'g');
+    for (const m of text.matchAll(re)) decls.push({ at: m.index, type: m[1], name: m[2] });
+  }
+  const typeOf = (name, at) => {
+    const before = decls.filter((d) => d.name === name && d.at < at);
+    return before.length ? before[before.length - 1].type : decls.find((d) => d.name === name)?.type;
+  };
+  const legacy = new RegExp(cc.pattern, 'y');
+  const out = new Set();
+  for (const m of text.matchAll(/\b(\w+)\.(\w+?)(?:Async)?\(/g)) {
+    const type = typeOf(m[1], m.index);
+    if (type !== undefined) {
+      out.add(clients[type] ? `${clients[type]}.${m[2]}` : m[2]);
+      continue;
+    }
+    legacy.lastIndex = m.index;
+    const l = legacy.exec(text);
+    if (l) out.add(l[1]);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- rule 2: provider schema

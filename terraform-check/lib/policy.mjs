@@ -1,6 +1,9 @@
 // Rule 4: Snooze policy. Every rule applies to whatever matching resources the module has (none
 // matching: nothing to say), so the same checker runs on fixtures and on the real terraform/.
+import fs from 'node:fs';
+import path from 'node:path';
 import { interpolations } from './checker.mjs';
+import { esc } from './source.mjs';
 
 const TEMPLATE_TYPES = ['google_compute_instance_template', 'google_compute_region_instance_template', 'google_compute_instance'];
 const GPU_MACHINE = /^(a2|a3|a4|g2|g4)-/;
@@ -54,6 +57,44 @@ export function policyProblems(mod, policy, knownEnv, calls) {
         say('provisioning_model', 'provisioning_model must be the literal "SPOT" or "STANDARD" to be checked: write one scheduling block per model (dynamic ones, chosen by for_each)');
       }
     });
+  }
+
+  // GPU templates' boot: the startup script reports every boot stage, in order, as a guest
+  // attribute (which the template enables), best effort; the container's environment sets what
+  // policy.json gpuContainerEnv asks for (OLLAMA_KEEP_ALIVE).
+  for (const r of gpuTemplates) {
+    // A template that runs nothing (no metadata: a fixture, a scratch test) has no boot to check.
+    if ((!policy.bootStages && !policy.gpuContainerEnv) || r.body.metadata === undefined) continue;
+    const md = value(r.body.metadata);
+    const mdLine = at(r, [['metadata', 0]]);
+    if (!md || typeof md !== 'object' || Array.isArray(md)) {
+      out.push({ file: r.file.name, line: mdLine, message: `${id(r)}: metadata must be a literal map (or a local holding one) for its startup script and guest attributes to be checked` });
+      continue;
+    }
+    if (policy.bootStages) {
+      const enabled = value(md['enable-guest-attributes']);
+      if (typeof enabled !== 'string' || enabled.toUpperCase() !== 'TRUE') {
+        const line = md['enable-guest-attributes'] === undefined ? mdLine : at(r, [['metadata', 0], ['enable-guest-attributes', 0]]);
+        out.push({ file: r.file.name, line, message: `${id(r)}: GPU instance template must set metadata enable-guest-attributes = "TRUE": its startup script reports the boot stages as guest attributes (${policy.bootStages.namespace}/<stage>), which Status reads` });
+      }
+      const script = startupScript(mod, value(md['startup-script']));
+      if (!script) {
+        out.push({ file: r.file.name, line: mdLine, message: `${id(r)}: GPU instance template has no startup-script that terraform-check can read (a literal, or templatefile/file of a file in the module) to check its boot stages` });
+      } else {
+        for (const p of stageProblems(script.text, policy.bootStages)) {
+          out.push({ file: script.file ?? r.file.name, line: script.file ? p.line : mdLine, message: `${id(r)}: startup script ${p.message}` });
+        }
+      }
+    }
+    if (policy.gpuContainerEnv) {
+      const text = expandLocals(mod, md['startup-script']);
+      for (const [key, why] of Object.entries(policy.gpuContainerEnv)) {
+        if (!new RegExp(`(?<![\\w])"?${esc(key)}"?\\s*[=:]`).test(text)) {
+          const line = md['startup-script'] === undefined ? mdLine : at(r, [['metadata', 0], ['startup-script', 0]]);
+          out.push({ file: r.file.name, line, message: `${id(r)}: the container's environment does not set ${key}: ${why}` });
+        }
+      }
+    }
   }
 
   // GPU MIGs (those whose version uses a GPU template): each, every instance of a for_each or
@@ -160,7 +201,7 @@ export function policyProblems(mod, policy, knownEnv, calls) {
       const line = at(r, [['permissions', 0]]);
       const unknown = calls.methods.filter((m) => !(m in cc.permissions));
       for (const m of unknown) {
-        out.push({ file: r.file.name, line, message: `${id(r)}: the functions call compute method "${m}" (${calls.file}), which policy.json computeCalls.permissions does not map to permissions: add it` });
+        out.push({ file: r.file.name, line, message: `${id(r)}: the functions call compute method "${m}" (${calls.where?.get(m) ?? calls.file}), which policy.json computeCalls.permissions does not map to permissions: add it` });
       }
       const methods = cc.roles[key] === '*' ? calls.methods.filter((m) => m in cc.permissions) : cc.roles[key];
       const got = value(r.body.permissions);
@@ -228,6 +269,70 @@ export function policyProblems(mod, policy, knownEnv, calls) {
     }
   }
   return out;
+}
+
+/** The startup script's text: a literal, or the file a templatefile()/file() of
+ * "${path.module}/..." names ({text, file} with file relative to the module); null otherwise. */
+function startupScript(mod, v) {
+  if (typeof v !== 'string') return null;
+  const m = v.match(/^\$\{\s*(?:templatefile|file)\(\s*"\$\{path\.module\}\/([^"]+)"/);
+  if (m) {
+    const f = path.join(mod.dir, m[1]);
+    return fs.existsSync(f) ? { text: fs.readFileSync(f, 'utf8'), file: m[1] } : null;
+  }
+  return v.includes('${') && !v.includes('$${') ? null : { text: v, file: null };
+}
+
+/** Problems of a startup script's stage reports (policy.json bootStages): it PUTs to the guest
+ * attributes' namespace, through a reporter that is best effort (a curl with a time limit whose
+ * failure is caught), and reports every stage on a line of its own, first occurrences in order. */
+export function stageProblems(text, bs) {
+  const out = [];
+  const lines = text.split('\n');
+  const lineOf = (re) => lines.findIndex((l) => re.test(l));
+  const url = `computeMetadata/v1/instance/guest-attributes/${bs.namespace}`;
+  const fn = lineOf(new RegExp(`^\\s*(function\\s+)?${esc(bs.reporter)}(\\s*\\(\\s*\\))?\\s*\\{`));
+  if (fn < 0) {
+    out.push({ line: 1, message: `defines no ${bs.reporter}() to report the boot stages as guest attributes (${url}/<stage>)` });
+  } else {
+    let end = fn;
+    for (let depth = 0; end < lines.length; end++) {
+      depth += (lines[end].match(/\{/g) || []).length - (lines[end].match(/\}/g) || []).length;
+      if (depth <= 0 && end > fn) break;
+    }
+    const body = lines.slice(fn, end + 1).join('\n');
+    if (!body.includes(url) && !lines.some((l) => l.includes(url))) {
+      out.push({ line: fn + 1, message: `${bs.reporter}() must PUT each stage to the guest attributes, ${url}/<stage>` });
+    }
+    if (!/\bcurl\b[^\n]*(\\\n[^\n]*)*?(--max-time|\s-m\s*\d)/.test(body) || !/\|\|/.test(body)) {
+      out.push({ line: fn + 1, message: `${bs.reporter}() must be best effort: a curl with a short --max-time whose failure is caught (|| ...), so that a lost report never stops the boot` });
+    }
+  }
+  let last = -1;
+  let lastStage = null;
+  for (const stage of bs.stages) {
+    const i = lineOf(new RegExp(`^\\s*${esc(bs.reporter)}\\s+["']?${esc(stage)}["']?\\s*(;|#|$)`));
+    if (i < 0) {
+      out.push({ line: (last >= 0 ? last : fn) + 1, message: `never reports the stage "${stage}" (a line \`${bs.reporter} ${stage}\`): Status would skip it` });
+      continue;
+    }
+    if (i < last) {
+      out.push({ line: i + 1, message: `reports "${stage}" before "${lastStage}": the stages are reported in the order ${bs.stages.join(', ')}` });
+    }
+    last = Math.max(last, i);
+    lastStage = stage;
+  }
+  return out;
+}
+
+/** An expression's text with every local it names replaced by the local's value, recursively. */
+function expandLocals(mod, v, depth = 0) {
+  const text = typeof v === 'string' ? v : JSON.stringify(v ?? '');
+  if (depth > 5) return text;
+  return text.replace(/(?<![\w.])local\.([\w-]+)/g, (all, name) => {
+    const l = mod.decl.local.get(name);
+    return l ? expandLocals(mod, l.value, depth + 1) : all;
+  });
 }
 
 /** A nested block's items (or [] when absent); a dynamic block counts as present (its content). */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check } from '../lib/checker.mjs';
@@ -19,7 +20,7 @@ test('good fixture (resources, nested and dynamic blocks, variable, local, modul
   assert.deepEqual(await lines('good'), []);
 });
 
-test('good fixture is clean against the functions\' real SnoozeConfig.java and MigApi.java too', async () => {
+test('good fixture is clean against the functions\' real SnoozeConfig.java and compute package too', async () => {
   assert.deepEqual(await check(path.join(FIX, 'good')), []);
 });
 
@@ -55,6 +56,17 @@ const cases = {
   'gpu-mig-backend': [
     'main.tf:34: google_compute_region_instance_group_manager.gpu: GPU MIG is not a backend of an internal backend service (every offer\'s MIG must be, or the frontend cannot reach its VMs); with for_each, write dynamic "backend" { for_each = google_compute_region_instance_group_manager.gpu content { group = backend.value.instance_group } }',
     'main.tf:44: google_compute_instance_group_manager.outside: GPU MIG is not a backend of an internal backend service (every offer\'s MIG must be, or the frontend cannot reach its VMs)',
+  ],
+  // GPU templates' boot: guest attributes on, every stage reported in order by a best-effort
+  // reporter, OLLAMA_KEEP_ALIVE in the container's environment; a script it cannot read is said.
+  'boot-stages': [
+    'main.tf:44: google_compute_instance_template.bad: GPU instance template must set metadata enable-guest-attributes = "TRUE": its startup script reports the boot stages as guest attributes (snooze/<stage>), which Status reads',
+    'main.tf:45: google_compute_instance_template.bad: the container\'s environment does not set OLLAMA_KEEP_ALIVE: Ollama unloads a model 5 minutes after its last request while Snooze keeps the GPU awake for idle_timeout_seconds: pass merge({ OLLAMA_KEEP_ALIVE = "-1" }, var.backend_env) as the container\'s environment',
+    'main.tf:61: google_compute_instance_template.opaque: GPU instance template has no startup-script that terraform-check can read (a literal, or templatefile/file of a file in the module) to check its boot stages',
+    'main.tf:63: google_compute_instance_template.opaque: the container\'s environment does not set OLLAMA_KEEP_ALIVE: Ollama unloads a model 5 minutes after its last request while Snooze keeps the GPU awake for idle_timeout_seconds: pass merge({ OLLAMA_KEEP_ALIVE = "-1" }, var.backend_env) as the container\'s environment',
+    'templates/bad.sh.tftpl:3: google_compute_instance_template.bad: startup script report_stage() must be best effort: a curl with a short --max-time whose failure is caught (|| ...), so that a lost report never stops the boot',
+    'templates/bad.sh.tftpl:7: google_compute_instance_template.bad: startup script never reports the stage "driver" (a line `report_stage driver`): Status would skip it',
+    'templates/bad.sh.tftpl:9: google_compute_instance_template.bad: startup script reports "loading-model" before "starting-container": the stages are reported in the order booting, driver, pulling-image, starting-container, loading-model, ready',
   ],
   'unknown-env': ['main.tf:9: google_cloudfunctions2_function.wake: SNOOZE_IDLE_TIMOUT is set but the functions do not read it'],
   // Rule 5: conventions.
@@ -111,4 +123,13 @@ test('CLI: exit 0 and no output when clean; exit 1 with file:line lines otherwis
   assert.equal(bad.stdout, 'test/fixtures/all-users/main.tf:5: "allUsers" grants public access; remove it\n');
   const usage = spawnSync(process.execPath, [cli], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
+});
+
+test('policy.json bootStages lists the stages BootStage.java says a VM reports, in its order', () => {
+  const policy = JSON.parse(fs.readFileSync(path.join(HERE, '..', 'policy.json'), 'utf8'));
+  const java = fs.readFileSync(path.join(HERE, '..', '..', 'common/src/main/java/dev/snooze/boot/BootStage.java'), 'utf8');
+  const wire = [...java.matchAll(/^\s*([A-Z_]+)\("([a-z-]+)"\)[,;]/gm)].map((m) => m[2]);
+  // Every stage but provisioning (known from the instance's status, never reported by the VM).
+  assert.deepEqual(policy.bootStages.stages, wire.filter((w) => w !== 'provisioning'));
+  assert.match(java, new RegExp(`NAMESPACE = "${policy.bootStages.namespace}"`));
 });

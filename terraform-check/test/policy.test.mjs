@@ -37,9 +37,10 @@ test('custom role permissions must equal the set in policy.json', async () => {
     // computeCalls: what the functions' calls need (the test after next)
     "main.tf:4: google_project_iam_custom_role.controller: lacks compute.instanceGroupManagers.list, which the functions' listErrors, listManagedInstances need",
     "main.tf:4: google_project_iam_custom_role.controller: lacks compute.instanceGroupManagers.update, which the functions' resize, startInstances, stopInstances need",
+    "main.tf:4: google_project_iam_custom_role.controller: lacks compute.instances.getGuestAttributes, which the functions' instances.getGuestAttributes needs",
     "main.tf:4: google_project_iam_custom_role.controller: lacks compute.regionOperations.get, which the functions' resize, startInstances, stopInstances need",
     "main.tf:4: google_project_iam_custom_role.controller: lacks compute.zoneOperations.get, which the functions' resize, startInstances, stopInstances need",
-    'main.tf:4: google_project_iam_custom_role.controller: permissions differ from policy.json: missing compute.instanceGroupManagers.list, compute.instanceGroupManagers.update, compute.regionOperations.get, compute.zoneOperations.get; not allowed compute.instances.delete',
+    'main.tf:4: google_project_iam_custom_role.controller: permissions differ from policy.json: missing compute.instanceGroupManagers.list, compute.instanceGroupManagers.update, compute.instances.getGuestAttributes, compute.regionOperations.get, compute.zoneOperations.get; not allowed compute.instances.delete',
   ]);
 });
 
@@ -71,7 +72,7 @@ resource "google_project_iam_member" "wake" {
   member  = "serviceAccount:w@p.iam.gserviceaccount.com"
 ${grant}}
 `;
-const ALL = ['compute.instanceGroupManagers.get', 'compute.instanceGroupManagers.list', 'compute.instanceGroupManagers.update', 'compute.regionOperations.get', 'compute.zoneOperations.get'];
+const ALL = ['compute.instanceGroupManagers.get', 'compute.instanceGroupManagers.list', 'compute.instanceGroupManagers.update', 'compute.instances.getGuestAttributes', 'compute.regionOperations.get', 'compute.zoneOperations.get'];
 
 test('custom roles cover every Compute call the functions make (computeCalls), granted without a condition', async () => {
   assert.deepEqual(await run(ROLE(ALL)), []);
@@ -93,6 +94,31 @@ test('a Compute call the policy does not map to permissions is reported', async 
   try {
     assert.deepEqual(await run(ROLE(ALL), { callSource: java }), [
       'main.tf:4: google_project_iam_custom_role.controller: the functions call compute method "deleteInstances" (MigApi.java), which policy.json computeCalls.permissions does not map to permissions: add it',
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Compute calls in Java: the MIG client as client, an InstancesClient by its declared type (instances.m), never one client\'s method for the other\'s', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfcheck-calls-'));
+  fs.mkdirSync(path.join(dir, 'sub'));
+  fs.writeFileSync(path.join(dir, 'MigApi.java'), [
+    'record Regional(RegionInstanceGroupManagersClient client, InstancesClient instances, MigLocation.Region at) {',
+    '  Object get() { return client.get(at.project(), at.region(), at.name()); }',
+    '  Object stages(String zone, String vm) { return instances.getGuestAttributes(req(zone, vm)); }',
+    '  public void close() { client.close(); instances.close(); }',
+    '}',
+  ].join('\n'));
+  // A directory is read whole (every .java file below it): a call in another file counts too.
+  fs.writeFileSync(path.join(dir, 'sub', 'Vm.java'), 'class Vm { void f(InstancesClient c) { c.get(p, z, n); } }\n');
+  const reader = `resource "google_project_iam_custom_role" "reader" {\n  role_id     = "snooze_mig_reader"\n  title       = "t"\n  permissions = ["compute.instanceGroupManagers.get", "compute.instanceGroupManagers.list"]\n}\n`;
+  try {
+    assert.deepEqual(await run(reader, { callSource: dir }), [
+      // instances.get is Compute's instances.get, not the MIG's get: the policy must say its permission.
+      'main.tf:4: google_project_iam_custom_role.reader: lacks compute.instances.getGuestAttributes, which the functions\' instances.getGuestAttributes needs',
+      'main.tf:4: google_project_iam_custom_role.reader: permissions differ from policy.json: missing compute.instances.getGuestAttributes',
+      'main.tf:4: google_project_iam_custom_role.reader: the functions call compute method "instances.get" (Vm.java), which policy.json computeCalls.permissions does not map to permissions: add it',
     ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

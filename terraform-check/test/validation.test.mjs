@@ -43,8 +43,8 @@ function plan(tf, vars, varFile) {
 }
 
 /** Asserts each case: `want` null (accepted) or the one error message it must produce. */
-async function expect(tf, name, cases) {
-  const got = await Promise.all(cases.map(([, value]) => plan(tf, value === undefined ? {} : { [name]: value })));
+async function expect(tf, name, cases, base = {}) {
+  const got = await Promise.all(cases.map(([, value]) => plan(tf, value === undefined ? base : { ...base, [name]: value })));
   cases.forEach(([what, , want], i) => {
     assert.deepEqual(got[i], want ? [want] : [], `${name}: ${what}`);
   });
@@ -133,7 +133,93 @@ test('the GPU settings that moved into gpu_offers are refused, naming what to wr
   }
 });
 
-test('terraform.tfvars.example passes every root variable\'s validation', { skip }, async () => {
-  const tf = ['variables.tf', 'renamed.tf'].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
-  assert.deepEqual(await plan(tf, {}, path.join(ROOT, 'terraform.tfvars.example')), []);
+test('terraform.tfvars.example passes every root variable\'s validation and main.tf\'s cross-variable checks', { skip }, async () => {
+  assert.deepEqual(await plan(rootChecks(), {}, path.join(ROOT, 'terraform.tfvars.example')), []);
+});
+
+/** The root's variables with main.tf's locals and its cross-variable checks (terraform_data.checks). */
+function rootChecks() {
+  const vars = ['variables.tf', 'renamed.tf'].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
+  const text = fs.readFileSync(path.join(ROOT, 'main.tf'), 'utf8');
+  const src = new Source(text);
+  const block = (i) => src.lines.slice(i, src.end(i)).join('\n');
+  const locals = src.find(/^locals\s*\{/);
+  const checks = src.header('resource', 'terraform_data', 'checks');
+  assert.ok(locals >= 0 && checks >= 0, 'main.tf has its locals and terraform_data.checks');
+  return `${vars}\n${block(locals)}\n${block(checks)}\n`;
+}
+
+/** Values of the root variables that have no default. */
+const REQUIRED = { project_id: 'my-gpu-project', frontend_image: 'snooze/frontend:1', domain: 'llm.example.com', iap_members: ['user:a@example.com'] };
+
+test('OLLAMA_KEEP_ALIVE set by the operator: a number of seconds or a duration, not shorter than the idle timeout', { skip }, async () => {
+  const tf = rootChecks();
+  const short = (v, s) => `backend_env OLLAMA_KEEP_ALIVE = "${v}" (${s} s) is shorter than idle_timeout_seconds (900): Ollama would unload the model while the GPU is still awake and the next prompt would wait for it to load again. Remove it (Snooze sets "-1": loaded while the GPU is awake) or set it to at least "900".`;
+  const format = matching(tf, /OLLAMA_KEEP_ALIVE must be a number of seconds/);
+  const env = (v) => ({ OLLAMA_KEEP_ALIVE: v });
+  await expect(tf, 'backend_env', [
+    ['unset: Snooze sets -1', undefined, null],
+    ['other variables only', { OLLAMA_NUM_PARALLEL: '4' }, null],
+    ['-1, for good', env('-1'), null],
+    ['a negative duration, for good', env('-5m'), null],
+    ['the idle timeout in seconds', env('900'), null],
+    ['15m, the idle timeout', env('15m'), null],
+    ['1h30m', env('1h30m'), null],
+    ['Ollama\'s default, 5m', env('5m'), short('5m', 300)],
+    ['a second short', env('899'), short('899', 899)],
+    ['0: unloaded at once', env('0'), short('0', 0)],
+    ['14m59.5s', env('14m59.5s'), short('14m59.5s', 899.5)],
+    ['a word', env('forever'), format],
+    ['a unit Go does not know', env('1d'), format],
+  ], REQUIRED);
+  // The same value against a longer idle timeout.
+  assert.deepEqual(await plan(tf, { ...REQUIRED, backend_env: env('30m'), idle_timeout_seconds: 3600 }), [short('30m', 1800).replace(/900/g, '3600')]);
+});
+
+test('module gpu_backend backend_env: the same OLLAMA_KEEP_ALIVE format', { skip }, async () => {
+  const tf = variableBlock(path.join(ROOT, 'modules', 'gpu_backend', 'variables.tf'), 'backend_env');
+  const format = matching(tf, /OLLAMA_KEEP_ALIVE must be a number of seconds/);
+  await expect(tf, 'backend_env', [
+    ['-1', { OLLAMA_KEEP_ALIVE: '-1' }, null],
+    ['30m', { OLLAMA_KEEP_ALIVE: '30m' }, null],
+    ['a word', { OLLAMA_KEEP_ALIVE: 'forever' }, format],
+  ]);
+});
+
+test('expected_wake_seconds: null (a guess from the image and the sleep mode) or whole seconds below the wake timeout', { skip }, async () => {
+  const tf = rootChecks();
+  const range = matching(tf, /expected_wake_seconds must be null/);
+  await expect(tf, 'expected_wake_seconds', [
+    ['unset', undefined, null],
+    ['120', 120, null],
+    ['9', 9, range],
+    ['90.5', 90.5, range],
+    ['the wake timeout itself', 600, 'expected_wake_seconds (600) must be below wake_timeout_seconds (600), after which a wake counts as failed: lower it, or raise wake_timeout_seconds.'],
+  ], REQUIRED);
+  // The guess from an image that installs the driver at boot, against a short wake timeout.
+  const slow = { ...REQUIRED, boot_image: 'projects/deeplearning-platform-release/global/images/family/common-cu124-debian-11-py310', wake_timeout_seconds: 240 };
+  assert.deepEqual(await plan(tf, slow), ['expected_wake_seconds (270) must be below wake_timeout_seconds (240), after which a wake counts as failed: lower it, or raise wake_timeout_seconds.']);
+  assert.deepEqual(await plan(tf, { ...slow, sleep_mode: 'stop' }), []);
+});
+
+test('backend_model and backend_warmup: an Ollama model name; POST with a body or GET without', { skip }, async () => {
+  for (const file of [path.join(ROOT, 'variables.tf'), path.join(ROOT, 'modules', 'gpu_backend', 'variables.tf')]) {
+    const model = variableBlock(file, 'backend_model');
+    await expect(model, 'backend_model', [
+      ['unset', undefined, null],
+      ['llama3.2', 'llama3.2', null],
+      ['a tag', 'qwen2.5:7b', null],
+      ['a namespace', 'hf.co/org/model:Q4_K_M', null],
+      ['a quote', "llama'3", matching(model, /backend_model must be an Ollama model name/)],
+    ]);
+    const warmup = variableBlock(file, 'backend_warmup');
+    const method = matching(warmup, /method is POST/);
+    await expect(warmup, 'backend_warmup', [
+      ['a POST with a body', [{ path: '/api/generate', body: '{"model":"llama3.2"}' }], null],
+      ['vLLM: a GET', [{ method: 'GET', path: '/v1/models' }], null],
+      ['a GET with a body', [{ method: 'GET', path: '/v1/models', body: '{}' }], method],
+      ['a PUT', [{ method: 'PUT', path: '/x' }], method],
+      ['a path without /', [{ path: 'api/pull' }], matching(warmup, /paths must start with \//)],
+    ]);
+  }
 });

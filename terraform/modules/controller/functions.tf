@@ -23,6 +23,8 @@ locals {
     SNOOZE_STATE_COLLECTION = var.state_collection
     # Same wake timeout as the frontend's hold, so the page and Status agree on ERROR.
     SNOOZE_WAKE_TIMEOUT = tostring(var.wake_timeout_seconds)
+    # The ETA until Status has learned this deployment's stage times from its own wakes.
+    SNOOZE_EXPECTED_WAKE = tostring(var.expected_wake_seconds)
     # C1 only: a third less CPU to the first handled event (docs/benchmarks.md, P2). Setting this
     # replaces the buildpack's memory flags, so the heap is sized to available_memory here.
     JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70 -XX:TieredStopAtLevel=1"

@@ -59,27 +59,29 @@ resource "google_project_iam_custom_role" "controller" {
   project     = var.project_id
   role_id     = "${local.role_prefix}_mig_controller"
   title       = "Snooze MIG controller"
-  description = "Get, list and resize/stop/start the Snooze GPU MIGs (every offer's) and poll their operations."
+  description = "Get, list and resize/stop/start the Snooze GPU MIGs (every offer's), poll their operations and read their VMs' boot stages (guest attributes)."
   stage       = "GA"
   permissions = [
     "compute.instanceGroupManagers.get",    # get, listManagedInstances, listErrors
     "compute.instanceGroupManagers.list",   # listManagedInstances, listErrors (as gcloud documents them)
     "compute.instanceGroupManagers.update", # resize, stopInstances, startInstances
+    "compute.instances.getGuestAttributes", # instances.getGuestAttributes: the boot stages
     "compute.regionOperations.get",         # polling a regional MIG's operations
     "compute.zoneOperations.get",           # polling a zonal MIG's operations (SNOOZE_ZONE)
   ]
 }
 
-# Status only reads the MIGs.
+# Status only reads the MIGs, and the boot stages their VMs report as guest attributes.
 resource "google_project_iam_custom_role" "reader" {
   project     = var.project_id
   role_id     = "${local.role_prefix}_mig_reader"
   title       = "Snooze MIG reader"
-  description = "Get and list the Snooze GPU MIGs (every offer's) and their managed instances and errors."
+  description = "Get and list the Snooze GPU MIGs (every offer's), their managed instances and errors, and read their VMs' boot stages (guest attributes)."
   stage       = "GA"
   permissions = [
     "compute.instanceGroupManagers.get",
     "compute.instanceGroupManagers.list",
+    "compute.instances.getGuestAttributes",
   ]
 }
 

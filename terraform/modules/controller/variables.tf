@@ -97,6 +97,15 @@ variable "wake_timeout_seconds" {
   }
 }
 
+variable "expected_wake_seconds" {
+  description = "How long a whole wake is expected to take, in seconds, before this deployment has measured one (SNOOZE_EXPECTED_WAKE): Status's ETA until then."
+  type        = number
+  validation {
+    condition     = var.expected_wake_seconds >= 10 && var.expected_wake_seconds <= 3600 && floor(var.expected_wake_seconds) == var.expected_wake_seconds
+    error_message = "expected_wake_seconds must be an integer from 10 to 3600."
+  }
+}
+
 variable "desired_size" {
   description = "GPU VMs while awake (SNOOZE_DESIRED_SIZE)."
   type        = number

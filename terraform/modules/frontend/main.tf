@@ -22,6 +22,7 @@ locals {
     SNOOZE_STATUS_URL      = var.status_url
     SNOOZE_WAKE_TIMEOUT    = tostring(var.wake_timeout_seconds)
     SNOOZE_REQUEST_TIMEOUT = tostring(var.request_timeout_seconds)
+    SNOOZE_EXPECTED_WAKE   = tostring(var.expected_wake_seconds)
   }
 
   # A held request waits up to the wake timeout, then streams for up to the request timeout.

@@ -149,6 +149,15 @@ variable "wake_timeout_seconds" {
   }
 }
 
+variable "expected_wake_seconds" {
+  description = "How long a whole wake is expected to take, in seconds, before the Status function has measured one (SNOOZE_EXPECTED_WAKE): the page's progress while Status cannot be reached."
+  type        = number
+  validation {
+    condition     = var.expected_wake_seconds >= 10 && var.expected_wake_seconds <= 3600 && floor(var.expected_wake_seconds) == var.expected_wake_seconds
+    error_message = "expected_wake_seconds must be an integer from 10 to 3600."
+  }
+}
+
 variable "request_timeout_seconds" {
   description = "Longest a proxied request may take, in seconds (SNOOZE_REQUEST_TIMEOUT; the internal load balancer's timeout); part of the external load balancer's timeout."
   type        = number

@@ -21,6 +21,13 @@ locals {
       termination_action = o.provisioning_model == "SPOT" ? coalesce(o.termination_action, "STOP") : null
     })
   }
+
+  # The container's environment. Ollama unloads a model keep_alive after its last request (5
+  # minutes by default) while Snooze keeps the GPU awake for idle_timeout_seconds (15 minutes by
+  # default): between the two a user would pay for an awake GPU and still wait for the model to
+  # load. "-1" keeps it loaded while the VM runs (the VM itself sleeps); the operator's value, if
+  # any, wins (the root checks it is not shorter than the idle timeout). Other servers ignore it.
+  container_env = merge({ OLLAMA_KEEP_ALIVE = "-1" }, var.backend_env)
 }
 
 # The template and the MIG were single resources before offers. The default offer, "gpu", is
@@ -57,10 +64,11 @@ resource "google_project_iam_member" "gpu" {
 
 # --- Instance templates, one per offer ------------------------------------------------------
 
-# Image choice: a Deep Learning VM image (common-cu123, Debian 11) rather than
-# Container-Optimized OS. The DLVM installs the NVIDIA driver at first boot
-# (install-nvidia-driver=True) and ships Docker with the NVIDIA Container Toolkit, so the
-# unchanged container runs with the standard `docker run --gpus all`. On COS the driver comes
+# Image choice: a Deep Learning VM image rather than Container-Optimized OS. The default family
+# (common-cu129-ubuntu-2404-nvidia-580) has the NVIDIA driver preinstalled; older DLVM families
+# install it at first boot (install-nvidia-driver=True), minutes at every wake in sleep_mode
+# delete. The DLVM ships Docker with the NVIDIA Container Toolkit, so the unchanged container
+# runs with the standard `docker run --gpus all`. On COS the driver comes
 # from `cos-extensions install gpu` and the container needs the driver's device nodes and
 # /var/lib/nvidia mounted by hand, because COS has no NVIDIA container runtime: `--gpus all`
 # does not work there. The same image serves every offer (L4, T4, ...).
@@ -134,15 +142,22 @@ resource "google_compute_instance_template" "gpu" {
   }
 
   metadata = {
+    # Deep Learning VM images without a preinstalled driver install it at first boot; the
+    # installer skips it when nvidia-smi already works (the default -nvidia-NNN family).
     install-nvidia-driver  = "True"
     enable-oslogin         = "TRUE"
     block-project-ssh-keys = "TRUE"
+    # The startup script reports the boot stages as guest attributes (snooze/<stage>), which
+    # the Status function reads: the page shows what the GPU is doing while it wakes.
+    enable-guest-attributes = "TRUE"
     startup-script = templatefile("${path.module}/templates/startup.sh.tftpl", {
-      image  = var.backend_image
-      port   = var.backend_port
-      env    = var.backend_env
-      health = var.health_check_path
-      warmup = var.backend_warmup
+      image          = var.backend_image
+      port           = var.backend_port
+      env            = local.container_env
+      health         = var.health_check_path
+      model          = var.backend_model
+      warmup         = var.backend_warmup
+      warmup_seconds = var.autohealing_initial_delay_seconds
     })
   }
 

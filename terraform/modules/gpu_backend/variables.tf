@@ -116,9 +116,9 @@ variable "gpu_offers" {
 }
 
 variable "boot_image" {
-  description = "Boot image: a Deep Learning VM family with the NVIDIA driver, Docker and the NVIDIA Container Toolkit."
+  description = "Boot image with Docker and the NVIDIA Container Toolkit. The default, a Deep Learning VM family whose name ends in -nvidia-<driver> (Ubuntu 24.04), has the NVIDIA driver preinstalled: no driver install at boot. Other Deep Learning VM families install it at first boot (install-nvidia-driver), which costs minutes at every wake in sleep_mode delete. A custom image with the driver and the container image baked in is faster still."
   type        = string
-  default     = "projects/deeplearning-platform-release/global/images/family/common-cu123-debian-11-py310"
+  default     = "projects/deeplearning-platform-release/global/images/family/common-cu129-ubuntu-2404-nvidia-580"
   validation {
     condition     = can(regex("^projects/[a-z0-9-]+/global/images/", var.boot_image))
     error_message = "boot_image must be projects/P/global/images/NAME or projects/P/global/images/family/F."
@@ -145,25 +145,44 @@ variable "backend_image" {
 }
 
 variable "backend_env" {
-  description = "Environment variables of the backend container (e.g. {OLLAMA_HOST = \"0.0.0.0:11434\"}); values must not contain single quotes."
+  description = "Environment variables of the backend container (e.g. {OLLAMA_HOST = \"0.0.0.0:11434\"}); values must not contain single quotes. OLLAMA_KEEP_ALIVE is \"-1\" (the model stays loaded while the VM runs) unless set here."
   type        = map(string)
   default     = {}
   validation {
     condition     = alltrue([for k, v in var.backend_env : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k)) && !strcontains(v, "'")])
     error_message = "backend_env keys must be environment variable names and values must not contain single quotes."
   }
+  validation {
+    condition     = can(regex("^-?([0-9]+|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$", lookup(var.backend_env, "OLLAMA_KEEP_ALIVE", "-1")))
+    error_message = "backend_env OLLAMA_KEEP_ALIVE must be a number of seconds (\"3600\") or a duration (\"30m\", \"1h30m\"), negative to keep the model loaded for good; or leave it unset: Snooze sets \"-1\", loaded while the GPU is awake."
+  }
+}
+
+variable "backend_model" {
+  description = "Ollama model every woken GPU serves (e.g. llama3.2 or qwen2.5:7b), or null. Once the container answers, the VM pulls the model unless its disk has it (POST /api/show, then /api/pull) and loads it (POST /api/generate without a prompt) before the load balancer may reach the container and before it reports the stage ready; backend_warmup runs after it."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.backend_model == null || can(regex("^[A-Za-z0-9][A-Za-z0-9._/-]*(:[A-Za-z0-9._-]+)?$", var.backend_model))
+    error_message = "backend_model must be an Ollama model name such as llama3.2 or qwen2.5:7b (letters, digits, . _ / - and an optional :tag)."
+  }
 }
 
 variable "backend_warmup" {
-  description = "JSON POSTs the VM sends to its own container at every boot, once it answers health_check_path and before the load balancer may reach it (Ollama: path /api/pull, body naming the model). Neither may contain single quotes."
+  description = "Requests the VM sends to its own container at every boot, in order and after backend_model's, once the container answers health_check_path and before the load balancer may reach it; each is retried until it answers 2xx, up to autohealing_initial_delay_seconds after boot. method is POST (the default; body is JSON) or GET (no body), e.g. {method = \"GET\", path = \"/v1/models\"} for vLLM. Neither path nor body may contain single quotes."
   type = list(object({
-    path = string
-    body = string
+    path   = string
+    body   = optional(string)
+    method = optional(string, "POST")
   }))
   default = []
   validation {
-    condition     = alltrue([for w in var.backend_warmup : startswith(w.path, "/") && !strcontains(w.path, "'") && !strcontains(w.body, "'")])
+    condition     = alltrue([for w in var.backend_warmup : startswith(w.path, "/") && !strcontains(w.path, "'") && !strcontains(coalesce(w.body, "-"), "'")])
     error_message = "backend_warmup paths must start with / and neither paths nor bodies may contain single quotes."
+  }
+  validation {
+    condition     = alltrue([for w in var.backend_warmup : w.method == "POST" || (w.method == "GET" && w.body == null)])
+    error_message = "A backend_warmup method is POST (with an optional JSON body) or GET (without a body)."
   }
 }
 
@@ -177,7 +196,7 @@ variable "backend_port" {
 }
 
 variable "health_check_path" {
-  description = "HTTP path that answers 2xx once the model serves (Ollama: /)."
+  description = "HTTP path that answers 2xx once the server serves (Ollama: /; vLLM, TGI: /health, which answers only once the model is loaded); the health checks' path, and the script's wait before the warm-up."
   type        = string
   default     = "/"
   validation {
