@@ -5,6 +5,7 @@
 const $ = (id) => document.getElementById(id);
 const el = {
   status: $('status'), phase: $('phase'), detail: $('phase-detail'), progress: $('wake-progress'),
+  boot: $('boot'), bootBar: $('boot-bar'), eta: $('eta'), stages: $('boot-stages'),
   offers: $('offers'), instances: $('instances'), gpuToday: $('gpu-today'),
   conversation: $('conversation'), empty: $('empty'),
   error: $('error'), errorText: $('error-text'), retry: $('retry'),
@@ -29,6 +30,25 @@ const FAILURE_WORDS = {
 };
 const MODEL_WORDS = { SPOT: 'spot', STANDARD: 'on-demand' };
 
+// The GPU's boot stages in order, as the Status function names them (BootStage), in words.
+const STAGES = ['provisioning', 'booting', 'driver', 'pulling-image', 'starting-container', 'loading-model', 'ready'];
+const STAGE_WORDS = {
+  provisioning: 'Getting a GPU machine',
+  booting: 'Booting the machine',
+  driver: 'Setting up the GPU driver',
+  'pulling-image': "Pulling the model server's image",
+  'starting-container': 'Starting the model server',
+  'loading-model': 'Loading the model into the GPU',
+  ready: 'Ready',
+};
+const STATE_MARKS = { done: '✓', current: '●', pending: '○' }; // beside the words, never instead of them
+
+// What the page says to the empty conversation, by what wakes the GPU (SNOOZE_WAKE_ON).
+const EMPTY_TEXT = {
+  open: 'Ask the model something. If the GPU was asleep, opening this page started waking it: it boots while you type, then answers are quick.',
+  typing: 'Ask the model something. If the GPU is asleep, it starts waking as soon as you type: it boots while you write, then answers are quick.',
+};
+
 // --- state ------------------------------------------------------------------------------------
 
 const conversation = [];   // committed turns, sent as `messages` with every request
@@ -40,6 +60,7 @@ let clockSkew = 0;          // server clock minus ours (from the Date header), f
 let statusProblem = null;   // why the last poll failed, if it did
 let modelsLoaded = false;
 let pollTimer = 0;
+let intentSent = false;     // this page has said once that a person is about to prompt
 
 // --- status bar -------------------------------------------------------------------------------
 
@@ -51,6 +72,8 @@ function derivePhase() {
     // The Status function learns about a wake a moment after our request is held; don't
     // claim "asleep" while we are visibly waiting for the GPU.
     if (fn.phase === 'ASLEEP' && ours && !ready) return 'WAKING';
+    // A GPU whose model still loads does not answer yet: to a person it is still waking.
+    if (fn.phase === 'AWAKE' && bootUnderway(fn) && !ready) return 'WAKING';
     return fn.phase;
   }
   if (!status) return ours ? 'WAKING' : 'UNKNOWN';
@@ -67,21 +90,33 @@ function renderStatus() {
   let detail = '';
   let offerLines = [];
   let showProgress = false;
+  let showBoot = false;
 
   switch (phase) {
     case 'ASLEEP':
-      detail = 'GPU asleep — your first request wakes it.';
+      detail = status?.wakeOn === 'typing' && !intentSent ? 'GPU asleep — it starts waking as you type.'
+        : 'GPU asleep — your first request wakes it.';
       break;
     case 'WAKING': {
-      // Elapsed since the wake began (server time) or, lacking that, since we sent our request.
-      const since = fn?.phase === 'WAKING' && fn.since ? Date.parse(fn.since) - clockSkew : inflight?.startedAt ?? now;
-      const elapsed = Math.max(0, (now - since) / 1000);
-      const expected = status?.expectedWakeSeconds || 90;
-      detail = `Waking ${current ?? 'the GPU'} — ${clock(elapsed)} elapsed, usually about ${clock(expected)}.`;
-      if (elapsed > expected * 1.5) detail += ' Taking longer than usual.';
-      // Capped below 100 %: the estimate is only an estimate, "done" is when the backend is ready.
-      el.progress.value = Math.min(95, (elapsed / expected) * 100);
-      showProgress = true;
+      const boot = bootUnderway(fn);
+      if (boot) {
+        // The VM's own stages: what it is doing, for how long, and when it should be done.
+        const later = Math.max(0, (now - statusAt) / 1000); // the numbers move between polls
+        detail = `Waking ${current ?? 'the GPU'} — ${stageWords(boot.stage)}, ${clock(seconds(boot.stageSeconds) + later)} in this step.`;
+        renderBoot(boot, later);
+        showBoot = true;
+      } else {
+        // Elapsed since the wake began (server time) or, lacking that, since we sent our request.
+        const since = fn?.phase === 'WAKING' && fn.since ? Date.parse(fn.since) - clockSkew : inflight?.startedAt ?? now;
+        const elapsed = Math.max(0, (now - since) / 1000);
+        // Status's own expectation (learned from past wakes) when it has one, else the frontend's guess.
+        const expected = fn?.expectedWakeSeconds || status?.expectedWakeSeconds || 90;
+        detail = `Waking ${current ?? 'the GPU'} — ${clock(elapsed)} elapsed, usually about ${clock(expected)}.`;
+        if (elapsed > expected * 1.5) detail += ' Taking longer than usual.';
+        // Capped below 100 %: the estimate is only an estimate, "done" is when the backend is ready.
+        el.progress.value = Math.min(95, (elapsed / expected) * 100);
+        showProgress = true;
+      }
       // The offers tried before this one in this wake, each with why it was given up (none yet
       // when the function has not seen the wake our request started).
       if (fn?.phase === 'WAKING') offerLines = offers.filter((o) => failedThisWake(o, fn))
@@ -115,12 +150,132 @@ function renderStatus() {
   setText(el.phase, phase);
   setText(el.detail, detail);
   el.progress.hidden = !showProgress;
+  el.boot.hidden = !showBoot;
   el.offers.hidden = offerLines.length === 0;
   setText(el.offers, offerLines.join('\n'));
   renderInstances(phase, fn);
   const gpu = fn?.gpuSecondsToday;
   el.gpuToday.hidden = typeof gpu !== 'number';
   if (typeof gpu === 'number') setText(el.gpuToday, `GPU time today: ${duration(gpu)}`);
+}
+
+// --- boot stages --------------------------------------------------------------------------------
+
+// Status's boot report while the GPU boots (not yet ready), else null. Older functions send none.
+function bootUnderway(fn) {
+  const boot = fn?.boot;
+  return boot && typeof boot.stage === 'string' && boot.stage !== 'ready' ? boot : null;
+}
+
+function stageWords(name) {
+  return STAGE_WORDS[name] ?? name;
+}
+
+function seconds(value) {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+// The seven stages with their state and seconds: Status's list, or, lacking one, the current
+// stage's place in the known order.
+function stageList(boot) {
+  if (Array.isArray(boot.stages) && boot.stages.length) {
+    return boot.stages.filter((st) => typeof st?.name === 'string')
+      .map((st) => ({ name: st.name, state: st.state, seconds: st.seconds, expected: st.expectedSeconds }));
+  }
+  const at = STAGES.indexOf(boot.stage);
+  return STAGES.map((name, i) => ({ name, state: i < at ? 'done' : i === at ? 'current' : 'pending',
+    seconds: i === at ? boot.stageSeconds : null, expected: null }));
+}
+
+function renderBoot(boot, later) {
+  const list = stageList(boot);
+  const left = typeof boot.etaSeconds === 'number' ? Math.max(0, boot.etaSeconds - later) : null;
+  setText(el.eta, etaText(boot, left));
+
+  // The bar: one segment per stage, as wide as the stage takes (or is expected to), filled as done.
+  let spent = 0;
+  const segments = list.map((st) => {
+    const expected = seconds(st.expected);
+    if (st.state === 'done') {
+      spent += seconds(st.seconds);
+      return { weight: seconds(st.seconds) || expected || 1, fill: 100 };
+    }
+    if (st.state === 'current') {
+      const so = seconds(st.seconds) + later;
+      spent += so;
+      const weight = Math.max(so, expected, 1);
+      return { weight, fill: Math.min(95, (so / weight) * 100) };
+    }
+    return { weight: expected || 1, fill: 0 };
+  });
+  syncChildren(el.bootBar, segments.length, () => {
+    const seg = document.createElement('span');
+    seg.className = 'seg';
+    seg.append(document.createElement('span'));
+    seg.firstChild.className = 'seg-fill';
+    return seg;
+  });
+  segments.forEach((seg, i) => {
+    const node = el.bootBar.children[i];
+    node.dataset.state = list[i].state;
+    node.style.flexGrow = String(seg.weight); // CSSOM, which the CSP allows (no inline style attribute)
+    node.firstChild.style.width = `${seg.fill}%`;
+  });
+  const at = list.findIndex((st) => st.name === boot.stage);
+  const percent = left !== null && spent + left > 0 ? (spent / (spent + left)) * 100
+    : (Math.max(0, at) / Math.max(1, list.length - 1)) * 100;
+  el.bootBar.setAttribute('aria-valuenow', String(Math.round(Math.min(95, percent))));
+  el.bootBar.setAttribute('aria-valuetext', `Step ${at + 1} of ${list.length}: ${stageWords(boot.stage)}`);
+
+  // The list: each stage in words, its state in words, and its seconds.
+  syncChildren(el.stages, list.length, () => {
+    const item = document.createElement('li');
+    item.className = 'stage';
+    for (const part of ['stage-mark', 'stage-name', 'stage-time']) {
+      const span = document.createElement('span');
+      span.className = part;
+      item.append(span);
+    }
+    item.firstChild.setAttribute('aria-hidden', 'true');
+    return item;
+  });
+  list.forEach((st, i) => {
+    const item = el.stages.children[i];
+    const state = STATE_MARKS[st.state] ? st.state : 'pending';
+    item.dataset.state = state;
+    if (state === 'current') item.setAttribute('aria-current', 'step');
+    else item.removeAttribute('aria-current');
+    setText(item.children[0], STATE_MARKS[state]);
+    setText(item.children[1], stageWords(st.name));
+    setText(item.children[2], stageTime(st, state, later));
+  });
+}
+
+function stageTime(st, state, later) {
+  const expected = seconds(st.expected);
+  if (state === 'done') return typeof st.seconds === 'number' ? `done in ${about(st.seconds)}` : 'done';
+  if (state === 'current') {
+    const so = about(seconds(st.seconds) + later);
+    return expected ? `now: ${so} of about ${about(expected)}` : `now: ${so}`;
+  }
+  if (st.name === 'ready') return ''; // the end, not a step that takes time
+  return expected ? `next: about ${about(expected)}` : 'next';
+}
+
+// "Ready in about 1 min 35 s (learned from 3 past wakes)."; "estimate" before any wake was seen.
+function etaText(boot, left) {
+  if (left === null) return '';
+  const n = boot.learnedFrom;
+  const source = boot.etaSource === 'learned' && typeof n === 'number' && n > 0
+    ? `learned from ${n} past wake${n === 1 ? '' : 's'}` : 'estimate';
+  const when = left >= 1 ? `Ready in about ${about(left)}` : 'Taking a little longer than expected';
+  return `${when} (${source}).`;
+}
+
+// Keeps exactly n children, made by make(), so nodes (and what assistive technology holds) persist.
+function syncChildren(parent, n, make) {
+  while (parent.children.length > n) parent.lastElementChild.remove();
+  while (parent.children.length < n) parent.append(make());
 }
 
 function renderInstances(phase, fn) {
@@ -177,6 +332,14 @@ function clock(seconds) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+// "45 s", "1 min 35 s", "2 min".
+function about(secs) {
+  const s = Math.round(secs);
+  if (s < 60) return `${s} s`;
+  const rest = s % 60;
+  return rest ? `${Math.floor(s / 60)} min ${rest} s` : `${Math.floor(s / 60)} min`;
+}
+
 function duration(seconds) {
   if (seconds < 60) return `${Math.round(seconds)} s`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
@@ -197,11 +360,35 @@ async function poll() {
     status = null;
     statusProblem = e instanceof SyntaxError || e instanceof TypeError ? 'Status unavailable.' : e.message;
   }
+  if (status) showWakeOn();
   renderStatus();
   // Ask for the model list only once the GPU is awake: /api/tags goes to the GPU and would wake it.
   if (!modelsLoaded && derivePhase() === 'AWAKE' && !inflight) loadModels().catch(() => {});
   schedulePoll();
 }
+
+// --- wake on intent --------------------------------------------------------------------------------
+
+// Tells the frontend, once per page, that a person is about to prompt, so a sleeping GPU boots
+// while they write. The frontend says which trigger wakes it (SNOOZE_WAKE_ON: open, typing or
+// send, i.e. none); it also rate-limits, and an awake GPU ignores intents, so an idle open tab
+// never keeps it awake. Errors don't matter: the prompt itself wakes the GPU anyway.
+function sendIntent(trigger) {
+  if (intentSent || status?.wakeOn !== trigger) return;
+  intentSent = true;
+  fetch('/snooze/intent', {
+    method: 'POST', cache: 'no-store',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ trigger }),
+  }).catch(() => {});
+}
+
+function showWakeOn() {
+  if (EMPTY_TEXT[status.wakeOn]) setText(el.empty, EMPTY_TEXT[status.wakeOn]);
+  sendIntent('open');
+}
+
+el.prompt.addEventListener('input', () => sendIntent('typing'));
 
 function schedulePoll() {
   clearTimeout(pollTimer);

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the window closes over requests it did not report (begun or ended since), and a {@code heartbeat}
  * every {@code heartbeatInterval} while any request is in flight, unless a request's message went
  * out within that interval. So every moment a request begins or ends is covered by a message at
- * most one window later, and the GPU never sleeps earlier than the idle timeout after it.
+ * most one window later, and the GPU never sleeps earlier than the idle timeout after it. An
+ * {@code intent} (the page opened, typing began) goes out at most once per debounce window, paced
+ * apart from requests so that it neither delays nor stands in for a request's message.
  * {@link #begin} never blocks and never throws: messages go through a bounded queue to one
  * background thread; when the queue is full they are dropped and counted.
  */
@@ -77,6 +79,7 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
   private final AtomicLong failedSinceLog = new AtomicLong();
   private final RateLimit dropLog;
   private final RateLimit failureLog;
+  private final RateLimit intents;
   private final Object heartbeatLock = new Object();
   private Scheduler.Cancellable heartbeat; // guarded by heartbeatLock
   private final Object trailingLock = new Object();
@@ -98,6 +101,9 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.dropLog = new RateLimit(LOG_INTERVAL, scheduler::nanoTime);
     this.failureLog = new RateLimit(LOG_INTERVAL, scheduler::nanoTime);
+    // The debounce window, as for requests: Wake ignores an intent while the GPU is wanted, so a
+    // second one within the window could only wake a GPU that went to sleep in between.
+    this.intents = new RateLimit(settings.debounce(), scheduler::nanoTime);
   }
 
   /** Production: the real Publisher (emulator when configured) and one daemon thread. */
@@ -144,6 +150,25 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
       // Never fail the user's request for activity's sake.
       warnFailure("Activity signal failed", ActivityMessage.Kind.REQUEST, e);
       return NOTHING;
+    }
+  }
+
+  @Override
+  public boolean intent() {
+    if (closed.get()) {
+      return false;
+    }
+    try {
+      // Not the Debouncer: an intent must not take the place of the next request's message, nor
+      // be covered by a trailing one, nor count in flight.
+      if (!intents.tryAcquire()) {
+        return false;
+      }
+      enqueue(ActivityMessage.intent(settings.source()));
+      return true;
+    } catch (RuntimeException e) {
+      warnFailure("Activity signal failed", ActivityMessage.Kind.INTENT, e);
+      return false;
     }
   }
 

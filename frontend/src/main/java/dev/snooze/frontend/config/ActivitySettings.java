@@ -13,6 +13,7 @@ import java.time.Duration;
  *     over requests it did not report
  * @param heartbeatInterval a heartbeat while requests are in flight, this often
  * @param queue how many messages may wait to be published before new ones are dropped
+ * @param wakeOn which of the page's triggers publishes an intent (none for {@link WakeOn#SEND})
  */
 public record ActivitySettings(
     String project,
@@ -21,4 +22,5 @@ public record ActivitySettings(
     String instanceId,
     Duration debounce,
     Duration heartbeatInterval,
-    int queue) {}
+    int queue,
+    WakeOn wakeOn) {}

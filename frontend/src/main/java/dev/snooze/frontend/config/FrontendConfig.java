@@ -26,6 +26,7 @@ public record FrontendConfig(
   private static final Pattern PATHS = Pattern.compile("/[^\\s,]*(,/[^\\s,]*)*");
   private static final Pattern PATH = Pattern.compile("/\\S*");
   private static final Pattern AUDIENCE = Pattern.compile("/projects/\\d+/(global|apps)/\\S+");
+  private static final Pattern WAKE_ON = Pattern.compile("(?i)open|typing|send");
   private static final Pattern NAME = Pattern.compile("[-A-Za-z0-9._]{1,63}");
   private static final String BACKEND_EXPECTED =
       "the GPU backend's base URL, e.g. http://10.10.0.5:11434 (the internal load balancer)";
@@ -66,6 +67,7 @@ public record FrontendConfig(
     String instance = env.string("SNOOZE_INSTANCE_ID", hostname(environment), NAME,
         "a short name: letters, digits, '-', '.' or '_'");
     Duration expectedWake = env.duration("SNOOZE_EXPECTED_WAKE", Duration.ofSeconds(90));
+    String wakeOn = env.string("SNOOZE_WAKE_ON", WakeOn.OPEN.wire(), WAKE_ON, WakeOn.EXPECTED);
     env.throwIfInvalid();
 
     Origin origin = Origin.of(URI.create(backend));
@@ -77,7 +79,8 @@ public record FrontendConfig(
         new ReadinessSettings(origin, health),
         new HoldSettings(wakeTimeout, maxPending, expectedWake),
         new IapSettings(audience, URI.create(keys)),
-        new ActivitySettings(project, topic, emulator, instance, debounce, heartbeat, queue));
+        new ActivitySettings(project, topic, emulator, instance, debounce, heartbeat, queue,
+            WakeOn.fromWire(wakeOn).orElseThrow()));
   }
 
   private static String hostname(Map<String, String> environment) {

@@ -35,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code GET /healthz}: 200 {@code ok}, no authentication, no activity (the MIG's health check);</li>
  *   <li>everything else passes {@code authentication} first when it is set;</li>
  *   <li>{@code GET /snooze/status}: the status JSON ({@link StatusHandler});</li>
+ *   <li>{@code POST /snooze/intent}: the page says a person is about to prompt ({@link IntentHandler});</li>
  *   <li>paths under an allowed prefix: held while the GPU wakes, then proxied to the backend;</li>
  *   <li>other GET/HEAD: the {@code page} handler when set;</li>
  *   <li>anything else: 404 JSON.</li>
@@ -100,9 +101,6 @@ public final class FrontendServer {
   }
 
   public Future<FrontendServer> start() {
-    readiness = new BackendReadiness(vertx, config.readiness(), clock, probeInterval);
-    hold = new Hold(vertx, readiness, config.hold(), clock);
-    proxy = new ProxyHandler(vertx, config.proxy(), readiness, hold, activity);
     URI statusUrl = config.server().statusUrl();
     if (!statusSourceSet && statusUrl != null) {
       // HTTPS means a deployed function, invokable only with an ID token; HTTP the local stack.
@@ -110,6 +108,12 @@ public final class FrontendServer {
       statusSource = new HttpStatusSource(vertx, statusUrl, Duration.ofSeconds(2),
           Duration.ofSeconds(1), clock, deployed ? new GoogleIdToken(statusUrl) : null);
     }
+    // Status's boot stages hold requests back while the model loads behind a healthy container.
+    StatusSource boot = statusSource;
+    readiness = new BackendReadiness(vertx, config.readiness(), clock, probeInterval,
+        boot == null ? null : boot::fetch);
+    hold = new Hold(vertx, readiness, config.hold(), clock);
+    proxy = new ProxyHandler(vertx, config.proxy(), readiness, hold, activity);
     Router router = router();
     int port = listenPort != null ? listenPort : config.server().port();
     readiness.start();
@@ -180,8 +184,10 @@ public final class FrontendServer {
     if (authentication != null) {
       router.route().handler(authentication);
     }
-    StatusHandler status = new StatusHandler(readiness, hold, config.hold().expectedWake(), statusSource);
+    StatusHandler status = new StatusHandler(readiness, hold, config.hold().expectedWake(), statusSource,
+        config.activity().wakeOn());
     router.get("/snooze/status").handler(status);
+    router.route("/snooze/intent").handler(new IntentHandler(activity, config.activity().wakeOn()));
     List<String> prefixes = config.server().allowedPaths();
     router.route().handler(ctx -> {
       String path = ctx.normalizedPath();

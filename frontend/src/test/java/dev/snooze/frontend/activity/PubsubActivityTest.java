@@ -235,6 +235,52 @@ class PubsubActivityTest {
   }
 
   @Test
+  void anIntentIsPublishedOncePerWindowWhateverThePageDoes() {
+    PubsubActivity activity = activity();
+    assertThat(activity.intent()).isTrue();
+    for (int i = 0; i < 50; i++) {
+      assertThat(activity.intent()).as("a reload storm").isFalse();
+    }
+    scheduler.runPending();
+    assertThat(sink.messages()).containsExactly(ActivityMessage.intent("fe-1"));
+
+    scheduler.advance(Duration.ofSeconds(29));
+    assertThat(activity.intent()).as("still inside the window").isFalse();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(activity.intent()).as("a window later").isTrue();
+    scheduler.runPending();
+    assertThat(summary(sink.messages())).containsExactly("intent:null", "intent:null");
+  }
+
+  /**
+   * An intent never keeps the GPU awake: nothing in flight, no heartbeat, no trailing message; and
+   * it never takes the place of a request's message, so a prompt right after it is reported at
+   * once, as if the intent had not been.
+   */
+  @Test
+  void anIntentIsNeitherARequestNorInTheRequestsWay() {
+    PubsubActivity activity = activity();
+    activity.intent();
+    assertThat(activity.inFlight()).isZero();
+    assertThat(scheduler.repeatingCount()).as("no heartbeat").isZero();
+    scheduler.advance(Duration.ofMinutes(5));
+    assertThat(summary(sink.messages())).as("nothing after it").containsExactly("intent:null");
+
+    activity.intent();
+    activity.begin(false).close();
+    scheduler.runPending();
+    assertThat(summary(sink.messages())).containsExactly("intent:null", "intent:null", "request:1");
+  }
+
+  @Test
+  void noIntentAfterClose() {
+    PubsubActivity activity = activity();
+    activity.close();
+    assertThat(activity.intent()).isFalse();
+    assertThat(sink.messages()).isEmpty();
+  }
+
+  @Test
   void fullQueueDropsCountsAndWarnsOnce() {
     PubsubActivity activity = activity(2, Duration.ofSeconds(1), sink, scheduler);
     for (int i = 0; i < 5; i++) {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
-/** Records what would be published; can fail or block on demand. */
-final class RecordingSink implements ActivitySink {
+/** Records what would be published; can fail or block on demand. Public for the server tests (intents). */
+public final class RecordingSink implements ActivitySink {
   private final List<ActivityMessage> messages = new ArrayList<>();
   private Function<ActivityMessage, ApiFuture<String>> answer = m -> ApiFutures.immediateFuture("id");
   private CountDownLatch gate;
@@ -54,7 +54,7 @@ final class RecordingSink implements ActivitySink {
     closed = true;
   }
 
-  synchronized List<ActivityMessage> messages() {
+  public synchronized List<ActivityMessage> messages() {
     return List.copyOf(messages);
   }
 

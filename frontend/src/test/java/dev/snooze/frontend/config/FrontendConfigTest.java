@@ -32,7 +32,8 @@ class FrontendConfigTest {
         "SNOOZE_WAKE_TIMEOUT", "300", "SNOOZE_EXPECTED_WAKE", "120",
         "SNOOZE_IAP_AUDIENCE", "/projects/123/global/backendServices/456",
         "SNOOZE_TOPIC", "wake-up", "PUBSUB_EMULATOR_HOST", "127.0.0.1:8085", "SNOOZE_INSTANCE_ID", "fe-1",
-        "SNOOZE_ACTIVITY_DEBOUNCE", "10", "SNOOZE_HEARTBEAT_INTERVAL", "20", "SNOOZE_ACTIVITY_QUEUE", "7"));
+        "SNOOZE_ACTIVITY_DEBOUNCE", "10", "SNOOZE_HEARTBEAT_INTERVAL", "20", "SNOOZE_ACTIVITY_QUEUE", "7",
+        "SNOOZE_WAKE_ON", "Typing"));
     Origin backend = new Origin("gpu.internal", 443, true, "/ollama");
 
     assertThat(config.server()).isEqualTo(new ServerSettings(9090, List.of("/api/"),
@@ -45,7 +46,7 @@ class FrontendConfigTest {
         URI.create(FrontendConfig.GOOGLE_IAP_KEYS)));
     assertThat(config.iap().enabled()).isTrue();
     assertThat(config.activity()).isEqualTo(new ActivitySettings("snooze-test", "wake-up", "127.0.0.1:8085",
-        "fe-1", Duration.ofSeconds(10), Duration.ofSeconds(20), 7));
+        "fe-1", Duration.ofSeconds(10), Duration.ofSeconds(20), 7, WakeOn.TYPING));
   }
 
   @Test
@@ -58,7 +59,8 @@ class FrontendConfigTest {
     assertThat(config.hold()).isEqualTo(new HoldSettings(Duration.ofMinutes(10), 100, Duration.ofSeconds(90)));
     assertThat(config.iap().enabled()).isFalse();
     assertThat(config.activity()).isEqualTo(new ActivitySettings("snooze-test", "snooze-activity", null,
-        "frontend-abc1", Duration.ofSeconds(30), Duration.ofSeconds(30), 1000));
+        "frontend-abc1", Duration.ofSeconds(30), Duration.ofSeconds(30), 1000, WakeOn.OPEN));
+    assertThat(FrontendConfig.fromEnv(env("SNOOZE_WAKE_ON", "send")).activity().wakeOn()).isEqualTo(WakeOn.SEND);
     assertThat(FrontendConfig.fromEnv(env("SNOOZE_MAX_PENDING", "5")).proxy().maxConnections()).isEqualTo(64);
   }
 
@@ -83,11 +85,14 @@ class FrontendConfigTest {
   @Test
   void everyProblemIsReportedAtOnceWithTheVariableAndTheFix() {
     assertThatThrownBy(() -> FrontendConfig.fromEnv(Map.of(
-        "SNOOZE_PORT", "70000", "SNOOZE_REQUEST_TIMEOUT", "soon", "SNOOZE_IAP_AUDIENCE", "my-app")))
+        "SNOOZE_PORT", "70000", "SNOOZE_REQUEST_TIMEOUT", "soon", "SNOOZE_IAP_AUDIENCE", "my-app",
+        "SNOOZE_WAKE_ON", "click")))
         .hasMessageContaining("SNOOZE_BACKEND_URL is not set: set it to the GPU backend's base URL")
         .hasMessageContaining("SNOOZE_PROJECT is not set: set it to the project that holds the activity topic")
         .hasMessageContaining("SNOOZE_PORT=70000 is invalid: set it to a whole number from ")
         .hasMessageContaining("SNOOZE_REQUEST_TIMEOUT=soon is not a positive duration")
-        .hasMessageContaining("SNOOZE_IAP_AUDIENCE=my-app is invalid: set it to the IAP audience");
+        .hasMessageContaining("SNOOZE_IAP_AUDIENCE=my-app is invalid: set it to the IAP audience")
+        .hasMessageContaining("SNOOZE_WAKE_ON=click is invalid: set it to open (opening the page wakes the GPU),"
+            + " typing (the first keystroke in the prompt does) or send (only a prompt does)");
   }
 }

@@ -167,6 +167,9 @@ class FrontendBadInputTest {
             401, "expired IAP assertion"),
         refused("IAP: a bad assertion on the status", request("GET", "/snooze/status", "x-goog-iap-jwt-assertion: {none}\r\n"),
             401, "invalid IAP assertion"),
+        refused("IAP: no assertion on the intent", request("POST", "/snooze/intent",
+            "Content-Type: application/json\r\nContent-Length: 18\r\n") + "{\"trigger\":\"open\"}",
+            401, "missing IAP assertion"),
         // The page: never a file outside web/, never a hidden one.
         page("traversal", "/../../etc/passwd", 404, "Not Found"),
         page("encoded traversal", "/%2e%2e/%2e%2e/etc/passwd", 404, "Not Found"),
@@ -256,6 +259,7 @@ class FrontendBadInputTest {
   void eachBadRequestGetsAClearAnswerAndTheFrontendStaysUp(Case c) throws Exception {
     int forwarded = forwarded().size();
     int begun = activity.begun();
+    int intents = activity.intents();
 
     String answer = exchange(fill(c.request()));
 
@@ -269,6 +273,7 @@ class FrontendBadInputTest {
       case NOTHING -> {
         assertThat(forwarded()).as("nothing forwarded").hasSize(forwarded);
         assertThat(activity.begun()).as("no activity").isEqualTo(begun);
+        assertThat(activity.intents()).as("no intent").isEqualTo(intents);
       }
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> activity.inFlight() == 0);

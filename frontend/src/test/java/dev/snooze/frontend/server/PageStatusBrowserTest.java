@@ -2,7 +2,6 @@ package dev.snooze.frontend.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.snooze.frontend.activity.CountingSignal;
 import dev.snooze.frontend.web.PageHandler;
@@ -10,8 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,9 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -38,9 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * <p>Skipped when Chromium is not installed, unless SNOOZE_REQUIRE_BROWSER is set (CI sets it).
  */
 class PageStatusBrowserTest {
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-
   private static final AtomicReference<JsonObject> FUNCTION = new AtomicReference<>();
   private static Vertx vertx;
   private static FrontendServer frontend;
@@ -48,11 +39,7 @@ class PageStatusBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
-    if (System.getenv("SNOOZE_REQUIRE_BROWSER") == null) {
-      assumeTrue(installed, "install chromium and chromium-driver to run the browser test");
-    }
-    assertThat(installed).as("chromium and chromedriver are installed").isTrue();
+    Chromium.assumeInstalled();
     vertx = Vertx.vertx();
     Fixtures.Backend backend = new Fixtures.Backend(vertx, 0, request -> request.response().setStatusCode(404).end());
     frontend = new FrontendServer(vertx, Fixtures.config(backend.port(), Map.of()), new CountingSignal(), null,
@@ -61,7 +48,7 @@ class PageStatusBrowserTest {
         .statusSource(() -> Future.succeededFuture(FUNCTION.get()))
         .start().await(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(30)).until(() -> frontend.readiness().isReady());
-    browser = chromium();
+    browser = Chromium.start();
   }
 
   @AfterAll
@@ -157,18 +144,5 @@ class PageStatusBrowserTest {
     show(function("AWAKE", since, null), "AWAKE");
     assertThat(detail()).startsWith("GPU awake — sleeps in ");
     assertThat(offers().isDisplayed()).isFalse();
-  }
-
-  private static WebDriver chromium() throws Exception {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-quic", "--window-size=1280,900",
-        "--user-data-dir=" + Files.createTempDirectory("snooze-chromium"));
-    // The Debian driver, named explicitly: Selenium Manager must never try the network.
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
-    return new ChromeDriver(service, options);
   }
 }
