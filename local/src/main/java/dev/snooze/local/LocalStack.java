@@ -14,6 +14,7 @@ import dev.snooze.local.frontend.LocalFrontend;
 import dev.snooze.local.functions.LocalFunctions;
 import dev.snooze.local.functions.SchedulerTicker;
 import dev.snooze.local.gpu.StandInBackend;
+import dev.snooze.local.gpu.StartupScript;
 import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.LogFollower;
 import dev.snooze.logging.JsonLog;
@@ -92,9 +93,7 @@ public final class LocalStack implements AutoCloseable {
     emulators = started(LocalEmulators.start(project, env));
     compute = started(ComputeSimulator.start(
         SimulatorConfig.defaults()
-            .withBootTime(settings.simBootTime())
-            // Starting a stopped VM skips image and disk creation: about half a fresh boot.
-            .withStartTime(settings.simBootTime().dividedBy(2))
+            .withStages(settings.simStages())
             .withOperationLatency(settings.simOperationLatency())));
     List<GroupRef> offered = new ArrayList<>();
     for (GpuOffer offer : settings.offers()) {
@@ -108,7 +107,11 @@ public final class LocalStack implements AutoCloseable {
     }
     groups = List.copyOf(offered);
     // Every offer's MIG is a backend of the one internal load balancer.
-    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), TOKEN_INTERVAL));
+    // Each VM, once healthy, loads the model and reports loading-model then ready, as the real
+    // startup script does. Its model's load time is settings.simModelLoadTime() (the loading-model
+    // stage); keep_alive is left to the stand-in server's own setting (null).
+    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), TOKEN_INTERVAL,
+        StartupScript.reportingTo(compute.baseUrl(), null)));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
     // The functions and the frontend are JVMs that start in seconds: start them together. The
@@ -157,9 +160,9 @@ public final class LocalStack implements AutoCloseable {
     frontendEnv.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
     frontendEnv.put("SNOOZE_STATUS_URL", statusUrl);
     frontendEnv.put("SNOOZE_IAP_AUDIENCE", null);
-    // A simulated wake: delivery, boot, then the health delay.
+    // A simulated wake: delivery, then every stage of a fresh VM's boot until the model is loaded.
     frontendEnv.put("SNOOZE_EXPECTED_WAKE",
-        settings.simBootTime().plus(SimulatorConfig.defaults().healthDelay()).plusSeconds(2).toString());
+        settings.simStages().fresh().untilReady().plusSeconds(2).toString());
     // Activity must reach the functions well inside a (possibly time-compressed) idle timeout.
     String activityPace = atMost(settings.idleTimeout().dividedBy(4), Duration.ofSeconds(30)).toString();
     frontendEnv.computeIfAbsent("SNOOZE_ACTIVITY_DEBOUNCE", k -> activityPace);
@@ -310,7 +313,8 @@ public final class LocalStack implements AutoCloseable {
         "startupMillis", (System.nanoTime() - startedAt) / 1_000_000,
         "idleTimeout", stack.settings.idleTimeout(),
         "sleepCheckInterval", stack.settings.sleepCheckInterval(),
-        "simBootTime", stack.settings.simBootTime(),
+        "simStages", stack.settings.simStages().fresh().toString(),
+        "simRestartStages", stack.settings.simStages().restart().toString(),
         "simOperationLatency", stack.settings.simOperationLatency(),
         "functionsFrom", stack.settings.functionsJar().map(Path::toString).orElse("classpath"));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
