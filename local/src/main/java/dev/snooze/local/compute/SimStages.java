@@ -47,8 +47,8 @@ public record SimStages(BootTimes fresh, BootTimes restart) {
         Duration.ofMillis(200), Duration.ofMillis(200)),
     /**
      * GCE's orders of magnitude for a GPU VM on a stock image that installs its driver at boot,
-     * about 4.5 minutes fresh and 1.6 minutes for a restart (sources: /work/shared/GCP-FACTS.md
-     * and the README's table). Provisioning 40 s: a GPU VM's PROVISIONING and STAGING, slower than
+     * about 4.5 minutes fresh and 1.6 minutes for a restart (others' published measurements,
+     * also in the README's stage table). Provisioning 40 s: a GPU VM's PROVISIONING and STAGING, slower than
      * a plain VM's. Booting 25 s: a plain GCE VM reaches SSH in about 25 s. Driver 90 s: a GCP GPU
      * runner spent about 2 minutes on it, NVIDIA's .run installer 2–3 minutes (a Deep Learning VM
      * image with the driver preinstalled, or a restarted VM, only checks it: about 5 s).
