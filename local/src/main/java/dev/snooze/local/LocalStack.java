@@ -15,6 +15,7 @@ import dev.snooze.local.functions.LocalFunctions;
 import dev.snooze.local.functions.SchedulerTicker;
 import dev.snooze.local.gpu.ModelSettings;
 import dev.snooze.local.gpu.StandInBackend;
+import dev.snooze.local.gpu.StartupScript;
 import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.LogFollower;
 import dev.snooze.logging.JsonLog;
@@ -53,11 +54,9 @@ public final class LocalStack implements AutoCloseable {
   /** The frontend's own knobs that the stack hands on when they are set. */
   private static final List<String> PASSED_TO_FRONTEND = List.of(
       "SNOOZE_ALLOWED_PATHS", "SNOOZE_REQUEST_TIMEOUT", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_MAX_PENDING",
-      "SNOOZE_MAX_BODY_BYTES", "SNOOZE_ACTIVITY_DEBOUNCE", "SNOOZE_HEARTBEAT_INTERVAL");
+      "SNOOZE_MAX_BODY_BYTES", "SNOOZE_ACTIVITY_DEBOUNCE", "SNOOZE_HEARTBEAT_INTERVAL", "SNOOZE_WAKE_ON");
   /** A readable pace for the stand-in model's streamed tokens. */
   private static final Duration TOKEN_INTERVAL = Duration.ofMillis(60);
-  /** How long a VM's Ollama takes to load the model into GPU memory. */
-  private static final Duration MODEL_LOAD_TIME = Duration.ofSeconds(2); // stage settings
 
   private final StackSettings settings;
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
@@ -95,9 +94,7 @@ public final class LocalStack implements AutoCloseable {
     emulators = started(LocalEmulators.start(project, env));
     compute = started(ComputeSimulator.start(
         SimulatorConfig.defaults()
-            .withBootTime(settings.simBootTime())
-            // Starting a stopped VM skips image and disk creation: about half a fresh boot.
-            .withStartTime(settings.simBootTime().dividedBy(2))
+            .withStages(settings.simStages())
             .withOperationLatency(settings.simOperationLatency())));
     List<GroupRef> offered = new ArrayList<>();
     for (GpuOffer offer : settings.offers()) {
@@ -111,8 +108,12 @@ public final class LocalStack implements AutoCloseable {
     }
     groups = List.copyOf(offered);
     // Every offer's MIG is a backend of the one internal load balancer.
+    // Each VM, once healthy, loads the model (for the loading-model stage's time) and reports
+    // loading-model then ready, as the real startup script does; keep_alive is left to the
+    // container's own setting, as the deployment's warm-up leaves it to OLLAMA_KEEP_ALIVE.
     backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), TOKEN_INTERVAL,
-        new ModelSettings(ModelSettings.DEFAULT_MODEL, MODEL_LOAD_TIME, settings.simKeepAlive())));
+        new ModelSettings(ModelSettings.DEFAULT_MODEL, settings.simModelLoadTime(), settings.simKeepAlive()),
+        StartupScript.reportingTo(compute.baseUrl(), null)));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
     // The functions and the frontend are JVMs that start in seconds: start them together. The
@@ -161,9 +162,7 @@ public final class LocalStack implements AutoCloseable {
     frontendEnv.put("PUBSUB_EMULATOR_HOST", emulators.pubsubHost());
     frontendEnv.put("SNOOZE_STATUS_URL", statusUrl);
     frontendEnv.put("SNOOZE_IAP_AUDIENCE", null);
-    // A simulated wake: delivery, boot, then the health delay.
-    frontendEnv.put("SNOOZE_EXPECTED_WAKE",
-        settings.simBootTime().plus(SimulatorConfig.defaults().healthDelay()).plusSeconds(2).toString());
+    frontendEnv.put("SNOOZE_EXPECTED_WAKE", expectedWake(settings).toString());
     // Activity must reach the functions well inside a (possibly time-compressed) idle timeout.
     String activityPace = atMost(settings.idleTimeout().dividedBy(4), Duration.ofSeconds(30)).toString();
     frontendEnv.computeIfAbsent("SNOOZE_ACTIVITY_DEBOUNCE", k -> activityPace);
@@ -190,6 +189,11 @@ public final class LocalStack implements AutoCloseable {
    * settings. SNOOZE_MIG and SNOOZE_REGION / SNOOZE_ZONE name the first offer, for functions that
    * wake one MIG.
    */
+  /** A simulated wake: delivery, then every stage of a fresh VM's boot until the model is loaded. */
+  private static Duration expectedWake(StackSettings settings) {
+    return settings.simStages().fresh().untilReady().plusSeconds(2);
+  }
+
   static Map<String, String> functionKnobs(StackSettings settings, Map<String, String> env) {
     Map<String, String> functionEnv = new HashMap<>();
     for (String passed : PASSED_TO_FUNCTIONS) {
@@ -202,6 +206,9 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("SNOOZE_ZONE", first.zonal() ? first.location() : null);
     functionEnv.put("SNOOZE_MIG", first.mig());
     functionEnv.put("SNOOZE_IDLE_TIMEOUT", settings.idleTimeout().toString());
+    // Status's guess before the first wake: the simulated VM's stages, as Terraform's default
+    // follows the image; from the first wake on, Status shows what it learned.
+    functionEnv.put("SNOOZE_EXPECTED_WAKE", expectedWake(settings).toString());
     // The functions' 10 s default, shortened for time-compressed runs (it must stay under the idle timeout).
     functionEnv.computeIfAbsent("SNOOZE_ACTIVITY_GRANULARITY",
         k -> atMost(settings.idleTimeout().dividedBy(10), Duration.ofSeconds(10)).toString());
@@ -314,7 +321,8 @@ public final class LocalStack implements AutoCloseable {
         "startupMillis", (System.nanoTime() - startedAt) / 1_000_000,
         "idleTimeout", stack.settings.idleTimeout(),
         "sleepCheckInterval", stack.settings.sleepCheckInterval(),
-        "simBootTime", stack.settings.simBootTime(),
+        "simStages", stack.settings.simStages().fresh().toString(),
+        "simRestartStages", stack.settings.simStages().restart().toString(),
         "simOperationLatency", stack.settings.simOperationLatency(),
         "functionsFrom", stack.settings.functionsJar().map(Path::toString).orElse("classpath"));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));

@@ -3,11 +3,13 @@ package dev.snooze.local;
 import dev.snooze.config.Env;
 import dev.snooze.config.GcpNames;
 import dev.snooze.config.GpuOffer;
+import dev.snooze.local.compute.SimStages;
 import dev.snooze.local.compute.SimulatorConfig;
 import dev.snooze.local.gpu.ModelSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,8 @@ import java.util.Optional;
  * @param mig {@code SNOOZE_MIG}, the name the default offers' MIGs are derived from
  * @param offers the GPU offers in order of preference ({@code SNOOZE_OFFERS}); by default a
  *     SPOT MIG {@code <mig>-spot} then a STANDARD MIG {@code <mig>}, both at {@code location}
+ * @param simStages the simulated GPU VM's stage times ({@code SNOOZE_SIM_STAGE_PRESET},
+ *     {@code SNOOZE_SIM_STAGES}, and {@code SNOOZE_SIM_BOOT_TIME}, the older name of provisioning)
  * @param simKeepAlive {@code SNOOZE_SIM_KEEP_ALIVE}, the stand-in container's
  *     {@code OLLAMA_KEEP_ALIVE}: how long a VM keeps the model loaded after its last request;
  *     negative = never unload (Ollama's {@code -1}, the default, as Snooze's deployment sets it
@@ -29,7 +33,7 @@ public record StackSettings(
     int frontendPort,
     Duration idleTimeout,
     Duration sleepCheckInterval,
-    Duration simBootTime,
+    SimStages simStages,
     Duration simOperationLatency,
     Duration simKeepAlive,
     String project,
@@ -58,7 +62,7 @@ public record StackSettings(
     int port = reader.integer("SNOOZE_PORT", 8080, 0, 65535);
     Duration idle = reader.duration("SNOOZE_IDLE_TIMEOUT", Duration.ofMinutes(2));
     Duration check = reader.duration("SNOOZE_SLEEP_CHECK_INTERVAL", Duration.ofSeconds(15));
-    Duration boot = reader.duration("SNOOZE_SIM_BOOT_TIME", Duration.ofSeconds(20));
+    SimStages stages = stages(reader);
     Duration operationLatency = reader.durationOrZero("SNOOZE_SIM_OPERATION_LATENCY",
         SimulatorConfig.defaults().operationLatency());
     Duration keepAlive = simKeepAlive(reader);
@@ -77,8 +81,46 @@ public record StackSettings(
             : new Zone(zone);
     List<GpuOffer> offers = offers(reader, mig, location);
     reader.throwIfInvalid();
-    return new StackSettings(port, idle, check, boot, operationLatency, keepAlive, project, location, mig, offers, topic,
+    return new StackSettings(port, idle, check, stages, operationLatency, keepAlive, project, location, mig, offers, topic,
         functionsJar);
+  }
+
+  /** A fresh simulated VM's provisioning: from creation until RUNNING ({@code SNOOZE_SIM_BOOT_TIME}). */
+  public Duration simBootTime() {
+    return simStages.fresh().provisioning();
+  }
+
+  /** How long the stand-in model takes to load once its container started: the loading-model stage. */
+  public Duration simModelLoadTime() {
+    return simStages.fresh().loadingModel();
+  }
+
+  /**
+   * The preset, overridden stage by stage by SNOOZE_SIM_STAGES; SNOOZE_SIM_BOOT_TIME, kept for
+   * the scripts and tests that set it, is the provisioning stage.
+   */
+  private static SimStages stages(Env reader) {
+    SimStages.Preset preset = reader.choice("SNOOZE_SIM_STAGE_PRESET", SimStages.Preset.COMPRESSED,
+        SimStages.Preset.class);
+    Duration boot = reader.duration("SNOOZE_SIM_BOOT_TIME", null);
+    String raw = reader.raw("SNOOZE_SIM_STAGES");
+    Map<String, Duration> overrides;
+    try {
+      overrides = new LinkedHashMap<>(SimStages.overrides(raw));
+    } catch (IllegalArgumentException e) {
+      reader.problem("SNOOZE_SIM_STAGES=" + raw + " " + e.getMessage() + ": set it to " + SimStages.FORMAT
+          + ", or unset it for the " + preset.wire() + " preset's times");
+      overrides = new LinkedHashMap<>();
+    }
+    if (boot != null) {
+      Duration provisioning = overrides.putIfAbsent("provisioning", boot);
+      if (provisioning != null && !provisioning.equals(boot)) {
+        reader.problem("SNOOZE_SIM_BOOT_TIME=" + reader.raw("SNOOZE_SIM_BOOT_TIME") + " and provisioning="
+            + provisioning + " in SNOOZE_SIM_STAGES disagree: set only one (SNOOZE_SIM_BOOT_TIME is the"
+            + " provisioning stage's older name)");
+      }
+    }
+    return SimStages.of(preset, overrides);
   }
 
   /**

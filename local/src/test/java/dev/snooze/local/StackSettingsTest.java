@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snooze.config.GpuOffer;
 import dev.snooze.local.gpu.ModelSettings;
+import dev.snooze.local.compute.BootTimes;
+import dev.snooze.local.compute.SimStages;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -144,5 +146,55 @@ class StackSettingsTest {
 
   private static Duration keepAlive(String value) {
     return StackSettings.fromEnv(Map.of("SNOOZE_SIM_KEEP_ALIVE", value)).simKeepAlive();
+  }
+
+  @Test
+  void theSimulatedStagesComeFromAPresetOverriddenStageByStage() {
+    StackSettings compressed = StackSettings.fromEnv(Map.of());
+    assertThat(compressed.simStages()).isEqualTo(SimStages.defaults());
+    assertThat(compressed.simStages().fresh().untilReady()).isEqualTo(Duration.ofSeconds(24));
+    assertThat(compressed.simModelLoadTime()).isEqualTo(Duration.ofSeconds(2));
+
+    StackSettings realistic = StackSettings.fromEnv(Map.of("SNOOZE_SIM_STAGE_PRESET", "Realistic",
+        "SNOOZE_SIM_STAGES", " driver = 5, pulling-image=PT1M30S ,restart.pulling-image=0"));
+    BootTimes fresh = realistic.simStages().fresh();
+    assertThat(fresh).isEqualTo(new BootTimes(Duration.ofSeconds(40), Duration.ofSeconds(25), Duration.ofSeconds(5),
+        Duration.ofSeconds(90), Duration.ofSeconds(5), Duration.ofSeconds(45)));
+    assertThat(realistic.simBootTime()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(realistic.simModelLoadTime()).isEqualTo(Duration.ofSeconds(45));
+    BootTimes restart = realistic.simStages().restart();
+    assertThat(restart.provisioning()).isEqualTo(Duration.ofSeconds(16));
+    assertThat(restart.driver()).as("never longer than a fresh boot's").isEqualTo(Duration.ofSeconds(5));
+    assertThat(restart.pullingImage()).isZero();
+    assertThat(restart.loadingModel()).isEqualTo(Duration.ofSeconds(45));
+
+    StackSettings old = StackSettings.fromEnv(Map.of("SNOOZE_SIM_BOOT_TIME", "0.5"));
+    assertThat(old.simStages().fresh()).isEqualTo(SimStages.defaults().fresh().withProvisioning(Duration.ofMillis(500)));
+    assertThat(old.simStages().restart().provisioning()).isEqualTo(Duration.ofMillis(200));
+    assertThat(StackSettings.fromEnv(Map.of("SNOOZE_SIM_BOOT_TIME", "3", "SNOOZE_SIM_STAGES", "provisioning=PT3S"))
+        .simBootTime()).as("the same provisioning twice is no conflict").isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void aBadStageSettingIsNamedWithItsFix() {
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_STAGES", "provisioning=20,gpu=3")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SNOOZE_SIM_STAGES=provisioning=20,gpu=3 names an unknown stage 'gpu': set it to"
+            + " comma-separated STAGE=DURATION")
+        .hasMessageContaining("or unset it for the compressed preset's times");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_STAGES", "driver=-1")))
+        .hasMessageContaining("SNOOZE_SIM_STAGES=driver=-1 gives driver '-1', not a non-negative duration");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_STAGES", "driver=2 minutes")))
+        .hasMessageContaining("gives driver '2 minutes', not a non-negative duration");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_STAGES", "ready=1")))
+        .hasMessageContaining("names an unknown stage 'ready'");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_STAGES", "driver")))
+        .hasMessageContaining("has 'driver' without '='");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_STAGES", "driver=1,driver=2")))
+        .hasMessageContaining("sets driver twice");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_STAGE_PRESET", "slow")))
+        .hasMessageContaining("SNOOZE_SIM_STAGE_PRESET=slow is invalid: set it to one of compressed, realistic");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_BOOT_TIME", "5", "SNOOZE_SIM_STAGES", "provisioning=6")))
+        .hasMessageContaining("SNOOZE_SIM_BOOT_TIME=5 and provisioning=PT6S in SNOOZE_SIM_STAGES disagree: set only one");
   }
 }

@@ -1,5 +1,8 @@
 package dev.snooze.local.compute;
 
+import com.google.cloud.compute.v1.GuestAttributes;
+import com.google.cloud.compute.v1.GuestAttributesEntry;
+import com.google.cloud.compute.v1.GuestAttributesValue;
 import com.google.cloud.compute.v1.InstanceGroupManager;
 import com.google.cloud.compute.v1.InstanceGroupManagerList;
 import com.google.cloud.compute.v1.InstanceGroupManagersListErrorsResponse;
@@ -101,6 +104,9 @@ final class ComputeApi {
           && ("listErrors".equals(verb) ? "GET" : "POST").equals(httpMethod)) {
         methodId = prefix + verb;
       }
+    } else if ("instances".equals(collection) && zonal && "getGuestAttributes".equals(verb)
+        && "GET".equals(httpMethod)) {
+      methodId = "compute.instances.getGuestAttributes";
     } else if ("operations".equals(collection) && resource != null) {
       String prefix = zonal ? "compute.zoneOperations." : "compute.regionOperations.";
       if (verb == null && "GET".equals(httpMethod)) {
@@ -133,6 +139,8 @@ final class ComputeApi {
     }
     if ("operations".equals(route.collection())) {
       operation(exchange, route);
+    } else if ("instances".equals(route.collection())) {
+      guestAttributes(exchange, route, query);
     } else if (route.resource() == null) {
       list(exchange, route);
     } else {
@@ -298,6 +306,57 @@ final class ComputeApi {
       }
     }
     send(exchange, Resources.operation(op, state.now()));
+  }
+
+  /**
+   * {@code variableKey=NS/KEY} answers that one value; otherwise {@code queryPath} selects: ''
+   * (or absent) every attribute, {@code NS/} a namespace, {@code NS/KEY} one key. Nothing under
+   * the path is a 404 for the path, as the API answers before a VM has written anything.
+   */
+  private void guestAttributes(HttpExchange exchange, Route route, Map<String, String> query) throws IOException {
+    String instancePath = GroupRef.zonePath(route.project(), route.location()) + "/instances/" + route.resource();
+    Optional<List<GuestAttribute>> found = state.guestAttributes(route.project(), route.location(), route.resource());
+    if (found.isEmpty()) {
+      sendError(exchange, ApiError.notFound(instancePath));
+      return;
+    }
+    String variableKey = query.getOrDefault("variableKey", "");
+    GuestAttributes.Builder answer = GuestAttributes.newBuilder().setKind("compute#guestAttributes");
+    if (!variableKey.isEmpty()) {
+      Optional<GuestAttribute> value = found.get().stream().filter(a -> a.path().equals(variableKey)).findFirst();
+      if (value.isEmpty()) {
+        sendError(exchange, ApiError.notFound(instancePath + "/guestAttributes/" + variableKey));
+        return;
+      }
+      send(exchange, answer.setVariableKey(variableKey).setVariableValue(value.get().value())
+          .setSelfLink(GroupRef.API_BASE + instancePath + "/guestAttributes/" + variableKey).build());
+      return;
+    }
+    String queryPath = query.getOrDefault("queryPath", "");
+    GuestAttributesValue.Builder items = GuestAttributesValue.newBuilder();
+    for (GuestAttribute a : found.get()) {
+      if (underPath(a, queryPath)) {
+        items.addItems(GuestAttributesEntry.newBuilder()
+            .setNamespace(a.namespace()).setKey(a.key()).setValue(a.value()));
+      }
+    }
+    if (items.getItemsCount() == 0) {
+      sendError(exchange, ApiError.notFound(instancePath + "/guestAttributes/" + queryPath));
+      return;
+    }
+    send(exchange, answer.setQueryPath(queryPath).setQueryValue(items)
+        .setSelfLink(GroupRef.API_BASE + instancePath + "/guestAttributes/" + queryPath).build());
+  }
+
+  private static boolean underPath(GuestAttribute a, String queryPath) {
+    if (queryPath.isEmpty()) {
+      return true;
+    }
+    int slash = queryPath.indexOf('/');
+    if (slash < 0 || slash == queryPath.length() - 1) {
+      return a.namespace().equals(slash < 0 ? queryPath : queryPath.substring(0, slash));
+    }
+    return a.path().equals(queryPath);
   }
 
   /** The named instances as members of this group, or the 400 for the first that is not one. */

@@ -2,6 +2,7 @@ package dev.snooze.local.compute;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.snooze.local.http.LoopbackServer;
+import dev.snooze.logging.JsonLog;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,10 @@ import java.util.Map;
  *
  * <p>Serves, zonal ({@code /compute/v1/projects/P/zones/Z/...}) and regional
  * ({@code .../regions/R/...}): {@code instanceGroupManagers} list, get, resize,
- * listManagedInstances, listErrors, stopInstances, startInstances; operations get and wait.
+ * listManagedInstances, listErrors, stopInstances, startInstances; operations get and wait; and,
+ * zonal, {@code instances/NAME/getGuestAttributes}: the stages the simulated VM's startup script
+ * reported ({@code snooze/booting} … {@code snooze/starting-container}, each the RFC 3339 time it
+ * began, as {@link SimulatorConfig#stages()} has them) and what the VM wrote itself.
  * Responses are the compute v1 model classes printed by protobuf's JsonFormat; errors use the
  * API's body {@code {"error":{"code","message","errors":[{"message","domain","reason"}]}}}; a
  * URL no method serves gets Google's HTML 404 page. {@code requestId} makes a mutating call
@@ -41,6 +45,9 @@ import java.util.Map;
  *                                       "terminationAction":"STOP" (default)|"DELETE" (what preemption does)
  *                                       {"selfLink","provisioningModel","terminationAction"}
  * GET  /simulator/serving?project=P&amp;zone=Z&amp;name=N   (or region=R)   {"serving":true}
+ * PUT  /simulator/guest-attributes/INSTANCE/NAMESPACE/KEY   body: the value (any text), as a VM writes it to
+ *                                       its metadata server; {"instance","namespace","key","value"}, or 404
+ *                                       {"error"} when no instance of that name is RUNNING
  * </pre>
  * Control answers reply 200 with the faults state (preempt and groups: as shown), 400
  * {"error":"..."} for a bad request (a group stockout or preemption of a group that does not
@@ -55,6 +62,7 @@ import java.util.Map;
  * STOP) or created afresh (DELETE), if the stockouts in force at that moment allow.
  */
 public final class ComputeSimulator implements AutoCloseable {
+  private static final JsonLog LOG = JsonLog.forComponent("compute-simulator");
   private final ComputeState state;
   private final Faults faults;
   private final CallCounter calls = new CallCounter();
@@ -105,6 +113,30 @@ public final class ComputeSimulator implements AutoCloseable {
   /** The names of these groups' RUNNING, HEALTHY instances, in the groups' order, oldest first. */
   public List<String> servingInstances(List<GroupRef> refs) {
     return state.servingInstances(refs);
+  }
+
+  /**
+   * A VM writes a guest attribute, as through its metadata server (GCE does not check the value).
+   * A write for a VM that is not RUNNING (unknown, booting, stopped, deleted) is dropped with a
+   * log line.
+   *
+   * @return whether it was written
+   */
+  public boolean writeGuestAttribute(String instance, String namespace, String key, String value) {
+    if (instance == null || namespace == null || key == null || value == null
+        || namespace.isEmpty() || key.isEmpty() || namespace.contains("/") || key.contains("/")) {
+      throw new IllegalArgumentException("instance, namespace, key and value are required; no '/' in a namespace or key");
+    }
+    boolean written = state.writeGuestAttribute(instance, new GuestAttribute(namespace, key, value));
+    if (!written) {
+      LOG.warning("stage report from unknown VM ignored: no RUNNING instance of that name",
+          "instance", instance, "namespace", namespace, "key", key, "value", abbreviated(value));
+    }
+    return written;
+  }
+
+  private static String abbreviated(String value) {
+    return value.length() <= 100 ? value : value.substring(0, 100) + "…";
   }
 
   /** Calls received so far, by API method id, e.g. {@code compute.zoneOperations.get}. */

@@ -30,19 +30,16 @@ final class ComputeState {
   private final Map<String, OperationRecord> operations = new HashMap<>();
   private final Map<String, String> operationByRequestId = new HashMap<>();
   private final Stockouts stockouts = new Stockouts();
-  private Duration bootTime;
+  /** A fresh VM's stage times; its provisioning can be changed while running (slow boots). */
+  private BootTimes fresh;
 
   ComputeState(SimulatorConfig config) {
     this.config = config;
-    this.bootTime = config.bootTime();
+    this.fresh = config.stages().fresh();
   }
 
   Instant now() {
     return config.clock().instant();
-  }
-
-  Duration healthDelay() {
-    return config.healthDelay();
   }
 
   /** @return the group's scheduling: the one given, or the existing group's, which is left as it was */
@@ -69,9 +66,9 @@ final class ComputeState {
   synchronized Map<InstanceRecord, InstanceView> instances(GroupState group, Instant now) {
     advance(now);
     Map<InstanceRecord, InstanceView> live = new LinkedHashMap<>();
-    group.instances.values().removeIf(r -> Lifecycle.derive(r.command(), now, healthDelay()).gone());
+    group.instances.values().removeIf(r -> Lifecycle.derive(r.command(), now).gone());
     for (InstanceRecord r : group.instances.values()) {
-      live.put(r, Lifecycle.derive(r.command(), now, healthDelay()));
+      live.put(r, Lifecycle.derive(r.command(), now));
     }
     return live;
   }
@@ -143,7 +140,7 @@ final class ComputeState {
         String zone = pickZone(g, now);
         Optional<StockoutKind> shortage = stockouts.shortage(g.ref, zone);
         InstanceRecord r = new InstanceRecord(g.ref.project(), zone, newInstanceName(g), newId(),
-            new InstanceCommand.Create(now, shortage.isEmpty() ? now : null, bootTime));
+            new InstanceCommand.Create(now, shortage.isEmpty() ? now : null, fresh));
         g.instances.put(r.name(), r);
         shortage.ifPresent(kind -> recordShortage(g, r, "CREATING", kind, now, errors));
       }
@@ -154,7 +151,7 @@ final class ComputeState {
           .thenComparing((InstanceRecord r) -> r.command().at(), Comparator.reverseOrder()));
       for (InstanceRecord r : active.subList(0, active.size() - size)) {
         boolean hasVm = !live.get(r).waitingForCapacity();
-        g.instances.put(r.name(), r.with(new InstanceCommand.Delete(now, hasVm ? config.stopTime() : Duration.ZERO)));
+        g.instances.put(r.name(), r.then(new InstanceCommand.Delete(now, hasVm ? config.stopTime() : Duration.ZERO)));
       }
     }
     g.targetSize = size;
@@ -171,8 +168,8 @@ final class ComputeState {
       if (current == null || !wantedRunning(current.command())) {
         continue;
       }
-      boolean hasVm = !Lifecycle.derive(current.command(), now, healthDelay()).waitingForCapacity();
-      g.instances.put(r.name(), current.with(new InstanceCommand.Stop(now, hasVm ? config.stopTime() : Duration.ZERO)));
+      boolean hasVm = !Lifecycle.derive(current.command(), now).waitingForCapacity();
+      g.instances.put(r.name(), current.then(new InstanceCommand.Stop(now, hasVm ? config.stopTime() : Duration.ZERO)));
       stopped++;
     }
     g.targetSize -= stopped;
@@ -191,8 +188,8 @@ final class ComputeState {
         continue;
       }
       Optional<StockoutKind> shortage = stockouts.shortage(g.ref, current.zone());
-      InstanceRecord next = current.with(
-          new InstanceCommand.Start(now, shortage.isEmpty() ? now : null, config.startTime()));
+      InstanceRecord next = current.then(
+          new InstanceCommand.Start(now, shortage.isEmpty() ? now : null, config.stages().restart()));
       g.instances.put(r.name(), next);
       shortage.ifPresent(kind -> recordShortage(g, next, "STARTING", kind, now, errors));
       started++;
@@ -229,11 +226,11 @@ final class ComputeState {
     List<String> preempted = new ArrayList<>();
     for (GroupState g : named) {
       Scheduling.TerminationAction action = g.scheduling.terminationAction();
-      // A stopped VM keeps its disk and restarts in the start time; a deleted one boots afresh.
-      Duration boot = action == Scheduling.TerminationAction.STOP ? config.startTime() : bootTime;
+      // A stopped VM keeps its disk (driver, cached image) and restarts quicker; a deleted one boots afresh.
+      BootTimes boot = action == Scheduling.TerminationAction.STOP ? config.stages().restart() : fresh;
       instances(g, now).forEach((r, v) -> {
         if ((instance == null || r.name().equals(instance)) && hasRunningVm(v)) {
-          g.instances.put(r.name(), r.with(
+          g.instances.put(r.name(), r.then(
               new InstanceCommand.Preempt(now, config.stopTime(), action, now.plus(config.stopTime()), boot)));
           g.recreationsDue.add(r.name());
           preempted.add(r.name());
@@ -293,11 +290,66 @@ final class ComputeState {
     if (value == null || value.isNegative()) {
       throw new IllegalArgumentException("boot time must be a non-negative duration");
     }
-    bootTime = value;
+    fresh = fresh.withProvisioning(value);
   }
 
   synchronized Duration bootTime() {
-    return bootTime;
+    return fresh.provisioning();
+  }
+
+  /**
+   * The guest attributes of the instance's VM now: the stages its startup script reported so far
+   * and what the VM wrote, of its current run, or of its last run while it is stopped.
+   *
+   * @return empty when no VM of that name exists in that zone (none yet, or deleted)
+   */
+  synchronized Optional<List<GuestAttribute>> guestAttributes(String project, String zone, String name) {
+    Instant now = now();
+    Optional<InstanceRecord> found = vm(name, now).filter(r -> r.project().equals(project) && r.zone().equals(zone));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    InstanceRecord r = found.get();
+    Map<String, GuestAttribute> shown = new LinkedHashMap<>();
+    Optional<VmRun> current = Lifecycle.currentRun(r.command(), now);
+    VmRun run = current.orElse(r.previous() != null && Lifecycle.keepsPrevious(r.command(), now) ? r.previous() : null);
+    if (run != null) {
+      Lifecycle.reportedStages(run, now).forEach(a -> shown.put(a.path(), a));
+      // The VM's own writes win: a startup script that reports a stage itself has the last word.
+      shown.putAll(current.isPresent() ? r.written() : run.written());
+    }
+    return Optional.of(List.copyOf(shown.values()));
+  }
+
+  /**
+   * The VM writes a guest attribute, as through its metadata server.
+   *
+   * @return false when no VM of that name is RUNNING: nothing is written
+   */
+  synchronized boolean writeGuestAttribute(String name, GuestAttribute attribute) {
+    Instant now = now();
+    advance(now);
+    for (GroupState g : groups.values()) {
+      InstanceRecord r = g.instances.get(name);
+      if (r != null && "RUNNING".equals(Lifecycle.derive(r.command(), now).status())) {
+        g.instances.put(name, r.writing(attribute));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The instance of that name that has a VM now (in any state), in any group. */
+  private Optional<InstanceRecord> vm(String name, Instant now) {
+    advance(now);
+    for (GroupState g : groups.values()) {
+      InstanceRecord r = g.instances.get(name);
+      if (r != null) {
+        InstanceView view = Lifecycle.derive(r.command(), now);
+        return view.status() == null || view.gone() ? Optional.empty() : Optional.of(r);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -331,14 +383,14 @@ final class ComputeState {
   private void release(Instant now) {
     for (GroupState g : groups.values()) {
       for (InstanceRecord r : List.copyOf(g.instances.values())) {
-        if (!Lifecycle.derive(r.command(), now, healthDelay()).waitingForCapacity()
+        if (!Lifecycle.derive(r.command(), now).waitingForCapacity()
             || stockouts.shortage(g.ref, r.zone()).isPresent()) {
           continue;
         }
         InstanceCommand c = r.command();
         InstanceCommand booting;
         if (c instanceof InstanceCommand.Create create) {
-          booting = create.bootingFrom(now, bootTime);
+          booting = create.bootingFrom(now, fresh);
         } else if (c instanceof InstanceCommand.Start start) {
           booting = start.bootingFrom(now);
         } else {

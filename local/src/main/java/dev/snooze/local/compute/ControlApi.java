@@ -20,6 +20,9 @@ import java.util.Map;
 /** The simulator's own routes under {@code /simulator/}; documented on {@link ComputeSimulator}. */
 final class ControlApi {
   static final String PREFIX = "/simulator/";
+  static final String GUEST_ATTRIBUTES = PREFIX + "guest-attributes/";
+  /** A guest attribute's value, as the metadata server bounds it. */
+  private static final int VALUE_LIMIT = 64 * 1024;
 
   private final ComputeSimulator simulator;
   private final Gson gson = new Gson();
@@ -31,6 +34,10 @@ final class ControlApi {
   void handle(HttpExchange exchange) throws IOException {
     String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
     try {
+      if (exchange.getRequestURI().getPath().startsWith(GUEST_ATTRIBUTES)) {
+        guestAttribute(exchange);
+        return;
+      }
       switch (route) {
         case "GET /simulator/calls" -> reply(exchange, 200, gson.toJsonTree(simulator.calls()));
         case "GET /simulator/calls/log" -> reply(exchange, 200, callLog(exchange));
@@ -93,6 +100,33 @@ final class ControlApi {
       // Missing fields, wrong types, bad JSON: the caller's mistake, said plainly.
       reply(exchange, 400, message(e.getMessage() == null ? e.toString() : e.getMessage()));
     }
+  }
+
+  /**
+   * {@code PUT /simulator/guest-attributes/INSTANCE/NAMESPACE/KEY} with the value as the body:
+   * the VM writes an attribute, as through its metadata server; anything is a value.
+   */
+  private void guestAttribute(HttpExchange exchange) throws IOException {
+    String[] parts = exchange.getRequestURI().getPath().substring(GUEST_ATTRIBUTES.length()).split("/", -1);
+    if (!"PUT".equals(exchange.getRequestMethod())) {
+      reply(exchange, 405, message("use PUT " + GUEST_ATTRIBUTES + "INSTANCE/NAMESPACE/KEY with the value as the body"));
+      return;
+    }
+    if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
+      reply(exchange, 400, message("the path must be " + GUEST_ATTRIBUTES + "INSTANCE/NAMESPACE/KEY"));
+      return;
+    }
+    String value = new String(LoopbackServer.readBody(exchange, VALUE_LIMIT), StandardCharsets.UTF_8);
+    if (!simulator.writeGuestAttribute(parts[0], parts[1], parts[2], value)) {
+      reply(exchange, 404, message("no RUNNING instance '" + parts[0] + "': only a running VM writes guest attributes"));
+      return;
+    }
+    JsonObject out = new JsonObject();
+    out.addProperty("instance", parts[0]);
+    out.addProperty("namespace", parts[1]);
+    out.addProperty("key", parts[2]);
+    out.addProperty("value", value);
+    reply(exchange, 200, out);
   }
 
   private JsonObject callLog(HttpExchange exchange) {

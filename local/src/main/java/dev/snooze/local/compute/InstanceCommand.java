@@ -5,24 +5,33 @@ import java.time.Instant;
 
 /**
  * The last thing the group asked of one instance. Together with the clock it determines
- * everything reported about the instance (see {@link Lifecycle}); nothing else is stored.
+ * everything reported about the instance (see {@link Lifecycle}); nothing else is stored but
+ * the guest attributes of the VM's runs ({@link InstanceRecord}).
  */
 sealed interface InstanceCommand {
 
   Instant at();
 
+  /** A command that boots a VM through the stages of {@link #boot()}, from {@link #bootFrom()}. */
+  sealed interface Booting extends InstanceCommand {
+    /** When booting starts; null while the group waits for capacity. */
+    Instant bootFrom();
+
+    BootTimes boot();
+  }
+
   /**
    * Create a VM. {@code bootFrom} is null while the zone is stocked out: the group keeps the
    * instance and retries, and booting starts when capacity returns.
    */
-  record Create(Instant at, Instant bootFrom, Duration boot) implements InstanceCommand {
-    Create bootingFrom(Instant from, Duration bootTime) {
-      return new Create(at, from, bootTime);
+  record Create(Instant at, Instant bootFrom, BootTimes boot) implements Booting {
+    Create bootingFrom(Instant from, BootTimes bootTimes) {
+      return new Create(at, from, bootTimes);
     }
   }
 
   /** Start a stopped VM; like {@link Create}, it waits for capacity when the zone has none. */
-  record Start(Instant at, Instant bootFrom, Duration boot) implements InstanceCommand {
+  record Start(Instant at, Instant bootFrom, BootTimes boot) implements Booting {
     Start bootingFrom(Instant from) {
       return new Start(at, from, boot);
     }
@@ -39,8 +48,8 @@ sealed interface InstanceCommand {
    * {@code bootFrom} is when the recreated VM starts booting: {@link #recreateAt()} when capacity
    * was there, null while the group waits for it.
    */
-  record Preempt(Instant at, Duration stop, Scheduling.TerminationAction action, Instant bootFrom, Duration boot)
-      implements InstanceCommand {
+  record Preempt(Instant at, Duration stop, Scheduling.TerminationAction action, Instant bootFrom, BootTimes boot)
+      implements Booting {
 
     Instant recreateAt() {
       return at.plus(stop);

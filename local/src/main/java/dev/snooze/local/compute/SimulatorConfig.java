@@ -10,26 +10,25 @@ import java.util.Objects;
  * same lifecycle as a demo on the wall clock, only without waiting.
  *
  * @param port the loopback port; 0 picks a free one
- * @param bootTime from the start of creation until the VM is RUNNING (PROVISIONING, then STAGING)
- * @param startTime the same for a stopped VM being started: its disk already exists
+ * @param stages how long each boot stage lasts, for a created VM and for a stopped one started
+ *     again: provisioning until RUNNING (PROVISIONING, then STAGING), then the guest's stages,
+ *     reported as guest attributes, until the health check turns HEALTHY with the container
  * @param stopTime how long a VM stays STOPPING when it is stopped or deleted
- * @param healthDelay from RUNNING until the health check reports HEALTHY
  * @param operationLatency how long an operation stays RUNNING before it is DONE
  * @param waitCap the longest an {@code operations/OP/wait} call blocks (real API: 2 minutes)
  */
 public record SimulatorConfig(
     int port,
     Clock clock,
-    Duration bootTime,
-    Duration startTime,
+    SimStages stages,
     Duration stopTime,
-    Duration healthDelay,
     Duration operationLatency,
     Duration waitCap) {
 
   public SimulatorConfig {
     Objects.requireNonNull(clock, "clock");
-    for (Duration d : new Duration[] {bootTime, startTime, stopTime, healthDelay, operationLatency, waitCap}) {
+    Objects.requireNonNull(stages, "stages");
+    for (Duration d : new Duration[] {stopTime, operationLatency, waitCap}) {
       if (d == null || d.isNegative()) {
         throw new IllegalArgumentException("timings must be non-negative durations");
       }
@@ -44,43 +43,61 @@ public record SimulatorConfig(
     return new SimulatorConfig(
         0,
         Clock.systemUTC(),
-        Duration.ofSeconds(20),
-        Duration.ofSeconds(8),
+        SimStages.defaults(),
         Duration.ofSeconds(3),
-        Duration.ofSeconds(2),
         Duration.ofMillis(500),
         Duration.ofMinutes(2));
   }
 
+  /** From the start of creation until the VM is RUNNING: a fresh VM's provisioning. */
+  public Duration bootTime() {
+    return stages.fresh().provisioning();
+  }
+
+  /** The same for a stopped VM being started: its disk already exists. */
+  public Duration startTime() {
+    return stages.restart().provisioning();
+  }
+
   public SimulatorConfig withPort(int value) {
-    return new SimulatorConfig(value, clock, bootTime, startTime, stopTime, healthDelay, operationLatency, waitCap);
+    return new SimulatorConfig(value, clock, stages, stopTime, operationLatency, waitCap);
   }
 
   public SimulatorConfig withClock(Clock value) {
-    return new SimulatorConfig(port, value, bootTime, startTime, stopTime, healthDelay, operationLatency, waitCap);
+    return new SimulatorConfig(port, value, stages, stopTime, operationLatency, waitCap);
   }
 
+  public SimulatorConfig withStages(SimStages value) {
+    return new SimulatorConfig(port, clock, value, stopTime, operationLatency, waitCap);
+  }
+
+  /** A fresh VM's provisioning: from the start of creation until RUNNING. */
   public SimulatorConfig withBootTime(Duration value) {
-    return new SimulatorConfig(port, clock, value, startTime, stopTime, healthDelay, operationLatency, waitCap);
+    return withStages(new SimStages(stages.fresh().withProvisioning(value), stages.restart()));
   }
 
+  /** A restarted VM's provisioning: from the start until RUNNING. */
   public SimulatorConfig withStartTime(Duration value) {
-    return new SimulatorConfig(port, clock, bootTime, value, stopTime, healthDelay, operationLatency, waitCap);
+    return withStages(new SimStages(stages.fresh(), stages.restart().withProvisioning(value)));
+  }
+
+  /**
+   * From RUNNING until the health check reports HEALTHY, for fresh and restarted VMs alike: the
+   * guest's stages spread evenly over it, for callers that need no stages of their own.
+   */
+  public SimulatorConfig withHealthDelay(Duration value) {
+    return withStages(new SimStages(stages.fresh().withGuestTime(value), stages.restart().withGuestTime(value)));
   }
 
   public SimulatorConfig withStopTime(Duration value) {
-    return new SimulatorConfig(port, clock, bootTime, startTime, value, healthDelay, operationLatency, waitCap);
-  }
-
-  public SimulatorConfig withHealthDelay(Duration value) {
-    return new SimulatorConfig(port, clock, bootTime, startTime, stopTime, value, operationLatency, waitCap);
+    return new SimulatorConfig(port, clock, stages, value, operationLatency, waitCap);
   }
 
   public SimulatorConfig withOperationLatency(Duration value) {
-    return new SimulatorConfig(port, clock, bootTime, startTime, stopTime, healthDelay, value, waitCap);
+    return new SimulatorConfig(port, clock, stages, stopTime, value, waitCap);
   }
 
   public SimulatorConfig withWaitCap(Duration value) {
-    return new SimulatorConfig(port, clock, bootTime, startTime, stopTime, healthDelay, operationLatency, value);
+    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, value);
   }
 }

@@ -7,11 +7,14 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -24,6 +27,11 @@ import java.util.function.Supplier;
  * instance serves. When a VM goes (preempted, deleted, stopped) the streams it was serving are
  * cut, as a VM that goes cuts them, even if another group's VM is up; new requests go to a VM
  * that is still up.
+ *
+ * <p>With a {@link StartupScript}, each VM also plays the end of the GPU VM's startup script once
+ * its container is up: it reports {@code loading-model}, loads the model with a warm-up request
+ * to its own server, and reports {@code ready}. The load balancer routes to a VM from the moment
+ * it is healthy, as GCE's does; holding requests until {@code ready} is the frontend's part.
  */
 public final class StandInBackend implements AutoCloseable {
   private static final JsonLog LOG = JsonLog.forComponent("gpu-backend");
@@ -37,12 +45,23 @@ public final class StandInBackend implements AutoCloseable {
   private final LoopbackServer loadBalancer;
   /** The serving instances' servers, by instance name, the longest serving first. Guarded by this. */
   private final Map<String, LoopbackServer> vms = new LinkedHashMap<>();
+  /** Null: the VMs play no startup script. */
+  private final StartupScript startupScript;
+  private final ExecutorService scripts;
+  /** The startup scripts still running, by instance name. Guarded by this. */
+  private final Map<String, Future<?>> running = new HashMap<>();
 
   private StandInBackend(int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval,
-      ModelSettings model) throws IOException {
+      ModelSettings model, StartupScript startupScript) throws IOException {
     this.serving = serving;
     this.tokenInterval = tokenInterval;
     this.model = model;
+    this.startupScript = startupScript;
+    this.scripts = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "gpu-startup-script");
+      thread.setDaemon(true);
+      return thread;
+    });
     this.loadBalancer = LoopbackServer.start(port, new InternalLoadBalancer(this::vmUrl));
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
@@ -63,18 +82,19 @@ public final class StandInBackend implements AutoCloseable {
    * @param tokenInterval the pause before each streamed token
    */
   public static StandInBackend start(int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval) {
-    return start(port, serving, tokenInterval, ModelSettings.instant());
+    return start(port, serving, tokenInterval, ModelSettings.instant(), null);
   }
 
   /**
    * Like {@link #start(int, Supplier, Duration)}, with a model that each VM loads on its first
-   * request (or warm-up) and unloads after its keep-alive, as Ollama does.
+   * request (or warm-up) and unloads after its keep-alive, as Ollama does, and each VM playing
+   * {@code startupScript} once it serves (null: none).
    */
-  public static StandInBackend start(
-      int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval, ModelSettings model) {
+  public static StandInBackend start(int port, Supplier<? extends Collection<String>> serving, Duration tokenInterval,
+      ModelSettings model, StartupScript startupScript) {
     StandInBackend backend;
     try {
-      backend = new StandInBackend(port, serving, tokenInterval, model);
+      backend = new StandInBackend(port, serving, tokenInterval, model, startupScript);
     } catch (IOException e) {
       throw new UncheckedIOException("the GPU backend's load balancer could not listen on " + port, e);
     }
@@ -113,6 +133,10 @@ public final class StandInBackend implements AutoCloseable {
     Set<String> now = up == null ? Set.of() : Set.copyOf(up);
     for (String gone : List.copyOf(vms.keySet())) {
       if (!now.contains(gone)) {
+        Future<?> script = running.remove(gone);
+        if (script != null) {
+          script.cancel(true); // the VM went: so does its startup script
+        }
         vms.remove(gone).close(); // cuts the streams it serves
         LOG.info("GPU VM gone: its open streams are cut", "instance", gone, "remaining", vms.size());
       }
@@ -121,8 +145,10 @@ public final class StandInBackend implements AutoCloseable {
     for (String name : up == null ? List.<String>of() : up) {
       if (!vms.containsKey(name)) {
         try {
-          vms.put(name, LoopbackServer.start(0, OllamaApi.forVm(name, tokenInterval, model)));
+          LoopbackServer vm = LoopbackServer.start(0, OllamaApi.forVm(name, tokenInterval, model));
+          vms.put(name, vm);
           LOG.info("GPU VM up: the instance is RUNNING and healthy", "instance", name);
+          warmUp(name, vm);
         } catch (IOException e) {
           LOG.error("GPU VM could not listen", "instance", name, "error", e);
         }
@@ -135,9 +161,25 @@ public final class StandInBackend implements AutoCloseable {
     }
   }
 
+  /** Starts the VM's startup script, which ends on its own or when the VM goes. */
+  private void warmUp(String name, LoopbackServer vm) {
+    if (startupScript == null) {
+      return;
+    }
+    running.values().removeIf(Future::isDone);
+    running.put(name, scripts.submit(
+        () -> startupScript.run(name, URI.create(vm.baseUrl()), () -> stillServing(name, vm))));
+  }
+
+  private synchronized boolean stillServing(String name, LoopbackServer vm) {
+    return vms.get(name) == vm;
+  }
+
   @Override
   public synchronized void close() {
     poller.shutdownNow();
+    scripts.shutdownNow();
+    running.clear();
     vms.values().forEach(LoopbackServer::close);
     vms.clear();
     loadBalancer.close();

@@ -5,6 +5,8 @@ import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.compute.v1.InstanceGroupManagersClient;
 import com.google.cloud.compute.v1.InstanceGroupManagersSettings;
+import com.google.cloud.compute.v1.InstancesClient;
+import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.RegionInstanceGroupManagersClient;
 import com.google.cloud.compute.v1.RegionInstanceGroupManagersSettings;
 import com.google.cloud.compute.v1.RegionOperationsClient;
@@ -65,6 +67,14 @@ public final class Clients {
 
   public static RegionOperationsClient regionOperations(ComputeSimulator sim) throws IOException {
     return RegionOperationsClient.create(RegionOperationsSettings.newBuilder()
+        .setEndpoint(sim.baseUrl())
+        .setCredentialsProvider(NoCredentialsProvider.create())
+        .build());
+  }
+
+  /** The instances client, as Status reads a VM's guest attributes with it. */
+  public static InstancesClient instances(ComputeSimulator sim) throws IOException {
+    return InstancesClient.create(InstancesSettings.newBuilder()
         .setEndpoint(sim.baseUrl())
         .setCredentialsProvider(NoCredentialsProvider.create())
         .build());

@@ -158,7 +158,26 @@ class ComputeBadInputTest {
             400, "'provisioningModel' must be STANDARD or SPOT, got 'PREEMPTIBLE'"),
         control("group of an unknown termination action", "POST", "/simulator/groups", "{\"project\":\"p\",\"zone\":\"us-central1-a\",\"name\":\"x\",\"provisioningModel\":\"SPOT\",\"terminationAction\":\"HIBERNATE\"}",
             400, "'terminationAction' must be STOP or DELETE, got 'HIBERNATE'"),
-        control("serving without a group", "GET", "/simulator/serving", null, 400, "is required"));
+        control("serving without a group", "GET", "/simulator/serving", null, 400, "is required"),
+        // Guest attributes: read through the API, written by a VM through the control route.
+        api("guest attributes of an unknown VM", "GET",
+            "/compute/v1/projects/p/zones/us-central1-a/instances/snooze-gpu-nope/getGuestAttributes?queryPath=snooze/",
+            null, 404, "notFound", "The resource 'projects/p/zones/us-central1-a/instances/snooze-gpu-nope' was not found"),
+        page("guest attributes of a region", "GET",
+            "/compute/v1/projects/p/regions/us-central1/instances/snooze-gpu-nope/getGuestAttributes"),
+        page("guest attributes POSTed", "POST",
+            "/compute/v1/projects/p/zones/us-central1-a/instances/snooze-gpu-nope/getGuestAttributes"),
+        control("stage report from an unknown VM", "PUT", "/simulator/guest-attributes/snooze-gpu-nope/snooze/ready",
+            "2026-12-03T11:30:05.123Z", 404, "no RUNNING instance 'snooze-gpu-nope'"),
+        control("stage report without a key", "PUT", "/simulator/guest-attributes/snooze-gpu-nope/snooze", "x", 400,
+            "the path must be /simulator/guest-attributes/INSTANCE/NAMESPACE/KEY"),
+        control("stage report with an empty namespace", "PUT", "/simulator/guest-attributes/vm//ready", "x", 400,
+            "the path must be"),
+        control("stage report with a nested key", "PUT", "/simulator/guest-attributes/vm/snooze/ready/again", "x", 400,
+            "the path must be"),
+        control("stage report read with GET", "GET", "/simulator/guest-attributes/vm/snooze/ready", null, 405, "use PUT"),
+        control("stage report over 64 KiB", "PUT", "/simulator/guest-attributes/vm/snooze/ready", "x".repeat(70_000), 413,
+            "larger than 65536 bytes"));
   }
 
   @ParameterizedTest(name = "{0}")
