@@ -1,6 +1,7 @@
 package dev.snooze.functions;
 
 import dev.snooze.logging.JsonLog;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -21,13 +22,16 @@ final class Lazy<T> {
   }
 
   /**
-   * Starts building it now, on a thread of its own, so that the first use (a wake: the user waits
-   * for it) finds it built or nearly so. A failure here is left for that use to meet again.
+   * Starts building it now, on a thread of its own, then makes one call with it ({@code exercise}:
+   * a read), so that the first real use finds the client built and its connection, classes and
+   * codecs warm: a wake's first call otherwise pays about a second for them, which the user waits
+   * for (and which would be learned as part of the VM's provisioning). A failure here is left for
+   * that use to meet again.
    */
-  void warm() {
+  void warm(Consumer<T> exercise) {
     Thread thread = new Thread(() -> {
       try {
-        get();
+        exercise.accept(get());
       } catch (RuntimeException e) {
         LOG.info(name + " client not built ahead of use; the first use tries again", "error", String.valueOf(e.getMessage()));
       }

@@ -20,10 +20,9 @@ import java.util.UUID;
 /**
  * Builds the controller from the environment, once per function instance: the configuration is
  * validated before the first request, and the Firestore and Compute clients are reused across
- * requests, as Cloud Functions recommends. Compute's clients are built off the request's path
- * ({@link Lazy#warm}): a Wake that only records activity never waits for them, a wake finds them
- * ready (or nearly), so its VM starts sooner, and a failure to build one (no credentials) surfaces
- * on its first use and is tried again on the next.
+ * requests, as Cloud Functions recommends. The clients are built and warmed off the request's
+ * path ({@link Lazy#warm}): a wake finds them ready (or nearly), so its VM starts sooner, and a
+ * failure to build one (no credentials) surfaces on its first use and is tried again on the next.
  */
 final class Wiring {
   private static final JsonLog LOG = JsonLog.forComponent("config");
@@ -65,13 +64,15 @@ final class Wiring {
       MigLocation location = config.migLocation(offer);
       Lazy<ComputeMig> compute = new Lazy<>("Compute", () -> ComputeMig.create(location,
           config.computeEndpoint(), ComputeMig.Options.defaults().withOperationTimeout(config.operationTimeout())));
-      compute.warm();
+      compute.warm(ComputeMig::observe);
       migs.put(offer.mig(), new LazyMig(compute));
     }
     String collection = FirestoreStateStore.validateCollection(config.collection());
     String documentId = FirestoreStateStore.documentId(config.project(), config.location(), config.mig());
-    StateStore store = new LazyStore(new Lazy<>("Firestore",
-        () -> new FirestoreStateStore(firestore(config), collection, documentId)));
+    Lazy<StateStore> firestore = new Lazy<>("Firestore",
+        () -> new FirestoreStateStore(firestore(config), collection, documentId));
+    firestore.warm(StateStore::read);
+    StateStore store = new LazyStore(firestore);
     return new Controller(config.policy(), config.sleepMode(), store, migs, Clock.systemUTC(),
         () -> UUID.randomUUID().toString());
   }
