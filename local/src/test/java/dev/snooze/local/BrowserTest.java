@@ -8,6 +8,7 @@ import dev.snooze.local.emulators.SharedEmulators;
 import java.io.File;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A web user in a real browser (Debian's Chromium, driven by its chromedriver) on the local
- * stack: the page loads while the GPU sleeps, its fields are met by Tab in the order they are seen
- * at a desktop's width and a phone's, a prompt shows WAKING with its progress bar, then the
- * streamed answer, then AWAKE.
+ * stack: opening the page wakes the sleeping GPU, the page shows every boot stage in order with its
+ * ETA while the person writes, its fields are met by Tab in the order they are seen at a desktop's
+ * width and a phone's, and the prompt's answer streams, then AWAKE; one wake in all.
  *
  * <p>Skipped when Chromium is not installed, unless SNOOZE_REQUIRE_BROWSER is set (CI sets it,
  * after installing chromium and chromium-driver).
@@ -53,7 +54,7 @@ class BrowserTest {
   }
 
   @Test
-  void aPromptWhileAsleepShowsWakingThenTheStreamedAnswerThenAwake(LocalEmulators emulators)
+  void openingThePageWakesTheGpuThePageShowsEveryStageInOrderWithItsEtaThenAPromptStreams(LocalEmulators emulators)
       throws Exception {
     boolean installed = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
     if (System.getenv("SNOOZE_REQUIRE_BROWSER") == null) {
@@ -61,14 +62,27 @@ class BrowserTest {
     }
     assertThat(installed).as("chromium and chromedriver are installed").isTrue();
 
+    // Each stage long enough for the page (polling every second while waking) to show it.
     Map<String, String> env = TestStacks.env(emulators, Map.of(
-        "SNOOZE_IDLE_TIMEOUT", "60", "SNOOZE_SLEEP_CHECK_INTERVAL", "1", "SNOOZE_SIM_BOOT_TIME", "4"));
+        "SNOOZE_IDLE_TIMEOUT", "60", "SNOOZE_SLEEP_CHECK_INTERVAL", "1",
+        "SNOOZE_SIM_STAGES", "provisioning=3,booting=3,driver=3,pulling-image=3,starting-container=3,loading-model=3"));
     stack = LocalStack.start(env);
     browser = chromium();
-    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(45));
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
 
+    // Opening the page is the intent: the GPU wakes while the person writes.
     browser.get(stack.frontend().url() + "/");
-    wait.until(ExpectedConditions.textToBe(By.id("phase"), "ASLEEP"));
+    ((JavascriptExecutor) browser).executeScript("""
+        window.snoozeSteps = [];
+        setInterval(() => {
+          const step = /^Step (\\d+) of 7/.exec(document.getElementById('boot-bar').getAttribute('aria-valuetext') || '');
+          const seen = window.snoozeSteps;
+          if (step && seen[seen.length - 1] !== Number(step[1])) seen.push(Number(step[1]));
+        }, 50);""");
+    wait.until(ExpectedConditions.textToBe(By.id("phase"), "WAKING"));
+    wait.until(ExpectedConditions.textMatches(By.id("eta"),
+        java.util.regex.Pattern.compile("Ready in about .+ \\(estimate\\)\\.?")));
+    assertThat(browser.findElement(By.id("boot")).isDisplayed()).as("the stages show").isTrue();
     assertTabGoesFromTheMessageToTheModelWhereTheyAreSeen(new Dimension(390, 844));
     assertTabGoesFromTheMessageToTheModelWhereTheyAreSeen(new Dimension(1280, 900));
 
@@ -76,14 +90,15 @@ class BrowserTest {
     browser.findElement(By.id("prompt")).sendKeys("Hello from a browser");
     browser.findElement(By.id("send")).click();
 
-    wait.until(ExpectedConditions.textToBe(By.id("phase"), "WAKING"));
-    WebElement progress = browser.findElement(By.id("wake-progress"));
-    assertThat(progress.isDisplayed()).as("the wake progress bar shows").isTrue();
-
     wait.until(ExpectedConditions.textMatches(By.cssSelector("#conversation .assistant"),
         java.util.regex.Pattern.compile("(?s).*Hello from a browser.*woke up for you\\..*")));
     wait.until(ExpectedConditions.textToBe(By.id("phase"), "AWAKE"));
-    assertThat(browser.findElement(By.id("conversation")).getText()).contains("Woke the GPU");
+    @SuppressWarnings("unchecked")
+    List<Long> steps = (List<Long>) ((JavascriptExecutor) browser).executeScript("return window.snoozeSteps;");
+    assertThat(steps).as("the stages the page showed, in order (provisioning … loading-model)")
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(stack.compute().calls().get("compute.regionInstanceGroupManagers.resize"))
+        .as("one wake: the page's intent, then the prompt, wake the GPU once").isEqualTo(1L);
   }
 
   /**
