@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.snooze.bench.BenchStack;
 import dev.snooze.bench.Console;
 import dev.snooze.bench.Distribution;
+import dev.snooze.bench.FirstToken;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.local.compute.ReceivedCall;
 import dev.snooze.local.compute.StockoutKind;

@@ -1,4 +1,4 @@
-package dev.snooze.bench.failover;
+package dev.snooze.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -18,14 +18,14 @@ import java.time.Instant;
  * A streamed prompt, as the page sends it: POSTed to the frontend's {@code /api/generate}, its
  * NDJSON answer read line by line, timed from sending to the first line carrying a token.
  */
-final class FirstToken {
+public final class FirstToken {
   /** What to look at the moment the first token arrives, before the rest of the stream is read. */
-  interface Probe<T> {
+  public interface Probe<T> {
     T look() throws IOException, InterruptedException;
   }
 
   /** @param atFirstToken what the probe saw then */
-  record Answer<T>(Instant sent, Instant firstToken, T atFirstToken) {}
+  public record Answer<T>(Instant sent, Instant firstToken, T atFirstToken) {}
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -34,14 +34,14 @@ final class FirstToken {
   private final Duration held;
 
   /** @param held how long the frontend may hold the prompt while the GPU wakes */
-  FirstToken(URI uri, String body, Duration held) {
+  public FirstToken(URI uri, String body, Duration held) {
     this.uri = uri;
     this.body = body;
     this.held = held;
   }
 
   /** Sends the prompt, runs {@code probe} at its first token, then reads the answer to its end. */
-  <T> Answer<T> send(Probe<T> probe) throws IOException, InterruptedException {
+  public <T> Answer<T> send(Probe<T> probe) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(held).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     Instant sent = Instant.now();
