@@ -314,7 +314,9 @@ final class ComputeState {
     Optional<VmRun> current = Lifecycle.currentRun(r.command(), now);
     VmRun run = current.orElse(r.previous() != null && Lifecycle.keepsPrevious(r.command(), now) ? r.previous() : null);
     if (run != null) {
-      Lifecycle.reportedStages(run, now).forEach(a -> shown.put(a.path(), a));
+      if (config.stageReports()) {
+        Lifecycle.reportedStages(run, now).forEach(a -> shown.put(a.path(), a));
+      }
       // The VM's own writes win: a startup script that reports a stage itself has the last word.
       shown.putAll(current.isPresent() ? r.written() : run.written());
     }

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param stopTime how long a VM stays STOPPING when it is stopped or deleted
  * @param operationLatency how long an operation stays RUNNING before it is DONE
  * @param waitCap the longest an {@code operations/OP/wait} call blocks (real API: 2 minutes)
+ * @param stageReports whether the VMs report their guest stages as guest attributes, as a VM running
+ *     Snooze's startup script does; false: a VM image without it, which reports nothing (Status then
+ *     goes by the instance's status and health alone)
  */
 public record SimulatorConfig(
     int port,
@@ -23,7 +26,8 @@ public record SimulatorConfig(
     SimStages stages,
     Duration stopTime,
     Duration operationLatency,
-    Duration waitCap) {
+    Duration waitCap,
+    boolean stageReports) {
 
   public SimulatorConfig {
     Objects.requireNonNull(clock, "clock");
@@ -46,7 +50,8 @@ public record SimulatorConfig(
         SimStages.defaults(),
         Duration.ofSeconds(3),
         Duration.ofMillis(500),
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2),
+        true);
   }
 
   /** From the start of creation until the VM is RUNNING: a fresh VM's provisioning. */
@@ -60,15 +65,15 @@ public record SimulatorConfig(
   }
 
   public SimulatorConfig withPort(int value) {
-    return new SimulatorConfig(value, clock, stages, stopTime, operationLatency, waitCap);
+    return new SimulatorConfig(value, clock, stages, stopTime, operationLatency, waitCap, stageReports);
   }
 
   public SimulatorConfig withClock(Clock value) {
-    return new SimulatorConfig(port, value, stages, stopTime, operationLatency, waitCap);
+    return new SimulatorConfig(port, value, stages, stopTime, operationLatency, waitCap, stageReports);
   }
 
   public SimulatorConfig withStages(SimStages value) {
-    return new SimulatorConfig(port, clock, value, stopTime, operationLatency, waitCap);
+    return new SimulatorConfig(port, clock, value, stopTime, operationLatency, waitCap, stageReports);
   }
 
   /** A fresh VM's provisioning: from the start of creation until RUNNING. */
@@ -90,14 +95,18 @@ public record SimulatorConfig(
   }
 
   public SimulatorConfig withStopTime(Duration value) {
-    return new SimulatorConfig(port, clock, stages, value, operationLatency, waitCap);
+    return new SimulatorConfig(port, clock, stages, value, operationLatency, waitCap, stageReports);
   }
 
   public SimulatorConfig withOperationLatency(Duration value) {
-    return new SimulatorConfig(port, clock, stages, stopTime, value, waitCap);
+    return new SimulatorConfig(port, clock, stages, stopTime, value, waitCap, stageReports);
   }
 
   public SimulatorConfig withWaitCap(Duration value) {
-    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, value);
+    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, value, stageReports);
+  }
+
+  public SimulatorConfig withStageReports(boolean value) {
+    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, waitCap, value);
   }
 }

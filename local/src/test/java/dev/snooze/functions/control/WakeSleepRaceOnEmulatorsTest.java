@@ -61,7 +61,7 @@ class WakeSleepRaceOnEmulatorsTest {
   void start(LocalEmulators emulators) throws Exception {
     sim = ComputeSimulator.start(SimulatorConfig.defaults()
         .withBootTime(Duration.ZERO).withHealthDelay(Duration.ZERO).withStopTime(Duration.ZERO)
-        .withOperationLatency(Duration.ofMillis(5)));
+        .withOperationLatency(Duration.ofMillis(5)).withStageReports(false));
     sim.addGroup(GroupRef.zonal(PROJECT, "us-central1-a", "snooze-gpu"));
     mig = ComputeMig.create(new MigLocation.Zone(PROJECT, "us-central1-a", "snooze-gpu"), sim.baseUrl(),
         ComputeMig.Options.defaults().withPolling(
