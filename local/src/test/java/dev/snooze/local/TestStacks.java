@@ -53,6 +53,9 @@ final class TestStacks {
     // The run's environment decides, as for the emulators: set, every stack test runs the
     // functions from that deployable jar.
     env.put("SNOOZE_FUNCTIONS_JAR", System.getenv("SNOOZE_FUNCTIONS_JAR"));
+    // The guest's stages and the model's load, shorter than the compressed preset's 4 s: most stack
+    // tests wake many times and are about something else (a test about the stages sets its own).
+    env.put("SNOOZE_SIM_STAGES", "booting=0.2,driver=0.2,pulling-image=0.2,starting-container=0.2,loading-model=0.5");
     env.putAll(knobs);
     return env;
   }

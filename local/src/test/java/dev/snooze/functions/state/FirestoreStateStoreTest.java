@@ -10,6 +10,7 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
+import dev.snooze.boot.BootStage;
 import dev.snooze.functions.state.FirestoreStateStore.UnreadableStateException;
 import dev.snooze.functions.state.SnoozeState.Claim;
 import dev.snooze.functions.state.SnoozeState.ClaimKind;
@@ -101,7 +102,9 @@ class FirestoreStateStoreTest {
         .withOffer("l4", T0.plusSeconds(7))
         .withWokeAt(T0)
         .withOfferRecord(new SnoozeState.OfferRecord("l4-spot",
-            new LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no spot L4", T0.plusSeconds(2)), 60, null));
+            new LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no spot L4", T0.plusSeconds(2)), 60, null,
+            List.of(new BootSample("STOP", T0.plusSeconds(8), Map.of(
+                BootStage.PROVISIONING, Duration.ofMillis(31_250), BootStage.LOADING_MODEL, Duration.ofSeconds(45))))));
     for (int i = 0; i < 4; i++) {
       EventKind kind = i % 2 == 0 ? EventKind.WAKE : EventKind.SLEEP;
       state = state.withEvent(new HistoryEvent(kind, T0.minusSeconds(3600 - i * 600L), "reason " + i));
@@ -168,7 +171,10 @@ class FirestoreStateStoreTest {
     assertThat(doc.get("offers")).asList().hasSize(1);
     @SuppressWarnings("unchecked")
     Map<String, Object> offer = (Map<String, Object>) ((List<?>) doc.get("offers")).get(0);
-    assertThat(offer).containsOnlyKeys("mig", "lastFailure", "gpuSeconds", "servingSince");
+    assertThat(offer).containsOnlyKeys("mig", "lastFailure", "gpuSeconds", "servingSince", "boots");
+    assertThat(offer.get("boots")).isEqualTo(List.of(Map.of("mode", "STOP",
+        "at", Timestamp.parseTimestamp("2026-11-28T10:15:38.123456Z"),
+        "seconds", Map.of("provisioning", 31.25, "loading-model", 45.0))));
     assertThat(offer.get("mig")).isEqualTo("l4-spot");
     assertThat(offer.get("gpuSeconds")).isEqualTo(60L);
     assertThat(offer.get("servingSince")).isNull();
