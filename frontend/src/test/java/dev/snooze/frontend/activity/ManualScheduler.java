@@ -12,13 +12,14 @@ import java.util.List;
  * (or run at once in direct mode) and timed tasks (repeating or once) run when {@link #advance}
  * passes their time, in the order of their times.
  */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
   private volatile long now = 1_000_000_000L;
   private final boolean direct;
   private final Deque<Runnable> pending = new ArrayDeque<>();
   private final List<Periodic> periodic = new ArrayList<>();
 
-  ManualScheduler(boolean direct) {
+  /** @param direct whether {@link #execute} runs tasks at once, on the caller's thread */
+  public ManualScheduler(boolean direct) {
     this.direct = direct;
   }
 

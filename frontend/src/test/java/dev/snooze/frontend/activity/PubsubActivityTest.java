@@ -365,27 +365,7 @@ class PubsubActivityTest {
   @Test
   void debounceUnderLoadFromEightThreads() throws Exception {
     // Publishing on the callers' threads: the worst case for races.
-    Scheduler direct = new Scheduler() {
-      @Override
-      public void execute(Runnable task) {
-        task.run();
-      }
-
-      @Override
-      public Cancellable every(Duration period, Runnable task) {
-        return () -> {};
-      }
-
-      @Override
-      public Cancellable after(Duration delay, Runnable task) {
-        return () -> {};
-      }
-
-      @Override
-      public long nanoTime() {
-        return 42L;
-      }
-    };
+    Scheduler direct = new ManualScheduler(true);
     PubsubActivity activity = activity(1000, Duration.ofSeconds(1), sink, direct);
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();

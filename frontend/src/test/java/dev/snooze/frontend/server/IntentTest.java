@@ -3,6 +3,7 @@ package dev.snooze.frontend.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snooze.activity.ActivityMessage;
+import dev.snooze.frontend.activity.ManualScheduler;
 import dev.snooze.frontend.activity.PubsubActivity;
 import dev.snooze.frontend.activity.RecordingSink;
 import dev.snooze.frontend.activity.Scheduler;
@@ -58,28 +59,9 @@ class IntentTest {
   }
 
   private void start(Map<String, String> overrides) throws Exception {
-    // Publishing runs on the caller's thread: once an answer is in, so is what it published.
-    Scheduler direct = new Scheduler() {
-      @Override
-      public void execute(Runnable task) {
-        task.run();
-      }
-
-      @Override
-      public Cancellable every(Duration period, Runnable task) {
-        return () -> {};
-      }
-
-      @Override
-      public Cancellable after(Duration delay, Runnable task) {
-        return () -> {};
-      }
-
-      @Override
-      public long nanoTime() {
-        return System.nanoTime();
-      }
-    };
+    // Publishing runs on the caller's thread: once an answer is in, so is what it published. The
+    // clock stands still: every intent of a test falls in one debounce window.
+    Scheduler direct = new ManualScheduler(true);
     JsonLog quiet = new JsonLog("activity", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     // The frontend's default debounce window: 30 s.

@@ -62,6 +62,11 @@ public record BootEstimate(Map<BootStage, Duration> expected, int learnedFrom) {
     return learnedFrom > 0;
   }
 
+  /** Where the figures come from, as Status says it: {@code learned} or {@code configured}. */
+  public String source() {
+    return learned() ? "learned" : "configured";
+  }
+
   public Duration of(BootStage stage) {
     return expected.getOrDefault(stage, Duration.ZERO);
   }

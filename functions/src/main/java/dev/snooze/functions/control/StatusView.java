@@ -148,12 +148,12 @@ public record StatusView(
         wanted,
         offers(state, mig, policy, wanted, now),
         seconds(estimate.total()),
-        estimate.learned() ? "learned" : "configured",
+        estimate.source(),
         phase.wantsGpu() ? boot(state, mig, estimate, now) : null);
   }
 
   private static Boot boot(SnoozeState state, MigView mig, BootEstimate estimate, Instant now) {
-    Instant since = state.offerSince() != null ? state.offerSince() : state.phaseSince();
+    Instant since = state.offerWakeBegan();
     BootTimeline timeline = BootTimeline.of(mig, since);
     Map<BootStage, Duration> finished = timeline.finished();
     Instant stageSince = timeline.currentSince();
@@ -173,7 +173,7 @@ public record StatusView(
     }
     return new Boot(timeline.current().wire(), stageSince, inStage == null ? null : inStage.toSeconds(),
         timeline.instance(), timeline.reported(), stages, seconds(estimate.remaining(timeline, now)),
-        estimate.learned() ? "learned" : "configured", estimate.learnedFrom());
+        estimate.source(), estimate.learnedFrom());
   }
 
   /** Whole seconds, rounded up: an ETA of 0.2 s left is "1 s", not "ready". */

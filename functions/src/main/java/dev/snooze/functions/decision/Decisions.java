@@ -164,7 +164,7 @@ public final class Decisions {
       return new Change<>(next == state ? null : next, Action.NONE);
     }
     if (policy.failover()) {
-      Instant since = state.offerSince() != null ? state.offerSince() : state.phaseSince();
+      Instant since = state.offerWakeBegan();
       MigView.MigError why = null;
       if (state.phase() == Phase.AWAKE && offer.spot()
           && mig.instances().stream().noneMatch(i -> "RUNNING".equals(i.status()))) {
@@ -216,7 +216,7 @@ public final class Decisions {
     if (!state.phase().wantsGpu() || !failed.mig().equals(current(state, policy).mig())) {
       return new Change<>(null, Action.NONE);
     }
-    Instant since = state.offerSince() != null ? state.offerSince() : state.phaseSince();
+    Instant since = state.offerWakeBegan();
     OfferRecord record = state.offerRecord(failed.mig());
     LastError failure = record.lastFailure() != null && Objects.equals(record.lastFailure().code(), why.code())
         && !record.lastFailure().at().isBefore(since)
@@ -338,7 +338,7 @@ public final class Decisions {
    * when its VM did not report them all for this wake (no stages, or some left from an earlier boot).
    */
   private static BootSample bootSample(MigView mig, SnoozeState state, Policy policy, Instant now) {
-    Instant since = state.offerSince() != null ? state.offerSince() : state.phaseSince();
+    Instant since = state.offerWakeBegan();
     BootTimeline timeline = BootTimeline.of(mig, since);
     if (!timeline.ready() || !timeline.reported()) {
       return null;

@@ -127,6 +127,14 @@ public record SnoozeState(
     }
   }
 
+  /**
+   * When the wake of the offer wanted now began: {@code offerSince}, or the phase's start in a
+   * state written before offers had their own.
+   */
+  public Instant offerWakeBegan() {
+    return offerSince != null ? offerSince : phaseSince;
+  }
+
   /** The record of {@code mig}, empty if it has none yet. */
   public OfferRecord offerRecord(String mig) {
     return offers.stream().filter(o -> o.mig().equals(mig)).findFirst()
