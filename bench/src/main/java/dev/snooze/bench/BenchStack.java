@@ -137,6 +137,18 @@ public final class BenchStack implements AutoCloseable {
     return status().get("phase").getAsString();
   }
 
+  /** Waits until Status says {@code phase}, polling every 100 ms; fails after {@code timeout} with Status's answer. */
+  public void awaitPhase(String phase, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (phase.equals(phase())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("not " + phase + " within " + timeout.toSeconds() + " s: " + status());
+  }
+
   public JsonObject status() throws IOException, InterruptedException {
     return json(send(HttpRequest.newBuilder(URI.create(function("status"))).GET()));
   }

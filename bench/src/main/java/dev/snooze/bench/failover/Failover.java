@@ -95,10 +95,10 @@ public final class Failover {
       List<Cycle> failover = new ArrayList<>();
       StockoutKind[] kinds = StockoutKind.values();
       for (int i = 0; i < warmup + cycles; i++) {
-        awaitAsleep(stack);
+        stack.awaitPhase("ASLEEP", Duration.ofSeconds(60));
         stack.endStockout(preferred);
         Cycle a = cycle(stack, prompt, preferred, next, null);
-        awaitAsleep(stack);
+        stack.awaitPhase("ASLEEP", Duration.ofSeconds(60));
         StockoutKind kind = kinds[Math.max(0, i - warmup) % kinds.length];
         stack.stockout(preferred, kind);
         Cycle b = cycle(stack, prompt, preferred, next, kind);
@@ -111,7 +111,7 @@ public final class Failover {
           failover.add(b);
         }
       }
-      awaitAsleep(stack);
+      stack.awaitPhase("ASLEEP", Duration.ofSeconds(60));
       stack.endStockout(preferred);
       report(out, baseline, failover, preferred, next);
       out.println("P7 " + preferred.mig() + " given up by (the function that logged it): "
@@ -220,17 +220,6 @@ public final class Failover {
       by.merge(who, 1, Integer::sum);
     }
     return by;
-  }
-
-  private static void awaitAsleep(BenchStack stack) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if ("ASLEEP".equals(stack.phase())) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("not ASLEEP within 60 s: " + stack.status());
   }
 
   private static void report(PrintStream out, List<Cycle> baseline, List<Cycle> failover, GpuOffer preferred,

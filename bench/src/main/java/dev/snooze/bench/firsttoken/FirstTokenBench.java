@@ -83,7 +83,7 @@ public final class FirstTokenBench {
       FirstToken prompt = new FirstToken(stack.frontend().resolve("/api/generate"), PROMPT, Duration.ofMinutes(15));
       List<Round> rounds = new ArrayList<>();
       for (boolean intent : new boolean[] {false, true}) {
-        awaitAsleep(stack);
+        stack.awaitPhase("ASLEEP", Duration.ofMinutes(15));
         Round round = round(stack, prompt, intent, typing);
         rounds.add(round);
         out.printf(Locale.ROOT, "P6 %s: page opened, prompt sent %.0f s later, first token %.2f s after opening,"
@@ -147,16 +147,6 @@ public final class FirstTokenBench {
         .POST(HttpRequest.BodyPublishers.ofString("{\"trigger\":\"open\"}")).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 204) {
       throw new IOException("POST /snooze/intent answered " + response.statusCode() + ": " + response.body());
-    }
-  }
-
-  private static void awaitAsleep(BenchStack stack) throws IOException, InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
-    while (!"ASLEEP".equals(stack.phase())) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("the GPU did not go to sleep: " + stack.status());
-      }
-      Thread.sleep(1000);
     }
   }
 

@@ -61,7 +61,7 @@ public final class GpuTail {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<Cycle> done = new ArrayList<>();
       for (int i = 0; i < warmup + cycles; i++) {
-        awaitAsleep(stack);
+        stack.awaitPhase("ASLEEP", Duration.ofSeconds(60));
         Cycle cycle = cycle(stack, http);
         if (i < warmup) {
           // The functions' first calls (cold JVMs) can lag the activity by more than the
@@ -115,7 +115,7 @@ public final class GpuTail {
       throw new IllegalStateException("no resize to 0 within " + IDLE.plus(CHECK).plus(GOAL_SLACK).plusSeconds(30)
           + " of the last request: " + stack.status());
     }
-    awaitAsleep(stack);
+    stack.awaitPhase("ASLEEP", Duration.ofSeconds(60));
     Instant recorded = Instant.parse(stack.status().get("lastActivity").getAsString());
     return new Cycle(firstSent, lastAnswered, wake, sleep, recorded, early);
   }
@@ -126,17 +126,6 @@ public final class GpuTail {
     if (response.statusCode() != 200) {
       throw new IOException(uri + " answered " + response.statusCode());
     }
-  }
-
-  private static void awaitAsleep(BenchStack stack) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if ("ASLEEP".equals(stack.phase())) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("not ASLEEP within 60 s: " + stack.status());
   }
 
   private static void report(PrintStream out, List<Cycle> cycles) {
