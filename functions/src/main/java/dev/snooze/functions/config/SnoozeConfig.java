@@ -6,6 +6,7 @@ import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.decision.Policy;
+import dev.snooze.functions.schedule.WarmWindows;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
  *     {@code SNOOZE_MIG} in {@code SNOOZE_ZONE} or {@code SNOOZE_REGION}
  * @param capacityTimeout how long an offer may go without a VM before the next one is woken
  * @param expectedWake the guess of a wake's length shown until this deployment has woken once
+ * @param windows when the GPU is kept awake ({@code SNOOZE_WARM_WINDOWS})
+ * @param checkInterval how often Cloud Scheduler calls Sleep ({@code SNOOZE_CHECK_INTERVAL})
  * @param computeEndpoint null for Compute Engine itself; {@code http://...} for the local simulator
  * @param firestoreEmulatorHost null for Firestore itself; {@code HOST:PORT} of the emulator
  */
@@ -36,6 +39,8 @@ public record SnoozeConfig(
     Duration operationTimeout,
     Duration capacityTimeout,
     Duration expectedWake,
+    WarmWindows windows,
+    Duration checkInterval,
     String computeEndpoint,
     String firestoreEmulatorHost) {
 
@@ -66,6 +71,13 @@ public record SnoozeConfig(
     Duration operationTimeout = env.duration("SNOOZE_OPERATION_TIMEOUT", Duration.ofSeconds(60));
     Duration capacityTimeout = env.duration("SNOOZE_CAPACITY_TIMEOUT", Duration.ofMinutes(2));
     Duration expectedWake = env.duration("SNOOZE_EXPECTED_WAKE", Policy.DEFAULT_EXPECTED_WAKE);
+    Duration checkInterval = env.duration("SNOOZE_CHECK_INTERVAL", Duration.ofMinutes(1));
+    WarmWindows windows = WarmWindows.NONE;
+    try {
+      windows = WarmWindows.parse(env.raw("SNOOZE_WARM_WINDOWS"));
+    } catch (IllegalArgumentException e) {
+      env.problem("SNOOZE_WARM_WINDOWS " + e.getMessage() + " (separate several with ';', or unset it for none)");
+    }
     String endpoint = env.string("SNOOZE_COMPUTE_ENDPOINT", null, ENDPOINT,
         "a base URL such as http://127.0.0.1:8090 (leave it unset for Compute Engine itself)");
     String firestoreEmulator = env.string("FIRESTORE_EMULATOR_HOST", null, GcpNames.HOST_PORT,
@@ -76,8 +88,8 @@ public record SnoozeConfig(
     }
     env.throwIfInvalid();
     return new SnoozeConfig(project, offers, idle, desired, mode, collection,
-        granularity, wakeTimeout, heartbeatTtl, operationTimeout, capacityTimeout, expectedWake, endpoint,
-        firestoreEmulator);
+        granularity, wakeTimeout, heartbeatTtl, operationTimeout, capacityTimeout, expectedWake, windows,
+        checkInterval, endpoint, firestoreEmulator);
   }
 
   /**
@@ -122,7 +134,7 @@ public record SnoozeConfig(
   public Policy policy() {
     // A claim older than two operation timeouts was abandoned (its function died mid-call).
     return new Policy(idleTimeout, desiredSize, activityGranularity, wakeTimeout, heartbeatTtl,
-        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake);
+        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake, windows, checkInterval);
   }
 
   /** The most preferred offer's MIG: with its location, it names the state document. */

@@ -3,8 +3,10 @@ package dev.snooze.functions.decision;
 import dev.snooze.activity.ActivityMessage.Kind;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.Activity;
+import dev.snooze.functions.boot.BootEstimate;
 import dev.snooze.functions.boot.BootTimeline;
 import dev.snooze.functions.compute.MigView;
+import dev.snooze.functions.schedule.WarmWindow;
 import dev.snooze.functions.state.BootSample;
 import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
@@ -108,6 +110,11 @@ public final class Decisions {
 
     switch (state.phase()) {
       case ASLEEP -> {
+        WarmWindow.Span warm = warm(state, policy, now);
+        if (warm != null) {
+          return claimWake(state, policy, now, newRequestId, null, "warm window " + warm.window() + " from "
+              + warm.from() + " to " + warm.to());
+        }
         if (!idle) {
           // Activity inside the window yet asleep: a wake was lost somewhere. Wake now.
           String reason = "reconcile: asleep with activity " + ago(state.lastActivity(), now) + " ago";
@@ -132,7 +139,7 @@ public final class Decisions {
             new Action.Sleep(newRequestId, "retry of an abandoned sleep"));
       }
       default -> {
-        if (idle && !busy) {
+        if (idle && !busy && warm(state, policy, now) == null) {
           return claimSleep(state, now, newRequestId, "idle for " + ago(state.lastActivity(), now)
               + " (idle timeout " + human(policy.idleTimeout()) + ")");
         }
@@ -344,6 +351,20 @@ public final class Decisions {
       return null;
     }
     return new BootSample(policy.sleepMode().name(), now, timeline.finished());
+  }
+
+  /**
+   * The warm window that wants the GPU awake now: one under way, or one that starts within a wake
+   * (as learned for the preferred offer, else the configured guess) and a check interval, so that
+   * the GPU is ready at its start. Null when none does.
+   */
+  static WarmWindow.Span warm(SnoozeState state, Policy policy, Instant now) {
+    if (policy.windows().isEmpty()) {
+      return null;
+    }
+    Duration wake = BootEstimate.of(state.offerRecord(policy.preferred().mig()).boots(), policy.sleepMode().name(),
+        policy.expectedWake()).total();
+    return policy.windows().wanting(now, wake.plus(policy.checkInterval()));
   }
 
   /** The offer wanted now: the state's, or the most preferred one. */

@@ -2,6 +2,7 @@ package dev.snooze.functions.decision;
 
 import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.SleepMode;
+import dev.snooze.functions.schedule.WarmWindows;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,6 +23,9 @@ import java.util.List;
  * @param sleepMode how the GPU sleeps: a wake from STOP restarts a VM, much faster than creating one,
  *     so wake times are learned per mode
  * @param expectedWake the configured guess of a wake's length, shown until one was seen
+ * @param windows when the operator wants the GPU kept awake whatever the activity
+ * @param checkInterval how often the scheduled check runs: a window's wake is started this much
+ *     earlier still, as the check that starts it may come that late
  */
 public record Policy(
     Duration idleTimeout,
@@ -33,7 +37,9 @@ public record Policy(
     List<GpuOffer> offers,
     Duration capacityTimeout,
     SleepMode sleepMode,
-    Duration expectedWake) {
+    Duration expectedWake,
+    WarmWindows windows,
+    Duration checkInterval) {
 
   public Policy {
     offers = List.copyOf(offers);
@@ -42,11 +48,11 @@ public record Policy(
     }
   }
 
-  /** Sleeping in DELETE mode, with the default guess of a wake's length. */
+  /** Sleeping in DELETE mode, with the default guess of a wake's length and no warm windows. */
   public Policy(Duration idleTimeout, int desiredSize, Duration granularity, Duration wakeTimeout,
       Duration heartbeatTtl, Duration claimLease, List<GpuOffer> offers, Duration capacityTimeout) {
     this(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers, capacityTimeout,
-        SleepMode.DELETE, DEFAULT_EXPECTED_WAKE);
+        SleepMode.DELETE, DEFAULT_EXPECTED_WAKE, WarmWindows.NONE, Duration.ofMinutes(1));
   }
 
   /** A GPU VM created from a plain image, driver installed at boot: about four minutes (GCP-FACTS). */
@@ -55,6 +61,12 @@ public record Policy(
   /** Idle time after which the GPU sleeps. */
   public Duration sleepAfter() {
     return idleTimeout.plus(granularity);
+  }
+
+  /** The same policy with these warm windows. */
+  public Policy withWindows(WarmWindows value) {
+    return new Policy(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
+        capacityTimeout, sleepMode, expectedWake, value, checkInterval);
   }
 
   /** The most preferred offer: every wake from sleep begins with it. */

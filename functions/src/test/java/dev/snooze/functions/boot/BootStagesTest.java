@@ -28,7 +28,8 @@ class BootStagesTest {
   static final Policy POLICY = new Policy(Duration.ofMinutes(15), 1, Duration.ofSeconds(10), Duration.ofMinutes(10),
       Duration.ofMinutes(2), Duration.ofMinutes(2),
       List.of(new GpuOffer("snooze-gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD)),
-      Duration.ofMinutes(2), SleepMode.DELETE, Duration.ofSeconds(200));
+      Duration.ofMinutes(2), SleepMode.DELETE, Duration.ofSeconds(200), dev.snooze.functions.schedule.WarmWindows.NONE,
+      Duration.ofMinutes(1));
 
   /** Stage starts, seconds after T0: provisioning 30 s, booting 20, driver 60, image 40, container 5, model 45. */
   static final Map<String, Integer> STARTS = starts();
