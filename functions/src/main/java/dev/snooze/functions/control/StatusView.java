@@ -13,6 +13,7 @@ import dev.snooze.functions.boot.BootTimeline;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.decision.Decisions;
 import dev.snooze.functions.decision.Policy;
+import dev.snooze.functions.schedule.WarmWindow;
 import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
 import dev.snooze.functions.state.SnoozeState.EventKind;
@@ -39,6 +40,7 @@ import java.util.Map;
  *     is expected to take: learned from its past wakes, or the configured guess before the first
  * @param expectedWakeSource {@code learned} or {@code configured}
  * @param boot where the current wake stands; null while the GPU is not wanted
+ * @param warmWindow the warm window under way, else the next one; null without warm windows
  */
 public record StatusView(
     Phase phase,
@@ -54,7 +56,8 @@ public record StatusView(
     List<Offer> offers,
     long expectedWakeSeconds,
     String expectedWakeSource,
-    Boot boot) {
+    Boot boot,
+    Window warmWindow) {
 
   private static final int HISTORY_SHOWN = 10;
   private static final Gson GSON = new GsonBuilder()
@@ -96,6 +99,22 @@ public record StatusView(
    * @param expectedSeconds how long it is expected to take; null for {@code ready}
    */
   public record Stage(String name, String state, Double seconds, Double expectedSeconds) {}
+
+  /**
+   * One occurrence of a warm window.
+   *
+   * @param active whether it is under way (the GPU is kept awake until {@code to})
+   */
+  public record Window(String window, Instant from, Instant to, boolean active) {
+    static Window of(Policy policy, Instant now) {
+      if (policy.windows().isEmpty()) {
+        return null;
+      }
+      WarmWindow.Span underWay = policy.windows().wanting(now, Duration.ZERO);
+      WarmWindow.Span span = underWay != null ? underWay : policy.windows().next(now);
+      return new Window(span.window().toString(), span.from(), span.to(), underWay != null);
+    }
+  }
 
   /** What an offer is doing in the current wake. */
   public enum OfferState { SERVING, WAKING, FAILED, ASLEEP }
@@ -149,7 +168,8 @@ public record StatusView(
         offers(state, mig, policy, wanted, now),
         seconds(estimate.total()),
         estimate.source(),
-        phase.wantsGpu() ? boot(state, mig, estimate, now) : null);
+        phase.wantsGpu() ? boot(state, mig, estimate, now) : null,
+        Window.of(policy, now));
   }
 
   private static Boot boot(SnoozeState state, MigView mig, BootEstimate estimate, Instant now) {

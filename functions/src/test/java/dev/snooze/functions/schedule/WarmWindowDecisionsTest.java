@@ -7,6 +7,7 @@ import dev.snooze.boot.BootStage;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.config.SnoozeConfig;
+import dev.snooze.functions.control.StatusView;
 import dev.snooze.functions.decision.Action;
 import dev.snooze.functions.decision.Decisions;
 import dev.snooze.functions.decision.Policy;
@@ -71,6 +72,17 @@ class WarmWindowDecisionsTest {
         .isEqualTo(Action.NONE);
     assertThat(tick(used, SERVING, warsaw("2026-12-07T17:40:10"))).isInstanceOf(Action.Sleep.class);
     assertThat(tick(SnoozeState.initial(), EMPTY, warsaw("2026-12-05T10:00"))).as("Saturday").isEqualTo(Action.NONE);
+  }
+
+  @Test
+  void statusShowsTheWindowUnderWayElseTheNextOne() {
+    StatusView.Window next = StatusView.of(SnoozeState.initial(), EMPTY, POLICY, warsaw("2026-12-05T10:00")).warmWindow();
+    assertThat(next).isEqualTo(new StatusView.Window("Mon,Tue,Wed,Thu,Fri 09:00-17:30 Europe/Warsaw",
+        warsaw("2026-12-07T09:00"), warsaw("2026-12-07T17:30"), false));
+    assertThat(StatusView.of(SnoozeState.initial(), EMPTY, POLICY, warsaw("2026-12-07T10:00")).warmWindow().active())
+        .isTrue();
+    assertThat(StatusView.of(SnoozeState.initial(), EMPTY, POLICY.withWindows(WarmWindows.NONE),
+        warsaw("2026-12-07T10:00")).warmWindow()).isNull();
   }
 
   @Test
