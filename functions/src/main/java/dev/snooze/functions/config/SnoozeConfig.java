@@ -5,6 +5,7 @@ import dev.snooze.config.GcpNames;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.compute.SleepMode;
+import dev.snooze.functions.budget.Budget;
 import dev.snooze.functions.decision.Policy;
 import dev.snooze.functions.schedule.WarmWindows;
 import java.time.Duration;
@@ -134,7 +135,7 @@ public record SnoozeConfig(
   public Policy policy() {
     // A claim older than two operation timeouts was abandoned (its function died mid-call).
     return new Policy(idleTimeout, desiredSize, activityGranularity, wakeTimeout, heartbeatTtl,
-        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake, windows, checkInterval);
+        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake, windows, checkInterval, Budget.NONE);
   }
 
   /** The most preferred offer's MIG: with its location, it names the state document. */

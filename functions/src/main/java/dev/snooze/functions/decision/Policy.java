@@ -1,6 +1,7 @@
 package dev.snooze.functions.decision;
 
 import dev.snooze.config.GpuOffer;
+import dev.snooze.functions.budget.Budget;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.schedule.WarmWindows;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.List;
  * @param windows when the operator wants the GPU kept awake whatever the activity
  * @param checkInterval how often the scheduled check runs: a window's wake is started this much
  *     earlier still, as the check that starts it may come that late
+ * @param budget the caps on GPU time and money, and the zone the ledger's days are counted in
  */
 public record Policy(
     Duration idleTimeout,
@@ -39,10 +41,12 @@ public record Policy(
     SleepMode sleepMode,
     Duration expectedWake,
     WarmWindows windows,
-    Duration checkInterval) {
+    Duration checkInterval,
+    Budget budget) {
 
   public Policy {
     offers = List.copyOf(offers);
+    budget = budget == null ? Budget.NONE : budget;
     if (offers.isEmpty()) {
       throw new IllegalArgumentException("at least one GPU offer is needed");
     }
@@ -52,7 +56,7 @@ public record Policy(
   public Policy(Duration idleTimeout, int desiredSize, Duration granularity, Duration wakeTimeout,
       Duration heartbeatTtl, Duration claimLease, List<GpuOffer> offers, Duration capacityTimeout) {
     this(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers, capacityTimeout,
-        SleepMode.DELETE, DEFAULT_EXPECTED_WAKE, WarmWindows.NONE, Duration.ofMinutes(1));
+        SleepMode.DELETE, DEFAULT_EXPECTED_WAKE, WarmWindows.NONE, Duration.ofMinutes(1), Budget.NONE);
   }
 
   /** A GPU VM created from a plain image, driver installed at boot: about four minutes (GCP-FACTS). */
@@ -66,7 +70,25 @@ public record Policy(
   /** The same policy with these warm windows. */
   public Policy withWindows(WarmWindows value) {
     return new Policy(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
-        capacityTimeout, sleepMode, expectedWake, value, checkInterval);
+        capacityTimeout, sleepMode, expectedWake, value, checkInterval, budget);
+  }
+
+  /** The same policy with this budget. */
+  public Policy withBudget(Budget value) {
+    return new Policy(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
+        capacityTimeout, sleepMode, expectedWake, windows, checkInterval, value);
+  }
+
+  /** The same policy sleeping in {@code mode}, a wake expected to take {@code wake} until one is learned. */
+  public Policy withSleepMode(SleepMode mode, Duration wake) {
+    return new Policy(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
+        capacityTimeout, mode, wake, windows, checkInterval, budget);
+  }
+
+  /** The same policy with this idle timeout. */
+  public Policy withIdleTimeout(Duration value) {
+    return new Policy(value, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
+        capacityTimeout, sleepMode, expectedWake, windows, checkInterval, budget);
   }
 
   /** The most preferred offer: every wake from sleep begins with it. */
