@@ -116,8 +116,8 @@ class StateDocumentTest {
     SnoozeState state = SnoozeState.initial()
         .withOffer("l4", at).withWokeAt(at.minusSeconds(5))
         .withOfferRecord(new SnoozeState.OfferRecord("l4-spot",
-            new SnoozeState.LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4", at.minusSeconds(3)), 120, null))
-        .withOfferRecord(new SnoozeState.OfferRecord("l4", null, 0, at, List.of(new BootSample("STOP", at,
+            new SnoozeState.LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4", at.minusSeconds(3)), List.of()))
+        .withOfferRecord(new SnoozeState.OfferRecord("l4", null, List.of(new BootSample("STOP", at,
             Map.of(BootStage.PROVISIONING, Duration.ofMillis(31_250), BootStage.LOADING_MODEL, Duration.ofSeconds(45))))));
 
     assertThat(StateDocument.fromFields(DOC, StateDocument.toFields(state))).isEqualTo(state);
