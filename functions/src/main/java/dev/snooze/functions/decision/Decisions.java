@@ -255,11 +255,7 @@ public final class Decisions {
         && !record.lastFailure().at().isBefore(since)
         ? record.lastFailure() // the same failure seen again: no new write
         : new LastError(why.code(), why.message(), now);
-    // A preempted VM ran until now; an offer that could get no VM cost nothing.
-    Ledger ledger = PREEMPTED.equals(why.code())
-        ? state.ledger().closed(failed.mig(), now, policy.budget().zone())
-        : state.ledger().discarded(failed.mig());
-    SnoozeState next = state.withOfferRecord(record.withFailure(failure)).withLedger(ledger);
+    SnoozeState next = state.withOfferRecord(record.withFailure(failure));
     GpuOffer to = nextOffer(next, policy, failed, now);
     if (to == null) {
       LastError all = new LastError(NO_OFFER, "no GPU offer can get a VM now: " + failures(next, policy)
@@ -275,8 +271,13 @@ public final class Decisions {
       return new Change<>(next.equals(state) ? null : next, Action.NONE);
     }
     String reason = failed.mig() + " " + why.code() + " (" + why.message() + "): waking " + to.mig();
+    // A preempted VM ran until now; an offer given up because it could get no VM cost nothing.
+    // (The last offer left keeps trying, and stays charged.)
+    Ledger ledger = PREEMPTED.equals(why.code())
+        ? state.ledger().closed(failed.mig(), now, policy.budget().zone())
+        : state.ledger().discarded(failed.mig());
     next = next.withOffer(to.mig(), now)
-        .withLedger(next.ledger().opened(to.mig(), now, policy.desiredSize()))
+        .withLedger(ledger.opened(to.mig(), now, policy.desiredSize()))
         .withClaim(new Claim(newRequestId, ClaimKind.WAKE, now, null))
         .withEvent(new HistoryEvent(EventKind.FAILOVER, now, reason));
     if (state.phase() == Phase.AWAKE) {
@@ -365,8 +366,13 @@ public final class Decisions {
     if (offer != null && policy.failover() && state.phase().wantsGpu()) {
       return failover(state, policy, policy.offer(offer), new MigView.MigError(code, message, now), now, newRequestId);
     }
-    return new Change<>(state.withPhase(Phase.ERROR, now).withLastError(new LastError(code, message, now)),
-        Action.NONE);
+    SnoozeState next = state.withPhase(Phase.ERROR, now).withLastError(new LastError(code, message, now));
+    if (!state.phase().wantsGpu()) {
+      // ERROR wants the GPU (the checks reconcile the MIG to its size), and a failed sleep leaves it running:
+      // charged from now, like a wake.
+      next = next.withLedger(state.ledger().opened(current(state, policy).mig(), now, policy.desiredSize()));
+    }
+    return new Change<>(next, Action.NONE);
   }
 
   /**

@@ -130,4 +130,25 @@ class StateDocumentTest {
     assertThat(read.offers()).isEmpty();
     assertThat(read.claim().id()).isEqualTo("req-1");
   }
+
+  @Test
+  void theLedgerAndTheBillingNoticeRoundTripAndAMalformedDayIsNamed() {
+    Instant at = Instant.parse("2026-12-07T10:00:00Z");
+    SnoozeState state = SnoozeState.initial()
+        .withLedger(Ledger.EMPTY.opened("l4", at.minusSeconds(90_000), 1).closed("l4", at, java.time.ZoneId.of("Europe/Warsaw"))
+            .opened("l4-spot", at.plusSeconds(5), 2))
+        .withBilling(new SnoozeState.Billing("b", 1.5, 50, "EUR", at.minusSeconds(86_400), at));
+    assertThat(StateDocument.fromFields(DOC, StateDocument.toFields(state))).isEqualTo(state);
+
+    Map<String, Object> fields = StateDocument.toFields(state);
+    Map<String, Object> ledger = castMap(fields.get("ledger"));
+    Map<String, Object> day = new java.util.LinkedHashMap<>(castMap(((List<?>) ledger.get("days")).get(0)));
+    day.put("date", "07/12/2026");
+    Map<String, Object> broken = new java.util.LinkedHashMap<>(ledger);
+    broken.put("days", List.of(day));
+    fields.put("ledger", broken);
+    assertThatThrownBy(() -> StateDocument.fromFields(DOC, fields))
+        .hasMessageContaining("ledger.days[0].date")
+        .hasMessageContaining("expected a date such as 2026-12-03");
+  }
 }
