@@ -57,8 +57,6 @@ public final class LocalStack implements AutoCloseable {
   private static final List<String> PASSED_TO_FRONTEND = List.of(
       "SNOOZE_ALLOWED_PATHS", "SNOOZE_REQUEST_TIMEOUT", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_MAX_PENDING",
       "SNOOZE_MAX_BODY_BYTES", "SNOOZE_ACTIVITY_DEBOUNCE", "SNOOZE_HEARTBEAT_INTERVAL", "SNOOZE_WAKE_ON");
-  /** A readable pace for the stand-in model's streamed tokens. */
-  private static final Duration TOKEN_INTERVAL = Duration.ofMillis(60);
 
   private final StackSettings settings;
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
@@ -113,7 +111,7 @@ public final class LocalStack implements AutoCloseable {
     // Each VM, once healthy, loads the model (for the loading-model stage's time) and reports
     // loading-model then ready, as the real startup script does; keep_alive is left to the
     // container's own setting, as the deployment's warm-up leaves it to OLLAMA_KEEP_ALIVE.
-    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), TOKEN_INTERVAL,
+    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), settings.simTokenInterval(),
         new ModelSettings(ModelSettings.DEFAULT_MODEL, settings.simModelLoadTime(), settings.simKeepAlive()),
         StartupScript.reportingTo(compute.baseUrl(), null)));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
