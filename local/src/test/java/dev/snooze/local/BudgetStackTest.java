@@ -47,9 +47,11 @@ class BudgetStackTest {
     Map<String, String> knobs = new HashMap<>(TestStacks.ONE_OFFER);
     knobs.put("SNOOZE_IDLE_TIMEOUT", "60"); // the idle timeout never decides here: the budget does
     knobs.put("SNOOZE_SLEEP_CHECK_INTERVAL", "0.5");
-    knobs.put("SNOOZE_BUDGET_GPU_HOURS_PER_DAY", "0.0015"); // 5.4 s of GPU a day
+    knobs.put("SNOOZE_BUDGET_GPU_HOURS_PER_DAY", "0.004"); // 14.4 s of GPU a day
     knobs.put("SNOOZE_BUDGET_ZONE", "Europe/Warsaw");
-    knobs.put("SNOOZE_SIM_TOKEN_INTERVAL", "0.3"); // the answer's ~30 tokens stream for ~9 s
+    knobs.put("SNOOZE_SIM_STAGES", "provisioning=0.5,booting=0.2,driver=0.2,pulling-image=0.2,starting-container=0.2,"
+        + "loading-model=0.5"); // the GPU serves ~2 s after the wake
+    knobs.put("SNOOZE_SIM_TOKEN_INTERVAL", "0.6"); // the answer's ~30 tokens stream for ~18 s
     stack = LocalStack.start(TestStacks.env(emulators, knobs));
 
     Instant sent = Instant.now();
@@ -59,20 +61,20 @@ class BudgetStackTest {
         HttpResponse.BodyHandlers.ofString());
     Duration took = Duration.between(sent, Instant.now());
 
-    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     List<JsonObject> lines = answer.body().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
     assertThat(lines.get(lines.size() - 1).get("done").getAsBoolean()).as("the stream completed").isTrue();
     assertThat(lines.stream().filter(l -> l.has("response")).map(l -> l.get("response").getAsString())
         .collect(Collectors.joining())).contains("streamed token by token");
-    assertThat(took).as("the cap (5.4 s of GPU) was reached while the answer streamed").isGreaterThan(Duration.ofSeconds(8));
+    assertThat(took).as("the cap (14.4 s of GPU) was reached while the answer streamed").isGreaterThan(Duration.ofSeconds(16));
 
     await().atMost(WAIT).until(() -> phase().equals("OVER_BUDGET"));
     JsonObject status = TestStacks.status(stack);
     JsonObject budget = status.getAsJsonObject("budget");
     assertThat(budget.get("exhausted").getAsBoolean()).isTrue();
-    assertThat(budget.get("reason").getAsString()).startsWith("the budget of 0.0015 GPU hours per day is used up (");
+    assertThat(budget.get("reason").getAsString()).startsWith("the budget of 0.004 GPU hours per day is used up (");
     assertThat(budget.get("gpuSecondsToday").getAsLong()).as("charged from the wake to the sleep, the stream within")
-        .isBetween(8L, 30L);
+        .isBetween(16L, 45L);
     JsonObject sleep = status.getAsJsonArray("history").get(0).getAsJsonObject();
     assertThat(sleep.get("kind").getAsString()).isEqualTo("SLEEP");
     assertThat(sleep.get("reason").getAsString()).startsWith("over budget, no request in flight: the budget of");
@@ -84,7 +86,7 @@ class BudgetStackTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"snooze-demo\",\"prompt\":\"again\"}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(refused.statusCode()).isEqualTo(503);
-    assertThat(refused.body()).contains("the budget of 0.0015 GPU hours per day is used up");
+    assertThat(refused.body()).contains("the budget of 0.004 GPU hours per day is used up");
     long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
     Instant resetsAt = Instant.parse(budget.get("resetsAt").getAsString());
     assertThat(retryAfter).as("until midnight in Warsaw")

@@ -143,9 +143,9 @@ public record Spend(
   }
 
   private static String amount(Budget.Unit unit, double used) {
-    return unit == Budget.Unit.GPU_HOURS
-        ? String.format(Locale.ROOT, "%.2f GPU hours", used)
-        : String.format(Locale.ROOT, "%.2f spent", used);
+    // Two decimals, or three significant digits below 1 (a test's cap of a few seconds reads 0.00150).
+    String amount = String.format(Locale.ROOT, used >= 1 || used == 0 ? "%.2f" : "%.3g", used);
+    return unit == Budget.Unit.GPU_HOURS ? amount + " GPU hours" : amount + " spent";
   }
 
   /** Seconds of {@code millis}, summed. */
