@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A cold start as its users meet it on the local stack: a page opened wakes the GPU once, while
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the model is loaded.
  */
 @ExtendWith(SharedEmulators.class)
+@Isolated // it measures stage times within 10%: nothing else may load the machine
 class ColdStartStackTest {
   private static final List<String> STAGES = List.of("provisioning", "booting", "driver", "pulling-image",
       "starting-container", "loading-model", "ready");
