@@ -59,7 +59,8 @@ public final class PubsubEmulatorAdmin {
   }
 
   /** Creates a push subscription; fails if one of that name exists (its config might differ). */
-  public void createPushSubscription(
+  /** @return false, creating nothing, when a subscription of that name exists already */
+  public boolean createPushSubscription(
       String subscription, String topic, URI pushEndpoint, int ackDeadlineSeconds) {
     if (ackDeadlineSeconds < 10 || ackDeadlineSeconds > 600) {
       throw new IllegalArgumentException(
@@ -71,7 +72,12 @@ public final class PubsubEmulatorAdmin {
     body.addProperty("topic", topicPath(topic));
     body.add("pushConfig", pushConfig);
     body.addProperty("ackDeadlineSeconds", ackDeadlineSeconds);
-    expectOk(send("PUT", subscriptionPath(subscription), body.toString()), "create subscription " + subscription);
+    HttpResponse<String> response = send("PUT", subscriptionPath(subscription), body.toString());
+    if (response.statusCode() == 409) {
+      return false;
+    }
+    expectOk(response, "create subscription " + subscription);
+    return true;
   }
 
   /** Deletes the subscription; a missing one is fine. */

@@ -38,7 +38,11 @@ public final class EventarcBridge implements AutoCloseable {
   private final JsonLog log;
   private final HttpClient http;
   private final Map<String, Route> routesBySubscription = new ConcurrentHashMap<>();
-  private final AtomicInteger subscriptionCounter = new AtomicInteger();
+  /**
+   * Numbers the subscriptions of every bridge of this JVM: stacks that share an emulator at once (the
+   * local module's tests run two at a time) must not pick the same name.
+   */
+  private static final AtomicInteger SUBSCRIPTION_COUNTER = new AtomicInteger();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong unreachable = new AtomicLong();
@@ -106,23 +110,30 @@ public final class EventarcBridge implements AutoCloseable {
     if (!"http".equals(functionUrl.getScheme()) && !"https".equals(functionUrl.getScheme())) {
       throw new IllegalArgumentException("functionUrl must be http(s)://..., got " + functionUrl);
     }
-    String subscription =
-        "eventarc-" + config.region() + "-" + slug(trigger) + "-sub-"
-            + String.format(Locale.ROOT, "%03d", subscriptionCounter.incrementAndGet());
-    Route route = new Route(trigger, topic, subscription, functionUrl);
     admin.createTopic(topic);
-    routesBySubscription.put(subscription, route);
-    try {
-      admin.createPushSubscription(
-          subscription, topic, URI.create(server.baseUrl() + PUSH_PATH + subscription),
-          (int) config.ackDeadline().toSeconds());
-    } catch (RuntimeException e) {
-      routesBySubscription.remove(subscription);
-      throw e;
+    // A name taken already (by another JVM's stack on the same emulator) is skipped for the next.
+    for (;;) {
+      String subscription = "eventarc-" + config.region() + "-" + slug(trigger) + "-sub-"
+          + String.format(Locale.ROOT, "%03d", SUBSCRIPTION_COUNTER.incrementAndGet());
+      Route route = new Route(trigger, topic, subscription, functionUrl);
+      routesBySubscription.put(subscription, route);
+      boolean created;
+      try {
+        created = admin.createPushSubscription(
+            subscription, topic, URI.create(server.baseUrl() + PUSH_PATH + subscription),
+            (int) config.ackDeadline().toSeconds());
+      } catch (RuntimeException e) {
+        routesBySubscription.remove(subscription);
+        throw e;
+      }
+      if (!created) {
+        routesBySubscription.remove(subscription);
+        continue;
+      }
+      log.info("Route created", "trigger", trigger, "topic", topic, "subscription", subscription,
+          "function", functionUrl.toString());
+      return route;
     }
-    log.info("Route created", "trigger", trigger, "topic", topic, "subscription", subscription,
-        "function", functionUrl.toString());
-    return route;
   }
 
   public Deliveries deliveries() {
