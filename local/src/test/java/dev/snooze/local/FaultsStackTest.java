@@ -245,12 +245,15 @@ class FaultsStackTest {
         assertThat(line.get("error").getAsString()).contains("resize to 0").contains("UNAVAILABLE"));
   }
 
+  /** A schema version a newer deployment would write. */
+  private static final long NEWER = SnoozeState.SCHEMA_VERSION + 1L;
+
   @Test
   void aStateDocumentThisBuildCannotReadIsReportedAndNeverRetriedForEver(LocalEmulators emulators) throws Exception {
     start(emulators, "120", Map.of());
     // As a newer deployment would leave it: this build must neither use nor overwrite it.
     DocumentReference document = firestore.collection(collection).document(documentId());
-    document.set(Map.of("schemaVersion", 3L, "phase", "ASLEEP")).get(10, TimeUnit.SECONDS);
+    document.set(Map.of("schemaVersion", NEWER, "phase", "ASLEEP")).get(10, TimeUnit.SECONDS);
 
     publish("{\"source\":\"after-a-downgrade\"}");
 
@@ -272,7 +275,7 @@ class FaultsStackTest {
       assertThat(body.get("error").getAsString()).contains(documentId()).contains("schemaVersion");
     }
     assertThat(stack.compute().calls()).doesNotContainKey(RESIZE);
-    assertThat(document.get().get(10, TimeUnit.SECONDS).getData()).isEqualTo(Map.of("schemaVersion", 3L, "phase", "ASLEEP"));
+    assertThat(document.get().get(10, TimeUnit.SECONDS).getData()).isEqualTo(Map.of("schemaVersion", NEWER, "phase", "ASLEEP"));
   }
 
   private void start(LocalEmulators emulators, String idleTimeout, Map<String, String> extra) throws Exception {
