@@ -19,7 +19,7 @@ final class HtmlReport {
         <meta charset="utf-8">
         <title>snooze plan</title>
         <style>
-          body { font-family: sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }
+          body { font-family: sans-serif; margin: 2em auto; max-width: 96em; padding: 0 1em; color: #222; }
           table { border-collapse: collapse; font-size: 0.9em; }
           th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; white-space: nowrap; }
           th { background: #f4f4f4; text-align: left; }
@@ -42,7 +42,7 @@ final class HtmlReport {
     }
     html.append("</div>\n");
     html.append("<h2>Cost and cold starts</h2>\n").append(svg);
-    html.append("<h2>Every setting</h2>\n<table>\n<tr>");
+    html.append("<h2>Every setting</h2>\n<div style=\"overflow-x: auto\">\n<table>\n<tr>");
     for (PlanTable.Column column : table.columns()) {
       html.append("<th>").append(escape(column.header())).append("</th>");
     }
@@ -55,7 +55,7 @@ final class HtmlReport {
       }
       html.append("</tr>\n");
     }
-    html.append("</table>\n");
+    html.append("</table>\n</div>\n");
     html.append("""
         <p class="note">GPU h: VM hours charged, from each wake's claim to its sleep's, as the functions' ledger
         counts them. Cold starts: requests that found the GPU not serving and waited for it. Waits: percentiles

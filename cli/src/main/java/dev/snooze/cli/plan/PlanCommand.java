@@ -75,6 +75,13 @@ public final class PlanCommand {
       return 2;
     }
     Sweep.Period period = Sweep.period(read.requests(), settings, options.frontend());
+    if (options.readOnly()) {
+      out.println("snooze plan: " + input.describe());
+      out.println(String.format(Locale.ROOT, "requests from %s to %s; read in %.1f s; nothing replayed (--read-only)",
+          java.time.Instant.ofEpochMilli(read.requests().start(0)),
+          java.time.Instant.ofEpochMilli(read.requests().start(read.requests().size() - 1)), progress.elapsed()));
+      return 0;
+    }
     double started = progress.elapsed();
     List<Outcome> outcomes = Sweep.run(read.requests(), settings, options.frontend(), period, pool, progress);
     double seconds = progress.elapsed() - started;

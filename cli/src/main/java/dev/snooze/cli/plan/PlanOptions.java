@@ -36,6 +36,7 @@ record PlanOptions(
     Path out,
     int threads,
     boolean quiet,
+    boolean readOnly,
     boolean help) {
 
   static final String USAGE = """
@@ -94,6 +95,8 @@ record PlanOptions(
                                      point per setting) and DIR/report.html
         --threads N                  settings replayed at once (default: the cores, {cores} here)
         --quiet                      no progress lines on stderr
+        --read-only                  only read the logs and say what they hold (and what is wrong
+                                     with them); replay nothing
 
       Exit codes: 0 planned, 2 bad usage or no readable log.
       """;
@@ -110,7 +113,7 @@ record PlanOptions(
       "price", "stopped-price", "check-interval", "size", "budget-zone", "budget-grace", "set", "hold-timeout",
       "debounce", "heartbeat", "paths", "duration", "goal", "out", "threads");
   private static final Set<String> REPEATABLE = Set.of("set", "goal", "budget");
-  private static final Set<String> FLAGS = Set.of("quiet", "help");
+  private static final Set<String> FLAGS = Set.of("quiet", "help", "read-only");
 
   static String usage() {
     return USAGE.replace("{cores}", Integer.toString(Runtime.getRuntime().availableProcessors()));
@@ -121,6 +124,7 @@ record PlanOptions(
     List<Path> logs = new ArrayList<>();
     boolean quiet = false;
     boolean help = false;
+    boolean readOnly = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--") || arg.equals("--")) {
@@ -149,6 +153,7 @@ record PlanOptions(
         }
         quiet |= name.equals("quiet");
         help |= name.equals("help");
+        readOnly |= name.equals("read-only");
         continue;
       }
       if (!OPTIONS.contains(name)) {
@@ -168,16 +173,17 @@ record PlanOptions(
     }
     if (help) {
       return new PlanOptions(logs, List.of(), List.of(), null, List.of(), null, null, 0, null, null, null, null,
-          Map.of(), FrontendModel.Settings.DEFAULTS, List.of(), Duration.ZERO, List.of(), true, null, 1, quiet, true);
+          Map.of(), FrontendModel.Settings.DEFAULTS, List.of(), Duration.ZERO, List.of(), true, null, 1, quiet, false,
+          true);
     }
     if (logs.isEmpty()) {
       throw new UsageException("no request log given: java -jar snooze.jar plan [options] LOG... (plan --help)");
     }
-    return interpret(given, logs, quiet);
+    return interpret(given, logs, quiet, readOnly);
   }
 
-  private static PlanOptions interpret(Map<String, List<String>> given, List<Path> logs, boolean quiet)
-      throws UsageException {
+  private static PlanOptions interpret(Map<String, List<String>> given, List<Path> logs, boolean quiet,
+      boolean readOnly) throws UsageException {
     Reader r = new Reader(given);
     List<Duration> idle = r.durations("idle");
     List<String> modes = r.list("sleep-mode");
@@ -238,7 +244,7 @@ record PlanOptions(
         stopped == null ? 0 : stopped, r.positive("check-interval", (Duration) null), size, r.one("budget-zone"),
         r.duration("budget-grace"), set, frontend, pathList, r.duration("duration") == null ? Duration.ZERO
         : r.duration("duration"), goals, defaultGoal, out == null ? null : Path.of(out),
-        threads == null ? Runtime.getRuntime().availableProcessors() : threads, quiet, false);
+        threads == null ? Runtime.getRuntime().availableProcessors() : threads, quiet, readOnly, false);
   }
 
   /** Reads values, naming the option in every complaint. */

@@ -38,13 +38,14 @@ final class PlotSvg {
         goal = goal == null ? g.limit() : Math.min(goal, g.limit());
       }
     }
-    double xMax = nice(Math.max(max(xs), goal == null ? 0 : goal) * 1.08, 1);
+    double xStep = step(Math.max(max(xs), goal == null ? 0 : goal) * 1.05, 0.2);
+    double xMax = axisEnd(Math.max(max(xs), goal == null ? 0 : goal) * 1.05, xStep);
     if (xMax > 100 && max(xs) <= 100 && (goal == null || goal <= 100)) {
       xMax = 100; // a share: nothing lies beyond all requests
+      xStep = 20;
     }
-    double yMax = nice(max(ys) * 1.08, priced ? 1 : 0.1);
-    double xStep = step(xMax);
-    double yStep = step(yMax);
+    double yStep = step(max(ys) * 1.05, priced ? 0.2 : 0.02);
+    double yMax = axisEnd(max(ys) * 1.05, yStep);
     int plotWidth = WIDTH - LEFT - RIGHT;
     int plotHeight = HEIGHT - TOP - BOTTOM;
 
@@ -179,25 +180,21 @@ final class PlotSvg {
     return max;
   }
 
-  /** A round axis end at or above {@code value}: 1, 2, 2.5 or 5 times a power of ten; at least {@code floor}. */
-  static double nice(double value, double floor) {
-    if (value <= floor) {
-      return floor;
-    }
-    double power = Math.pow(10, Math.floor(Math.log10(value)));
-    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-      if (m * power >= value - 1e-12) {
+  /** A round tick step for an axis up to {@code max}, about five ticks: 1, 2, 2.5 or 5 times a power of ten. */
+  static double step(double max, double smallest) {
+    double raw = Math.max(max, smallest * 5) / 5;
+    double power = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (double m : new double[] {1, 2, 2.5, 5}) {
+      if (m * power >= raw - 1e-12) {
         return m * power;
       }
     }
     return 10 * power;
   }
 
-  /** Four or five ticks. */
-  private static double step(double max) {
-    double power = Math.pow(10, Math.floor(Math.log10(max)));
-    double m = max / power;
-    return (m <= 1 ? 0.2 : m <= 2 ? 0.5 : m <= 2.5 ? 0.5 : m <= 5 ? 1 : 2) * power;
+  /** The axis end: the first tick at or above {@code max}. */
+  static double axisEnd(double max, double step) {
+    return Math.max(step, Math.ceil(max / step - 1e-9) * step);
   }
 
   private static String number(double value) {

@@ -89,16 +89,25 @@ public final class TraceGenerator {
   /** The P8 benchmark's log: the office-hours shape over four weeks, with as many people as {@code count} requests take. */
   static void bench(int count, Path file) throws IOException {
     Requests.Builder requests = new Requests.Builder();
-    // About 7.5 requests a session and 20 sessions a workday for a scale of 1.
+    // About 7.5 requests a session and 21 sessions a workday for a scale of 1: 20 workdays give a
+    // little more than 3,000 requests, of which `count` are chosen below.
     double scale = count / (20 * 20 * 7.5);
     SplittableRandom random = new SplittableRandom(8);
     sessions(random, 28, scale, requests);
     Requests all = requests.build();
-    // Exactly `count`: drop or repeat a few (a repeat is a second request in the same session).
+    // Exactly `count`, spread over the whole four weeks: a random choice of them (Knuth's selection
+    // sampling), or, should there be too few, some repeated a little later in their session.
     Requests.Builder exact = new Requests.Builder();
-    for (int i = 0; i < count; i++) {
-      int j = i < all.size() ? i : random.nextInt(all.size());
-      exact.add(all.start(j) + (i < all.size() ? 0 : 1 + random.nextInt(60_000)), all.duration(j));
+    int needed = count;
+    for (int i = 0; i < all.size() && needed > 0; i++) {
+      if (random.nextInt(all.size() - i) < needed) {
+        exact.add(all.start(i), all.duration(i));
+        needed--;
+      }
+    }
+    for (; needed > 0; needed--) {
+      int j = random.nextInt(all.size());
+      exact.add(all.start(j) + 1 + random.nextInt(60_000), all.duration(j));
     }
     writeFrontendLog(file, exact.build(), new SplittableRandom(9));
   }

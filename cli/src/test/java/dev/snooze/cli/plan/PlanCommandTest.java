@@ -119,6 +119,18 @@ class PlanCommandTest {
   }
 
   @Test
+  void readOnlySaysWhatTheLogHoldsAndReplaysNothing() {
+    Path file = log(dir, "check.txt", "2026-12-03T10:40:00Z", "noon", "2026-12-03T10:00:00Z");
+
+    Run run = command(file.toString(), "--read-only", "--quiet");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.err()).contains("line 2: 'noon'");
+    assertThat(run.out()).startsWith("snooze plan: 2 requests from " + file + " (1 bad line skipped)\n"
+        + "requests from 2026-12-03T10:00:00Z to 2026-12-03T10:40:00Z; read in ").doesNotContain("GPU h");
+  }
+
+  @Test
   void aLogWithoutRequestsIsRefused() {
     Path file = log(dir, "nothing.log", "{\"severity\":\"INFO\",\"message\":\"frontend listening\"}");
 
@@ -165,7 +177,7 @@ class PlanCommandTest {
     assertThat(run.exit()).isZero();
     assertThat(run.out()).contains("usage: java -jar snooze.jar plan [options] LOG...", "--idle 5m,15m,30m",
         "--sleep-mode delete,stop", "--windows", "--budget", "--budget-hours-per-day", "--wake", "--price",
-        "--check-interval", "--goal", "--out DIR", "--threads", "--quiet");
+        "--check-interval", "--goal", "--out DIR", "--threads", "--quiet", "--read-only");
   }
 
   @Test
