@@ -45,14 +45,14 @@ final class LogEntries {
   Kind line(String line) throws BadValue {
     int i = 0;
     int n = line.length();
-    while (i < n && Character.isWhitespace(line.charAt(i))) {
+    while (i < n && (Character.isWhitespace(line.charAt(i)) || line.charAt(i) == '\uFEFF')) { // a BOM too
       i++;
     }
     if (i == n || line.charAt(i) == '#') {
       return Kind.NOTHING;
     }
     if (line.charAt(i) != '{') {
-      start = Timestamps.instant(line);
+      start = Timestamps.instant(i == 0 ? line : line.substring(i));
       duration = defaultDuration;
       return Kind.REQUEST;
     }

@@ -89,7 +89,7 @@ final class RequestLogReader {
       if (c < 0) {
         return false;
       }
-      if (!Character.isWhitespace(c)) {
+      if (!Character.isWhitespace(c) && c != '\uFEFF') { // a byte order mark is no content
         reader.reset();
         return c == '[';
       }

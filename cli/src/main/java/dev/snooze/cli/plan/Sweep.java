@@ -10,7 +10,6 @@ import dev.snooze.functions.schedule.WarmWindows;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -162,7 +161,10 @@ final class Sweep {
   }
 
   static List<Labelled<Budget>> budgets(PlanOptions options, Policy base) throws UsageException {
-    ZoneId zone = ZoneOffset.UTC;
+    // The deployment's own budget (--set, once the functions read one from their environment) is the
+    // default; the options override its parts.
+    Budget configured = base.budget();
+    ZoneId zone = configured.zone();
     if (options.budgetZone() != null) {
       try {
         zone = ZoneId.of(options.budgetZone());
@@ -170,15 +172,18 @@ final class Sweep {
         throw new UsageException("--budget-zone '" + options.budgetZone() + "' is not a time zone (e.g. Europe/Warsaw, UTC)");
       }
     }
-    Duration grace = options.budgetGrace() == null ? Budget.DEFAULT_GRACE : options.budgetGrace();
-    Map<String, Double> prices = new LinkedHashMap<>();
+    Duration grace = options.budgetGrace() == null ? configured.grace() : options.budgetGrace();
+    Map<String, Double> prices = new LinkedHashMap<>(configured.hourlyPrices());
     if (options.price() != null) {
       base.offers().forEach(offer -> prices.put(offer.mig(), options.price()));
     }
     Budget none = new Budget(zone, List.of(), prices, grace);
     List<Labelled<Budget>> budgets = new ArrayList<>();
     if (options.budgets().isEmpty()) {
-      budgets.add(new Labelled<>("none", none));
+      budgets.add(configured.capped()
+          ? new Labelled<>(configured.caps().stream().map(Sweep::label).collect(java.util.stream.Collectors.joining(",")),
+              none.withCaps(configured.caps()))
+          : new Labelled<>("none", none));
       return budgets;
     }
     for (String alternative : options.budgets()) {
@@ -196,7 +201,7 @@ final class Sweep {
               + " N/day or N/month (money), e.g. 4h/day,100/month; or none");
         }
         boolean hours = !m.group(2).isEmpty();
-        if (!hours && options.price() == null) {
+        if (!hours && !none.priced(base.offers().stream().map(o -> o.mig()).toList())) {
           throw new UsageException("--budget " + cap.strip() + " is money: it needs --price (the price of one GPU VM hour)");
         }
         caps.add(new Budget.Cap(m.group(3).equals("day") ? Budget.Period.DAY : Budget.Period.MONTH,
@@ -206,6 +211,12 @@ final class Sweep {
       budgets.add(new Labelled<>(String.join(",", labels), none.withCaps(caps)));
     }
     return budgets;
+  }
+
+  /** {@code 4h/day}, {@code 50/month}: a cap as --budget writes it. */
+  private static String label(Budget.Cap cap) {
+    String limit = cap.limit() == Math.rint(cap.limit()) ? Long.toString((long) cap.limit()) : Double.toString(cap.limit());
+    return limit + (cap.unit() == Budget.Unit.GPU_HOURS ? "h" : "") + "/" + cap.period().wire();
   }
 
   /**

@@ -198,6 +198,15 @@ class PlanCommandTest {
   }
 
   @Test
+  void theDeploymentsOwnSettingsAreTheDefaultsOfTheSweep() {
+    Run run = command(twoRequests().toString(), "--set", "SNOOZE_IDLE_TIMEOUT=PT1H", "--set",
+        "SNOOZE_WARM_WINDOWS=Sat 10:00-11:00 UTC", "--set", "SNOOZE_SLEEP_MODE=stop", "--quiet");
+
+    assertThat(row(run.out(), 1)).containsEntry("idle", "1h").containsEntry("sleep", "stop")
+        .containsEntry("warm windows", "Sat 10:00-11:00 UTC").containsEntry("wakes", "1");
+  }
+
+  @Test
   void everyCombinationIsASetting() {
     Run run = command(twoRequests().toString(), "--idle", "5m,15m", "--sleep-mode", "delete,stop",
         "--windows", "none|Mon-Fri 09:00-17:30 Europe/Warsaw", "--budget-hours-per-day", "4,8", "--quiet");

@@ -125,6 +125,15 @@ class RequestLogReaderTest {
   }
 
   @Test
+  void aByteOrderMarkIsNoContent() throws Exception {
+    Path plain = log(dir, "bom.txt", "\uFEFF2026-12-03T10:00:00Z");
+    Path array = log(dir, "bom.json", "\uFEFF[{\"httpRequest\":{\"latency\":\"1s\"},\"timestamp\":\"2026-12-03T10:00:01Z\"}]");
+
+    assertThat(requests(read(plain).requests())).containsExactly(new long[] {at("2026-12-03T10:00:00Z"), 0});
+    assertThat(requests(read(array).requests())).containsExactly(new long[] {at("2026-12-03T10:00:00Z"), 1000});
+  }
+
+  @Test
   void unsortedRequestsAreSorted() throws Exception {
     Path file = log(dir, "unsorted.txt", "2026-12-03T12:00:00Z", "2026-12-03T10:00:00Z", "2026-12-03T11:00:00Z");
 
