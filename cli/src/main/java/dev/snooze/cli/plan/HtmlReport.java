@@ -1,5 +1,7 @@
 package dev.snooze.cli.plan;
 
+import java.util.Locale;
+
 /**
  * The plan as one self-contained HTML page a person can open or mail: the recommendation, the
  * plot (inline SVG), the table, what was read (and the bad lines skipped) and how it was replayed.
@@ -64,23 +66,23 @@ final class HtmlReport {
         """);
     html.append("<h2>Input</h2>\n<ul>\n");
     html.append("<li>").append(escape(input.describe())).append("</li>\n");
-    html.append("<li>").append(String.format(java.util.Locale.ROOT, "%,d lines read", input.lines())).append("</li>\n");
+    html.append("<li>").append(String.format(Locale.ROOT, "%,d lines read", input.lines())).append("</li>\n");
     html.append("<li>period replayed: ").append(escape(plan.periodText())).append("</li>\n");
     html.append("<li>").append(escape(plan.deployment())).append("</li>\n");
     html.append("</ul>\n");
     if (input.badLines() > 0) {
-      html.append(String.format(java.util.Locale.ROOT, "<h3>Bad lines skipped: %,d</h3>%n<ul>%n", input.badLines()));
+      html.append(String.format(Locale.ROOT, "<h3>Bad lines skipped: %,d</h3>%n<ul>%n", input.badLines()));
       for (String problem : input.problems()) {
         html.append("<li><code>").append(escape(problem)).append("</code></li>\n");
       }
       if (input.badLines() > input.problems().size()) {
-        html.append(String.format(java.util.Locale.ROOT, "<li>… and %,d more</li>%n",
+        html.append(String.format(Locale.ROOT, "<li>… and %,d more</li>%n",
             input.badLines() - input.problems().size()));
       }
       html.append("</ul>\n");
     }
     html.append("<h2>How</h2>\n<pre>").append(escape(plan.command())).append("</pre>\n");
-    html.append(String.format(java.util.Locale.ROOT, "<p class=\"note\">Replayed %d settings in %.1f s through the"
+    html.append(String.format(Locale.ROOT, "<p class=\"note\">Replayed %d settings in %.1f s through the"
         + " functions' own Decisions and Policy on a simulated clock, the frontend's activity messages from its own"
         + " Debouncer.</p>%n", plan.outcomes().size(), plan.seconds()));
     html.append("</body>\n</html>\n");

@@ -1,6 +1,8 @@
 package dev.snooze.cli.plan;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the logs held, for the report: every line is a request, a line that is not one, a request
@@ -28,17 +30,17 @@ record InputSummary(List<String> files, long lines, int requests, long notReques
 
   /** {@code 12,345 requests from a.log (40 other log lines, 3 bad lines skipped)}. */
   String describe() {
-    StringBuilder text = new StringBuilder(String.format(java.util.Locale.ROOT, "%,d request%s from %s", requests,
+    StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%,d request%s from %s", requests,
         requests == 1 ? "" : "s", String.join(", ", files)));
-    List<String> notes = new java.util.ArrayList<>();
+    List<String> notes = new ArrayList<>();
     if (notRequests > 0) {
-      notes.add(String.format(java.util.Locale.ROOT, "%,d other log line%s", notRequests, notRequests == 1 ? "" : "s"));
+      notes.add(String.format(Locale.ROOT, "%,d other log line%s", notRequests, notRequests == 1 ? "" : "s"));
     }
     if (otherPaths > 0) {
-      notes.add(String.format(java.util.Locale.ROOT, "%,d request%s to paths not proxied to the GPU", otherPaths,
+      notes.add(String.format(Locale.ROOT, "%,d request%s to paths not proxied to the GPU", otherPaths,
           otherPaths == 1 ? "" : "s"));
     }
-    notes.add(String.format(java.util.Locale.ROOT, "%,d bad line%s skipped", badLines, badLines == 1 ? "" : "s"));
+    notes.add(String.format(Locale.ROOT, "%,d bad line%s skipped", badLines, badLines == 1 ? "" : "s"));
     return text.append(" (").append(String.join(", ", notes)).append(')').toString();
   }
 }

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -78,8 +80,8 @@ public final class PlanCommand {
     if (options.readOnly()) {
       out.println("snooze plan: " + input.describe());
       out.println(String.format(Locale.ROOT, "requests from %s to %s; read in %.1f s; nothing replayed (--read-only)",
-          java.time.Instant.ofEpochMilli(read.requests().start(0)),
-          java.time.Instant.ofEpochMilli(read.requests().start(read.requests().size() - 1)), progress.elapsed()));
+          Instant.ofEpochMilli(read.requests().start(0)),
+          Instant.ofEpochMilli(read.requests().start(read.requests().size() - 1)), progress.elapsed()));
       return 0;
     }
     double started = progress.elapsed();
@@ -124,7 +126,7 @@ public final class PlanCommand {
   private static String deployment(PlanOptions options, Policy base, List<Setting> settings) {
     Set<SleepMode> modes = new LinkedHashSet<>();
     settings.forEach(s -> modes.add(s.mode()));
-    Map<SleepMode, String> wakes = new java.util.EnumMap<>(SleepMode.class);
+    Map<SleepMode, String> wakes = new EnumMap<>(SleepMode.class);
     settings.forEach(s -> wakes.put(s.mode(), Durations.format(s.wake())));
     List<String> parts = new ArrayList<>();
     parts.add("checks every " + Durations.format(base.checkInterval()));

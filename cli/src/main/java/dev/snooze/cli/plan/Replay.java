@@ -2,6 +2,7 @@ package dev.snooze.cli.plan;
 
 import dev.snooze.activity.ActivityMessage.Kind;
 import dev.snooze.functions.activity.Activity;
+import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.decision.Action;
 import dev.snooze.functions.decision.Decisions;
 import dev.snooze.functions.decision.Policy;
@@ -125,7 +126,7 @@ final class Replay {
     if (chargedSince >= 0) {
       gpuMillis += (end - chargedSince) * size;
     }
-    long stoppedMillis = setting.mode() == dev.snooze.functions.compute.SleepMode.STOP
+    long stoppedMillis = setting.mode() == SleepMode.STOP
         ? (end - from) * size - gpuMillis
         : 0;
     coldWaits.sort();

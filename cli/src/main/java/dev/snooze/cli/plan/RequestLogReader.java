@@ -5,10 +5,13 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import dev.snooze.cli.plan.Timestamps.BadValue;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +76,7 @@ final class RequestLogReader {
       } catch (IOException | UncheckedIOException e) {
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
         throw new UnreadableLog(file + ": cannot be read: " + cause.getMessage()
-            + (cause instanceof java.nio.charset.MalformedInputException ? " (not UTF-8 text)" : ""));
+            + (cause instanceof MalformedInputException ? " (not UTF-8 text)" : ""));
       }
     }
     InputSummary summary = new InputSummary(files.stream().map(Path::toString).toList(), total.lines,
@@ -196,8 +199,8 @@ final class RequestLogReader {
       }
       json.endArray();
     } catch (JsonParseException | IOException | IllegalStateException e) {
-      if (e instanceof IOException io && !(e instanceof com.google.gson.stream.MalformedJsonException)
-          && !(e instanceof java.io.EOFException)) {
+      if (e instanceof IOException io && !(e instanceof MalformedJsonException)
+          && !(e instanceof EOFException)) {
         throw io;
       }
       String problem = e instanceof JsonParseException p ? LogEntries.gsonProblem(p) : Timestamps.brief(

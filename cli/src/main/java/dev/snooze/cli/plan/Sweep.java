@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The settings to replay, every combination of the options' values, on the deployment's policy as
@@ -181,7 +182,7 @@ final class Sweep {
     List<Labelled<Budget>> budgets = new ArrayList<>();
     if (options.budgets().isEmpty()) {
       budgets.add(configured.capped()
-          ? new Labelled<>(configured.caps().stream().map(Sweep::label).collect(java.util.stream.Collectors.joining(",")),
+          ? new Labelled<>(configured.caps().stream().map(Sweep::label).collect(Collectors.joining(",")),
               none.withCaps(configured.caps()))
           : new Labelled<>("none", none));
       return budgets;

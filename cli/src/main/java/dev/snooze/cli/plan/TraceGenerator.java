@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -197,8 +198,8 @@ public final class TraceGenerator {
       byEnd.add(requests.start(i) + requests.duration(i), requests.duration(i));
     }
     Requests ends = byEnd.build(); // sorted by end: `start` here is the end
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
       StringBuilder line = new StringBuilder(256);
       if (ends.size() > 0) {
         line.append("{\"severity\":\"INFO\",\"message\":\"frontend listening\",\"time\":\"")

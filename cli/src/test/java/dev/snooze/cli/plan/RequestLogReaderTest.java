@@ -99,6 +99,21 @@ class RequestLogReaderTest {
   }
 
   @Test
+  void aBrokenArrayKeepsTheEntriesBeforeTheBreakAndSaysWhereItBroke() throws Exception {
+    Path file = log(dir, "broken.json", "[",
+        "{\"httpRequest\":{\"latency\":\"1s\"},\"timestamp\":\"2026-12-03T10:00:01Z\"},",
+        "{\"httpRequest\":{\"latency\":\"1s\"},\"timestamp\":\"2026-12-03T10:05:01Z\"}",
+        "{\"httpRequest\":{\"latency\":\"1s\"},\"timestamp\":\"2026-12-03T10:09:01Z\"}]");
+
+    RequestLogReader.Result read = read(file);
+
+    assertThat(read.summary().requests()).isEqualTo(2);
+    assertThat(read.summary().badLines()).isEqualTo(1);
+    assertThat(read.summary().problems()).singleElement().asString()
+        .startsWith(file + " line 4: not valid JSON (").endsWith("): the rest of the file was not read");
+  }
+
+  @Test
   void cloudLoggingEntriesOneALineAreReadLikeTheFrontendsOwn() throws Exception {
     Path file = log(dir, "entries.log",
         "{\"httpRequest\":{\"requestUrl\":\"/api/chat\",\"latency\":\"1s\"},\"timestamp\":\"2026-12-03T10:00:01+01:00\"}");
