@@ -6,6 +6,7 @@
 #                        Pub/Sub topic -> Wake function -------+
 #                        Cloud Scheduler (every minute) -> Sleep function
 #                        frontend -> Status function (page's progress)
+#                        Cloud Billing budget -> billing topic -> BillingAlert function (billing_budget)
 
 locals {
   frontend_port = 8080
@@ -27,7 +28,12 @@ locals {
   unit_seconds       = { h = 3600, m = 60, s = 1, ms = 0.001, us = 0.000001, "µs" = 0.000001, ns = 0.000000001 }
   keep_alive_seconds = can(tonumber(local.keep_alive)) ? tonumber(local.keep_alive) : startswith(local.keep_alive, "-") ? -1 : sum(concat([0], [for p in local.keep_alive_parts : tonumber(p[0]) * local.unit_seconds[p[1]]]))
 
-  services = [
+  # The Budget API only with a billing budget (its requests are billed to this project's quota:
+  # provider google.billing, versions.tf).
+  # Each offer's hourly_price (null: unpriced), by offer name.
+  offer_prices = { for o in var.gpu_offers : o.name => o.hourly_price }
+
+  services = concat([
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
@@ -40,7 +46,7 @@ locals {
     "pubsub.googleapis.com",
     "run.googleapis.com",
     "storage.googleapis.com",
-  ]
+  ], var.billing_budget == null ? [] : ["billingbudgets.googleapis.com"])
 }
 
 resource "google_project_service" "apis" {
@@ -70,6 +76,11 @@ resource "terraform_data" "checks" {
     precondition {
       condition     = local.keep_alive_seconds < 0 || local.keep_alive_seconds >= var.idle_timeout_seconds
       error_message = "backend_env OLLAMA_KEEP_ALIVE = \"${local.keep_alive}\" (${local.keep_alive_seconds} s) is shorter than idle_timeout_seconds (${var.idle_timeout_seconds}): Ollama would unload the model while the GPU is still awake and the next prompt would wait for it to load again. Remove it (Snooze sets \"-1\": loaded while the GPU is awake) or set it to at least \"${var.idle_timeout_seconds}\"."
+    }
+    # A money cap counts each offer's VM hours at its price.
+    precondition {
+      condition     = (var.budget.money_per_day == null && var.budget.money_per_month == null) || alltrue([for o in var.gpu_offers : o.hourly_price != null])
+      error_message = "budget money_per_day and money_per_month count money from each offer's hourly_price: set hourly_price on every gpu_offers entry (${join(", ", [for o in var.gpu_offers : o.name if o.hourly_price == null])} has none), or cap GPU hours only."
     }
     precondition {
       condition     = local.expected_wake_seconds < var.wake_timeout_seconds
@@ -152,6 +163,31 @@ module "controller" {
   desired_size             = var.desired_size
   sleep_mode               = var.sleep_mode
   functions_jar            = var.functions_jar
+  warm_windows             = var.warm_windows
+  budget                   = var.budget
+  # SNOOZE_GPU_PRICES: each priced offer's hourly_price, by its MIG.
+  gpu_hourly_prices = { for o in module.gpu_backend.offers : o.mig_name => local.offer_prices[o.name] if local.offer_prices[o.name] != null }
+  billing_alert     = var.billing_budget != null
+
+  depends_on = [google_project_service.apis]
+}
+
+# Optional: a Cloud Billing budget that publishes its spend to the controller's billing topic.
+module "billing_budget" {
+  source          = "./modules/billing_budget"
+  count           = var.billing_budget == null ? 0 : 1
+  project_id      = var.project_id
+  name            = var.name
+  billing_account = var.billing_budget.billing_account
+  amount          = var.billing_budget.amount
+  currency_code   = var.billing_budget.currency_code
+  thresholds      = var.billing_budget.thresholds
+  topic_id        = module.controller.billing_topic_id
+
+  # The Budget API needs a quota project: this one (the provider's billing_project).
+  providers = {
+    google = google.billing
+  }
 
   depends_on = [google_project_service.apis]
 }

@@ -29,7 +29,7 @@ output "topic" {
 }
 
 output "function_urls" {
-  description = "HTTPS URLs of the Wake, Sleep and Status functions (internal ingress, IAM-authenticated)."
+  description = "HTTPS URLs of the Wake, Sleep and Status functions, and BillingAlert's (billing) with billing_budget (internal ingress, IAM-authenticated)."
   value       = module.controller.function_urls
 }
 
@@ -44,13 +44,24 @@ output "iap_audience" {
 }
 
 output "service_accounts" {
-  description = "Email of every service account: GPU VMs, frontend VM, each function, the Wake trigger, the scheduler and the functions' build."
+  description = "Email of every service account: GPU VMs, frontend VM, each function, the Wake trigger, the BillingAlert trigger (null without billing_budget), the scheduler and the functions' build."
   value = {
-    gpu_backend  = module.gpu_backend.service_account_email
-    frontend     = module.frontend.service_account_email
-    functions    = module.controller.function_service_accounts
-    wake_trigger = module.controller.wake_trigger_service_account
-    scheduler    = module.controller.scheduler_service_account
-    build        = module.controller.build_service_account
+    gpu_backend     = module.gpu_backend.service_account_email
+    frontend        = module.frontend.service_account_email
+    functions       = module.controller.function_service_accounts
+    wake_trigger    = module.controller.wake_trigger_service_account
+    billing_trigger = module.controller.billing_trigger_service_account
+    scheduler       = module.controller.scheduler_service_account
+    build           = module.controller.build_service_account
   }
+}
+
+output "billing_topic" {
+  description = "ID of the billing topic the Cloud Billing budget publishes its spend to (BillingAlert's trigger); null without billing_budget."
+  value       = module.controller.billing_topic_id
+}
+
+output "billing_budget" {
+  description = "Resource name of the Cloud Billing budget (billingAccounts/ACCOUNT/budgets/BUDGET); null without billing_budget."
+  value       = one(module.billing_budget[*].name)
 }

@@ -38,7 +38,7 @@ variable "name" {
 }
 
 variable "gpu_offers" {
-  description = "The ways to get a GPU, in order of preference: the functions wake the first offer that gets capacity, giving each up after capacity_timeout_seconds without it. Each is a regional MIG \"<name>-<offer name>\" in var.region with a template of its own: machine_type, gpu_count x gpu_type, provisioning_model STANDARD (on-demand) or SPOT (cheaper, preemptible) with termination_action STOP (the default) or DELETE, and zones (var.zones when unset; only zones that offer gpu_type). 1 to 4 offers, names unique. The default is the one on-demand L4 MIG \"<name>-gpu\" of deployments made before offers; keep the name \"gpu\" for that MIG to keep it."
+  description = "The ways to get a GPU, in order of preference: the functions wake the first offer that gets capacity, giving each up after capacity_timeout_seconds without it. Each is a regional MIG \"<name>-<offer name>\" in var.region with a template of its own: machine_type, gpu_count x gpu_type, provisioning_model STANDARD (on-demand) or SPOT (cheaper, preemptible) with termination_action STOP (the default) or DELETE, and zones (var.zones when unset; only zones that offer gpu_type); hourly_price, the price of one hour of one of its VMs (GPU and host), in the currency of budget's money caps, which need it on every offer (SNOOZE_GPU_PRICES). 1 to 4 offers, names unique. The default is the one on-demand L4 MIG \"<name>-gpu\" of deployments made before offers; keep the name \"gpu\" for that MIG to keep it."
   type = list(object({
     name               = string
     machine_type       = string
@@ -47,6 +47,7 @@ variable "gpu_offers" {
     provisioning_model = optional(string, "STANDARD")
     termination_action = optional(string)
     zones              = optional(list(string))
+    hourly_price       = optional(number)
   }))
   default = [{
     name         = "gpu"
@@ -85,6 +86,10 @@ variable "gpu_offers" {
   validation {
     condition     = alltrue([for o in var.gpu_offers : o.zones == null ? true : (length(o.zones) > 0 && alltrue([for z in o.zones : can(regex("^[a-z]+-[a-z]+[0-9]+-[a-z]$", z))]))])
     error_message = "A gpu_offers zones list, when set, must be a non-empty list of zones such as [\"us-central1-a\"], all in var.region (checked by a precondition in main.tf)."
+  }
+  validation {
+    condition     = alltrue([for o in var.gpu_offers : o.hourly_price == null ? true : o.hourly_price >= 0])
+    error_message = "A gpu_offers hourly_price, when set, must be 0 or more: the price of one hour of one of the offer's VMs."
   }
 }
 
@@ -262,7 +267,7 @@ variable "wake_timeout_seconds" {
 }
 
 variable "functions_jar" {
-  description = "Path to the functions uber-jar (functions/target/snooze-functions-all.jar); it is zipped and uploaded as the source of the three gen2 functions."
+  description = "Path to the functions uber-jar (functions/target/snooze-functions-all.jar); it is zipped and uploaded as the source of the gen2 functions."
   type        = string
   default     = "../functions/target/snooze-functions-all.jar"
   validation {
@@ -278,5 +283,73 @@ variable "desired_size" {
   validation {
     condition     = var.desired_size >= 1 && var.desired_size <= 100 && floor(var.desired_size) == var.desired_size
     error_message = "desired_size must be an integer from 1 to 100."
+  }
+}
+
+variable "warm_windows" {
+  description = "Times the GPU is kept awake whatever the traffic, woken a wake ahead so that it is ready at the start (the functions' SNOOZE_WARM_WINDOWS, joined with \"; \"), each \"DAYS HH:MM-HH:MM ZONE\": DAYS Mon, Mon-Fri, Sat,Sun or Daily; an end before the start runs past midnight (22:00-02:00); ZONE an IANA time zone. E.g. [\"Mon-Fri 09:00-17:30 Europe/Warsaw\"]; [] for none."
+  type        = list(string)
+  default     = []
+  nullable    = false
+  validation {
+    condition     = alltrue([for w in var.warm_windows : can(regex("^\\s*(?i:daily|(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?(,(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?)*)\\s+([01]?[0-9]|2[0-3]):[0-5][0-9]\\s*-\\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\\s+(UTC|GMT|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})\\s*$", w))])
+    error_message = "Each warm_windows entry must read DAYS HH:MM-HH:MM ZONE, e.g. \"Mon-Fri 09:00-17:30 Europe/Warsaw\": DAYS a day (Mon), a range (Mon-Fri), a comma-separated list (Sat,Sun) of Mon Tue Wed Thu Fri Sat Sun, or Daily; times from 00:00 to 23:59 (an end before the start runs past midnight: 22:00-02:00); ZONE an IANA time zone (Europe/Warsaw, America/New_York, UTC)."
+  }
+  validation {
+    condition     = alltrue([for w in var.warm_windows : length(distinct([for t in regexall("([0-9]{1,2}):([0-9]{2})", w) : tonumber(t[0]) * 60 + tonumber(t[1])])) == 2 if can(regex("^\\s*(?i:daily|(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?(,(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?)*)\\s+([01]?[0-9]|2[0-3]):[0-5][0-9]\\s*-\\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\\s+(UTC|GMT|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})\\s*$", w))])
+    error_message = "A warm_windows entry starts and ends at the same time: give it a length (all day: 00:00-23:59)."
+  }
+}
+
+variable "budget" {
+  description = "The GPU budget the functions enforce from their own ledger of GPU time: caps per day and per calendar month (any of them, null for none) in GPU hours (SNOOZE_BUDGET_GPU_HOURS_PER_DAY, _PER_MONTH) or money (SNOOZE_BUDGET_MONEY_PER_DAY, _PER_MONTH, counted from each offer's hourly_price in gpu_offers, which every offer then needs); zone, the IANA time zone whose midnight begins days and months (SNOOZE_BUDGET_ZONE); grace_seconds, how long an awake GPU may still serve requests in flight once a cap is reached (SNOOZE_BUDGET_GRACE). Once a cap is reached nothing wakes the GPU until its period ends."
+  type = object({
+    gpu_hours_per_day   = optional(number)
+    gpu_hours_per_month = optional(number)
+    money_per_day       = optional(number)
+    money_per_month     = optional(number)
+    zone                = optional(string, "UTC")
+    grace_seconds       = optional(number, 600)
+  })
+  default  = {}
+  nullable = false
+  validation {
+    condition     = alltrue([for cap in [var.budget.gpu_hours_per_day, var.budget.gpu_hours_per_month, var.budget.money_per_day, var.budget.money_per_month] : cap == null ? true : cap >= 0])
+    error_message = "budget caps (gpu_hours_per_day, gpu_hours_per_month, money_per_day, money_per_month) must be 0 or more, or unset for no cap."
+  }
+  validation {
+    condition     = can(regex("^(UTC|GMT|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$", var.budget.zone))
+    error_message = "budget zone must be an IANA time zone such as Europe/Warsaw, America/New_York or UTC."
+  }
+  validation {
+    condition     = var.budget.grace_seconds >= 0 && var.budget.grace_seconds <= 86400 && floor(var.budget.grace_seconds) == var.budget.grace_seconds
+    error_message = "budget grace_seconds must be a whole number of seconds from 0 to 86400."
+  }
+}
+
+variable "billing_budget" {
+  description = "A Cloud Billing budget on this project's spend per calendar month, a second, slower brake than budget (Cloud Billing's figures lag usage by hours): every update goes to a Pub/Sub topic whose BillingAlert function refuses wakes once costAmount reaches budgetAmount, until the budget's next month. billing_account (XXXXXX-XXXXXX-XXXXXX; applying needs Billing Account Costs Manager on it), amount in currency_code (the billing account's currency), thresholds as fractions of the amount (e-mails to the billing account's administrators; alertThresholdExceeded in the notifications). null: none."
+  type = object({
+    billing_account = string
+    amount          = number
+    currency_code   = optional(string, "USD")
+    thresholds      = optional(list(number), [0.5, 0.9, 1.0])
+  })
+  default = null
+  validation {
+    condition     = var.billing_budget == null ? true : can(regex("^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$", var.billing_budget.billing_account))
+    error_message = "billing_budget billing_account must be a billing account ID such as 012345-6789AB-CDEF01."
+  }
+  validation {
+    condition     = var.billing_budget == null ? true : var.billing_budget.amount > 0
+    error_message = "billing_budget amount must be more than 0."
+  }
+  validation {
+    condition     = var.billing_budget == null ? true : can(regex("^[A-Z]{3}$", var.billing_budget.currency_code))
+    error_message = "billing_budget currency_code must be an ISO 4217 code such as USD or EUR, the billing account's currency."
+  }
+  validation {
+    condition     = var.billing_budget == null ? true : length(var.billing_budget.thresholds) > 0 && alltrue([for t in var.billing_budget.thresholds : t > 0 && t <= 10])
+    error_message = "billing_budget thresholds must list at least one fraction of the amount, each above 0 and at most 10 (1.0 is 100%)."
   }
 }

@@ -27,3 +27,14 @@ provider "google-beta" {
   project = var.project_id
   region  = var.region
 }
+
+# The Budget API (module billing_budget) refuses user credentials without a quota project: bill
+# its requests to this project (which enables the API), as the provider's docs for
+# google_billing_budget say. Used by that module only.
+provider "google" {
+  alias                 = "billing"
+  project               = var.project_id
+  region                = var.region
+  billing_project       = var.project_id
+  user_project_override = true
+}

@@ -260,7 +260,7 @@ export function policyProblems(mod, policy, knownEnv, calls) {
     if (knownEnv) {
       const head = r.file.src.header('resource', r.type, r.name);
       for (const k of [...keys].sort()) {
-        if (k.startsWith(prefix) && !knownEnv.includes(k)) {
+        if (k.startsWith(prefix) && !knownEnv.includes(k) && !(envPolicy.pending || []).includes(k)) {
           let i = r.file.src.token(k, head, r.file.src.end(head));
           if (i < 0) i = r.file.src.token(k);
           out.push({ file: r.file.name, line: i >= 0 ? i + 1 : envLine, message: `${id(r)}: ${k} is set but the functions do not read it` });

@@ -223,3 +223,119 @@ test('backend_model and backend_warmup: an Ollama model name; POST with a body o
     ]);
   }
 });
+
+const WINDOW_SHAPE = /^Each warm_windows entry must read DAYS HH:MM-HH:MM ZONE/;
+
+test('warm_windows (root and module controller): the grammar\'s days, times and zones pass; a malformed window, or one without length, is refused', { skip }, async () => {
+  for (const file of [path.join(ROOT, 'variables.tf'), path.join(ROOT, 'modules', 'controller', 'variables.tf')]) {
+    const tf = variableBlock(file, 'warm_windows');
+    const shape = matching(tf, WINDOW_SHAPE);
+    const length = matching(tf, /starts and ends at the same time/);
+    await expect(tf, 'warm_windows', [
+      ['none, the default', undefined, null],
+      ['office hours', ['Mon-Fri 09:00-17:30 Europe/Warsaw'], null],
+      ['a weekend list, across midnight, daily, a one-digit hour, a three-part zone, a wrapping range, lowercase days', [
+        'Sat,Sun 10:00-14:00 UTC', 'Fri 22:00-02:00 Europe/Warsaw', 'Daily 8:30 - 12:00 America/New_York',
+        'Mon-Wed,Fri 07:00-09:00 America/Argentina/Buenos_Aires', 'Fri-Mon 00:00-23:59 Etc/GMT+3', 'mon-fri 09:00-17:00 Asia/Kolkata',
+      ], null],
+      ['hours without minutes', ['Mon-Fri 9-17 Europe/Warsaw'], shape],
+      ['no zone', ['Mon-Fri 09:00-17:30'], shape],
+      ['an unknown day', ['Weekdays 09:00-17:00 UTC'], shape],
+      ['a space in the days', ['Sat, Sun 10:00-14:00 UTC'], shape],
+      ['24:00', ['Mon-Fri 09:00-24:00 UTC'], shape],
+      ['a zone in lowercase', ['Mon-Fri 09:00-17:30 europe/warsaw'], shape],
+      ['an offset for a zone', ['Mon-Fri 09:00-17:30 +02:00'], shape],
+      ['two windows in one entry', ['Mon-Fri 09:00-17:30 Europe/Warsaw; Sat 10:00-12:00 UTC'], shape],
+      ['an empty entry', [''], shape],
+      ['no length', ['Daily 09:00-9:00 UTC'], length],
+    ]);
+  }
+});
+
+test('budget (root and module controller): caps of 0 or more, an IANA zone, whole seconds of grace; unset is no cap', { skip }, async () => {
+  for (const file of [path.join(ROOT, 'variables.tf'), path.join(ROOT, 'modules', 'controller', 'variables.tf')]) {
+    const tf = variableBlock(file, 'budget');
+    const caps = 'budget caps (gpu_hours_per_day, gpu_hours_per_month, money_per_day, money_per_month) must be 0 or more, or unset for no cap.';
+    const zone = 'budget zone must be an IANA time zone such as Europe/Warsaw, America/New_York or UTC.';
+    const grace = 'budget grace_seconds must be a whole number of seconds from 0 to 86400.';
+    await expect(tf, 'budget', [
+      ['unset: no cap', undefined, null],
+      ['null, as unset', null, null],
+      ['GPU hours a day', { gpu_hours_per_day: 8 }, null],
+      ['every cap, a zone, no grace', { gpu_hours_per_day: 8, gpu_hours_per_month: 120.5, money_per_day: 0, money_per_month: 300, zone: 'Europe/Warsaw', grace_seconds: 0 }, null],
+      ['a negative GPU-hours cap', { gpu_hours_per_day: -1 }, caps],
+      ['a negative money cap', { money_per_month: -0.01 }, caps],
+      ['a zone in lowercase', { zone: 'europe/warsaw' }, zone],
+      ['an offset for a zone', { zone: '+02:00' }, zone],
+      ['negative grace', { grace_seconds: -1 }, grace],
+      ['fractional grace', { grace_seconds: 90.5 }, grace],
+      ['grace of two days', { grace_seconds: 172800 }, grace],
+    ]);
+  }
+});
+
+test('a money cap needs an hourly_price on every GPU offer (main.tf\'s cross-variable check); GPU-hour caps need none; a negative price is refused', { skip }, async () => {
+  const tf = rootChecks();
+  const SPOT_L4 = { name: 'l4-spot', machine_type: 'g2-standard-8', gpu_type: 'nvidia-l4', provisioning_model: 'SPOT' };
+  const unpriced = (names) => `budget money_per_day and money_per_month count money from each offer's hourly_price: set hourly_price on every gpu_offers entry (${names} has none), or cap GPU hours only.`;
+  await expect(tf, 'budget', [
+    ['GPU hours, no prices', { gpu_hours_per_day: 8, gpu_hours_per_month: 100 }, null],
+    ['money, the default offer unpriced', { money_per_day: 20 }, unpriced('gpu')],
+  ], REQUIRED);
+  await expect(tf, 'gpu_offers', [
+    ['money, every offer priced', [{ ...SPOT_L4, hourly_price: 0.28 }, { ...L4, hourly_price: 0.71 }], null],
+    ['money, one offer unpriced', [{ ...SPOT_L4, hourly_price: 0.28 }, L4, { ...T4, hourly_price: 0 }], unpriced('gpu')],
+    ['money, none priced', [SPOT_L4, L4], unpriced('l4-spot, gpu')],
+  ], { ...REQUIRED, budget: { money_per_month: 300 } });
+  const gpuOffers = variableBlock(path.join(ROOT, 'variables.tf'), 'gpu_offers');
+  await expect(gpuOffers, 'gpu_offers', [
+    ['a free offer', [{ ...L4, hourly_price: 0 }], null],
+    ['a negative price', [{ ...L4, hourly_price: -0.71 }], matching(gpuOffers, /hourly_price, when set, must be 0 or more/)],
+  ]);
+});
+
+const BILLING_BUDGET = { billing_account: '012345-6789AB-CDEF01', amount: 150 };
+
+test('billing_budget: null (none) or a billing account ID, an amount above 0, an ISO currency and thresholds; module billing_budget alike', { skip }, async () => {
+  const tf = variableBlock(path.join(ROOT, 'variables.tf'), 'billing_budget');
+  await expect(tf, 'billing_budget', [
+    ['none, the default', undefined, null],
+    ['an account and an amount', BILLING_BUDGET, null],
+    ['in euros, one threshold', { ...BILLING_BUDGET, amount: 99.5, currency_code: 'EUR', thresholds: [1.0] }, null],
+    ['an account ID in lowercase', { ...BILLING_BUDGET, billing_account: '012345-6789ab-cdef01' }, matching(tf, /billing_account must be a billing account ID/)],
+    ['a project for an account', { ...BILLING_BUDGET, billing_account: 'my-gpu-project' }, matching(tf, /billing_account must be a billing account ID/)],
+    ['no amount', { ...BILLING_BUDGET, amount: 0 }, 'billing_budget amount must be more than 0.'],
+    ['a currency in lowercase', { ...BILLING_BUDGET, currency_code: 'usd' }, matching(tf, /currency_code must be an ISO 4217 code/)],
+    ['no threshold', { ...BILLING_BUDGET, thresholds: [] }, matching(tf, /thresholds must list at least one fraction/)],
+    ['a threshold of 0', { ...BILLING_BUDGET, thresholds: [0, 1] }, matching(tf, /thresholds must list at least one fraction/)],
+  ]);
+  const dir = path.join(ROOT, 'modules', 'billing_budget', 'variables.tf');
+  const one = async (name, cases) => { const block = variableBlock(dir, name); await expect(block, name, resolveCases(block, cases)); };
+  await one('billing_account', [['an ID', '012345-6789AB-CDEF01', null], ['a name', 'my account', /billing_account must be a billing account ID/]]);
+  await one('amount', [['150', 150, null], ['0', 0, /amount must be more than 0/]]);
+  await one('currency_code', [['the default', undefined, null], ['euro', 'eur', /currency_code must be an ISO 4217 code/]]);
+  await one('thresholds', [['the default', undefined, null], ['none', [], /thresholds must list at least one fraction/]]);
+  await one('topic_id', [['a topic ID', 'projects/p/topics/snooze-billing', null], ['a topic name', 'snooze-billing', /topic_id must be a topic ID/]]);
+});
+
+test('module controller: check_interval_seconds divides an hour in whole minutes; gpu_hourly_prices are 0 or more, by MIG', { skip }, async () => {
+  const file = path.join(ROOT, 'modules', 'controller', 'variables.tf');
+  const interval = variableBlock(file, 'check_interval_seconds');
+  const every = matching(interval, /check_interval_seconds must be a whole number of minutes/);
+  await expect(interval, 'check_interval_seconds', [
+    ['a minute, the default', undefined, null],
+    ['5 minutes', 300, null],
+    ['half an hour', 1800, null],
+    ['90 s', 90, every],
+    ['7 minutes: uneven across the hour', 420, every],
+    ['an hour', 3600, every],
+  ]);
+  const prices = variableBlock(file, 'gpu_hourly_prices');
+  const price = matching(prices, /gpu_hourly_prices must map offers' MIG names/);
+  await expect(prices, 'gpu_hourly_prices', [
+    ['none', undefined, null],
+    ['two MIGs', { 'snooze-gpu': 0.71, 'snooze-l4-spot': 0.28 }, null],
+    ['a negative price', { 'snooze-gpu': -1 }, price],
+    ['an offer name with a capital', { GPU: 0.71 }, price],
+  ]);
+});

@@ -1,4 +1,5 @@
-# The three gen2 functions (Wake, Sleep, Status), their environment and their source.
+# The gen2 functions (Wake, Sleep, Status, and BillingAlert with billing_alert), their environment
+# and their source.
 
 locals {
   # Each Compute operation (a resize, a stop, a start) is awaited up to SNOOZE_OPERATION_TIMEOUT,
@@ -11,7 +12,7 @@ locals {
   # Every offer is a regional MIG in var.region: SNOOZE_OFFERS lists them in order of
   # preference as MIG@REGION:MODEL; SNOOZE_MIG and SNOOZE_REGION (not SNOOZE_ZONE) name the
   # first, as they named the one MIG before offers.
-  function_env = {
+  function_env_base = {
     SNOOZE_PROJECT          = var.project_id
     SNOOZE_REGION           = var.region
     SNOOZE_MIG              = var.offers[0].mig_name
@@ -25,10 +26,31 @@ locals {
     SNOOZE_WAKE_TIMEOUT = tostring(var.wake_timeout_seconds)
     # The ETA until Status has learned this deployment's stage times from its own wakes.
     SNOOZE_EXPECTED_WAKE = tostring(var.expected_wake_seconds)
+    # The Cloud Scheduler job's period (scheduler.tf): how far ahead of a warm window Sleep wakes
+    # the GPU, and how the budget counts the time between two checks.
+    SNOOZE_CHECK_INTERVAL = tostring(var.check_interval_seconds)
+    # The ledger's days and months begin at midnight in this zone, caps or none.
+    SNOOZE_BUDGET_ZONE  = var.budget.zone
+    SNOOZE_BUDGET_GRACE = tostring(var.budget.grace_seconds)
     # C1 only: a third less CPU to the first handled event (docs/benchmarks.md, P2). Setting this
     # replaces the buildpack's memory flags, so the heap is sized to available_memory here.
     JAVA_TOOL_OPTIONS = "-XX:MaxRAM=512m -XX:MaxRAMPercentage=70 -XX:TieredStopAtLevel=1"
   }
+
+  # Features that are off when their variable is unset: left out of the environment (null here)
+  # rather than set to "" (the functions read both as off).
+  function_env_optional = {
+    SNOOZE_WARM_WINDOWS               = length(var.warm_windows) > 0 ? join("; ", var.warm_windows) : null
+    SNOOZE_BUDGET_GPU_HOURS_PER_DAY   = var.budget.gpu_hours_per_day == null ? null : tostring(var.budget.gpu_hours_per_day)
+    SNOOZE_BUDGET_GPU_HOURS_PER_MONTH = var.budget.gpu_hours_per_month == null ? null : tostring(var.budget.gpu_hours_per_month)
+    SNOOZE_BUDGET_MONEY_PER_DAY       = var.budget.money_per_day == null ? null : tostring(var.budget.money_per_day)
+    SNOOZE_BUDGET_MONEY_PER_MONTH     = var.budget.money_per_month == null ? null : tostring(var.budget.money_per_month)
+    # MIG=PRICE for every priced offer, in order of preference.
+    SNOOZE_GPU_PRICES = length(var.gpu_hourly_prices) > 0 ? join(",", [for o in var.offers : "${o.mig_name}=${var.gpu_hourly_prices[o.mig_name]}" if contains(keys(var.gpu_hourly_prices), o.mig_name)]) : null
+  }
+
+  # The same environment for every function.
+  function_env = merge(local.function_env_base, { for k, v in local.function_env_optional : k => v if v != null })
 
   # Wake and Sleep may carry a whole failover in one invocation: per offer a give-up (resize to
   # 0) and a wake, each operation awaited, plus a minute for Firestore, retries and the start.
@@ -36,7 +58,7 @@ locals {
   # (Wake; an HTTP one, Sleep, may take 3600 s), hence at most 4 offers.
   controller_timeout_seconds = 60 + 2 * local.operation_timeout_seconds * length(var.offers)
 
-  functions = {
+  functions_always = {
     wake = {
       entry_point     = "dev.snooze.functions.Wake"
       description     = "Records activity from the topic and wakes the GPU MIG."
@@ -56,6 +78,35 @@ locals {
       max             = 5
     }
   }
+
+  # Only with a Cloud Billing budget (billing_alert): a few notifications a day, one at a time.
+  function_billing = {
+    entry_point     = "dev.snooze.functions.BillingAlert"
+    description     = "Records the Cloud Billing budget's spend from its topic; no wake once it reaches the budget."
+    timeout_seconds = 60
+    max             = 1
+  }
+
+  functions = merge(local.functions_always, var.billing_alert ? { billing = local.function_billing } : {})
+}
+
+# Event-driven functions: the topic each is triggered by, through Eventarc, and the identity that
+# invokes it (run.invoker on that function only, iam.tf).
+locals {
+  event_triggers = merge(
+    {
+      wake = {
+        topic           = google_pubsub_topic.activity.id
+        service_account = google_service_account.wake_trigger.email
+      }
+    },
+    var.billing_alert ? {
+      billing = {
+        topic           = one(google_pubsub_topic.billing[*].id)
+        service_account = one(google_service_account.billing_trigger[*].email)
+      }
+    } : {},
+  )
 }
 
 # --- Functions source ---------------------------------------------------------------------
@@ -125,14 +176,27 @@ resource "google_cloudfunctions2_function" "function" {
     service_account_email          = google_service_account.function[each.key].email
   }
 
+  # Wake: the activity topic; BillingAlert: the billing budget's topic. Both retried.
   dynamic "event_trigger" {
-    for_each = each.key == "wake" ? [1] : []
+    for_each = contains(keys(local.event_triggers), each.key) ? [local.event_triggers[each.key]] : []
     content {
       trigger_region        = var.region
       event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-      pubsub_topic          = google_pubsub_topic.activity.id
+      pubsub_topic          = event_trigger.value.topic
       retry_policy          = "RETRY_POLICY_RETRY"
-      service_account_email = google_service_account.wake_trigger.email
+      service_account_email = event_trigger.value.service_account
+    }
+  }
+
+  lifecycle {
+    # A money cap counts each offer's VM hours at its price (Budget.priced in the functions).
+    precondition {
+      condition     = (var.budget.money_per_day == null && var.budget.money_per_month == null) || alltrue([for o in var.offers : contains(keys(var.gpu_hourly_prices), o.mig_name)])
+      error_message = "budget money_per_day and money_per_month need an hourly price for every offer: gpu_hourly_prices has none for ${join(", ", [for o in var.offers : o.mig_name if !contains(keys(var.gpu_hourly_prices), o.mig_name)])}."
+    }
+    precondition {
+      condition     = alltrue([for mig in keys(var.gpu_hourly_prices) : contains([for o in var.offers : o.mig_name], mig)])
+      error_message = "gpu_hourly_prices prices ${join(", ", [for mig in keys(var.gpu_hourly_prices) : mig if !contains([for o in var.offers : o.mig_name], mig)])}, which is not an offer's MIG: key it by the offers' mig_name."
     }
   }
 

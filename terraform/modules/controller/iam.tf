@@ -1,5 +1,6 @@
 # Least-privilege identities: one runtime service account per function, the functions' build,
-# the Wake trigger and the scheduler; the custom roles on the MIG, and every grant.
+# the Wake trigger, the scheduler and (billing_alert) the BillingAlert trigger; the custom roles
+# on the MIG, and every grant.
 
 locals {
   role_prefix = replace(var.name, "-", "_")
@@ -43,6 +44,14 @@ resource "google_service_account" "wake_trigger" {
   account_id   = "${var.name}-wake-trigger"
   display_name = "Snooze Wake trigger"
   description  = "Eventarc trigger identity: invokes the Wake function only."
+}
+
+resource "google_service_account" "billing_trigger" {
+  count        = var.billing_alert ? 1 : 0
+  project      = var.project_id
+  account_id   = "${var.name}-bill-trigger"
+  display_name = "Snooze BillingAlert trigger"
+  description  = "Eventarc trigger identity: invokes the BillingAlert function only."
 }
 
 resource "google_service_account" "scheduler" {
@@ -98,9 +107,11 @@ resource "google_project_iam_member" "reader" {
   member  = "serviceAccount:${google_service_account.function["status"].email}"
 }
 
-# Wake and Sleep update the state document in transactions; Status only reads it.
+# Wake and Sleep update the state document in transactions, and so does BillingAlert, which only
+# records the budget's spend there (no Compute role: Wake refuses the wakes, Sleep sleeps the GPU);
+# Status only reads it.
 resource "google_project_iam_member" "datastore_user" {
-  for_each = toset(["wake", "sleep"])
+  for_each = toset(concat(["wake", "sleep"], var.billing_alert ? ["billing"] : []))
   project  = var.project_id
   role     = "roles/datastore.user"
   member   = "serviceAccount:${google_service_account.function[each.key].email}"
@@ -127,4 +138,13 @@ resource "google_cloud_run_v2_service_iam_member" "scheduler" {
   name     = google_cloudfunctions2_function.function["sleep"].service_config[0].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.scheduler.email}"
+}
+
+resource "google_cloud_run_v2_service_iam_member" "billing_trigger" {
+  count    = var.billing_alert ? 1 : 0
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.function["billing"].service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.billing_trigger[0].email}"
 }

@@ -9,7 +9,7 @@ output "topic_name" {
 }
 
 output "function_urls" {
-  description = "HTTPS (run.app) URL of each function, by key: wake, sleep, status."
+  description = "HTTPS (run.app) URL of each function, by key: wake, sleep, status, and billing (BillingAlert) with billing_alert."
   value       = { for k, f in google_cloudfunctions2_function.function : k => f.service_config[0].uri }
 }
 
@@ -31,6 +31,16 @@ output "function_service_accounts" {
 output "wake_trigger_service_account" {
   description = "Email of the Eventarc trigger's service account (run.invoker on Wake only)."
   value       = google_service_account.wake_trigger.email
+}
+
+output "billing_topic_id" {
+  description = "ID (projects/P/topics/T) of the billing topic a Cloud Billing budget publishes to, which triggers BillingAlert; null without billing_alert."
+  value       = one(google_pubsub_topic.billing[*].id)
+}
+
+output "billing_trigger_service_account" {
+  description = "Email of the BillingAlert trigger's service account (run.invoker on BillingAlert only); null without billing_alert."
+  value       = one(google_service_account.billing_trigger[*].email)
 }
 
 output "scheduler_service_account" {

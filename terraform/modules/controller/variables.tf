@@ -143,12 +143,75 @@ variable "functions_jar" {
   }
 }
 
-variable "sleep_schedule" {
-  description = "Cron schedule of the Sleep tick."
-  type        = string
-  default     = "* * * * *"
+variable "check_interval_seconds" {
+  description = "Seconds between two Sleep checks: the Cloud Scheduler job's period (every minute by default) and the functions' SNOOZE_CHECK_INTERVAL, which must agree. A whole number of minutes that divides an hour, so that the ticks are evenly spaced."
+  type        = number
+  default     = 60
   validation {
-    condition     = length(split(" ", var.sleep_schedule)) == 5
-    error_message = "sleep_schedule must be a five-field cron expression."
+    condition     = contains([60, 120, 180, 240, 300, 360, 600, 720, 900, 1200, 1800], var.check_interval_seconds)
+    error_message = "check_interval_seconds must be a whole number of minutes that divides an hour: 60, 120, 180, 240, 300, 360, 600, 720, 900, 1200 or 1800."
+  }
+}
+
+variable "warm_windows" {
+  description = "Times the GPU is kept awake, and woken ahead of, whatever the traffic (SNOOZE_WARM_WINDOWS, joined with \"; \"), each \"DAYS HH:MM-HH:MM ZONE\": DAYS Mon, Mon-Fri, Sat,Sun or Daily; an end before the start runs past midnight (22:00-02:00); ZONE an IANA time zone. E.g. [\"Mon-Fri 09:00-17:30 Europe/Warsaw\"]; [] for none."
+  type        = list(string)
+  default     = []
+  nullable    = false
+  validation {
+    condition     = alltrue([for w in var.warm_windows : can(regex("^\\s*(?i:daily|(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?(,(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?)*)\\s+([01]?[0-9]|2[0-3]):[0-5][0-9]\\s*-\\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\\s+(UTC|GMT|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})\\s*$", w))])
+    error_message = "Each warm_windows entry must read DAYS HH:MM-HH:MM ZONE, e.g. \"Mon-Fri 09:00-17:30 Europe/Warsaw\": DAYS a day (Mon), a range (Mon-Fri), a comma-separated list (Sat,Sun) of Mon Tue Wed Thu Fri Sat Sun, or Daily; times from 00:00 to 23:59 (an end before the start runs past midnight: 22:00-02:00); ZONE an IANA time zone (Europe/Warsaw, America/New_York, UTC)."
+  }
+  validation {
+    condition     = alltrue([for w in var.warm_windows : length(distinct([for t in regexall("([0-9]{1,2}):([0-9]{2})", w) : tonumber(t[0]) * 60 + tonumber(t[1])])) == 2 if can(regex("^\\s*(?i:daily|(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?(,(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?)*)\\s+([01]?[0-9]|2[0-3]):[0-5][0-9]\\s*-\\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\\s+(UTC|GMT|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})\\s*$", w))])
+    error_message = "A warm_windows entry starts and ends at the same time: give it a length (all day: 00:00-23:59)."
+  }
+}
+
+variable "budget" {
+  description = "The GPU budget the functions enforce from their own ledger of GPU time: caps per day and per calendar month (any of them, null for none) in GPU hours (SNOOZE_BUDGET_GPU_HOURS_PER_DAY, _PER_MONTH) or money (SNOOZE_BUDGET_MONEY_PER_DAY, _PER_MONTH, counted from gpu_hourly_prices, which must then price every offer); zone, the IANA time zone whose midnight begins days and months (SNOOZE_BUDGET_ZONE); grace_seconds, how long an awake GPU may still serve requests in flight once a cap is reached (SNOOZE_BUDGET_GRACE). Once a cap is reached nothing wakes the GPU until its period ends."
+  type = object({
+    gpu_hours_per_day   = optional(number)
+    gpu_hours_per_month = optional(number)
+    money_per_day       = optional(number)
+    money_per_month     = optional(number)
+    zone                = optional(string, "UTC")
+    grace_seconds       = optional(number, 600)
+  })
+  default  = {}
+  nullable = false
+  validation {
+    condition     = alltrue([for cap in [var.budget.gpu_hours_per_day, var.budget.gpu_hours_per_month, var.budget.money_per_day, var.budget.money_per_month] : cap == null ? true : cap >= 0])
+    error_message = "budget caps (gpu_hours_per_day, gpu_hours_per_month, money_per_day, money_per_month) must be 0 or more, or unset for no cap."
+  }
+  validation {
+    condition     = can(regex("^(UTC|GMT|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$", var.budget.zone))
+    error_message = "budget zone must be an IANA time zone such as Europe/Warsaw, America/New_York or UTC."
+  }
+  validation {
+    condition     = var.budget.grace_seconds >= 0 && var.budget.grace_seconds <= 86400 && floor(var.budget.grace_seconds) == var.budget.grace_seconds
+    error_message = "budget grace_seconds must be a whole number of seconds from 0 to 86400."
+  }
+}
+
+variable "gpu_hourly_prices" {
+  description = "Price of one hour of one VM of each offer, by MIG name (offers' mig_name), in the currency of the budget's money caps (SNOOZE_GPU_PRICES, MIG=PRICE); needed for every offer when the budget has a money cap, else only shown."
+  type        = map(number)
+  default     = {}
+  nullable    = false
+  validation {
+    condition     = alltrue([for mig, price in var.gpu_hourly_prices : price >= 0 && can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", mig))])
+    error_message = "gpu_hourly_prices must map offers' MIG names to prices of 0 or more."
+  }
+}
+
+variable "billing_alert" {
+  description = "Create the billing topic, which a Cloud Billing budget publishes its spend to (module billing_budget), and the BillingAlert function it triggers, with the same environment as the others: no wake once the spend reaches the budget's amount, until its next period."
+  type        = bool
+  default     = false
+  nullable    = false
+  validation {
+    condition     = var.billing_alert != null
+    error_message = "billing_alert must be true or false."
   }
 }

@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 const el = {
   status: $('status'), phase: $('phase'), detail: $('phase-detail'), progress: $('wake-progress'),
   boot: $('boot'), bootBar: $('boot-bar'), eta: $('eta'), stages: $('boot-stages'),
-  offers: $('offers'), instances: $('instances'), gpuToday: $('gpu-today'),
+  offers: $('offers'), instances: $('instances'), warmWindow: $('warm-window'), gpuToday: $('gpu-today'),
   conversation: $('conversation'), empty: $('empty'),
   error: $('error'), errorText: $('error-text'), retry: $('retry'),
   form: $('composer'), model: $('model'), modelList: $('model-list'), prompt: $('prompt'),
@@ -30,6 +30,12 @@ const FAILURE_WORDS = {
 };
 const MODEL_WORDS = { SPOT: 'spot', STANDARD: 'on-demand' };
 
+// The phase badge's words: the phase, its underscores as spaces (a phase this page does not know
+// yet reads as Status names it).
+const PHASE_WORDS = { OVER_BUDGET: 'OVER BUDGET' };
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']; // as warm windows are written
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 // The GPU's boot stages in order, as the Status function names them (BootStage), in words.
 const STAGES = ['provisioning', 'booting', 'driver', 'pulling-image', 'starting-container', 'loading-model', 'ready'];
 const STAGE_WORDS = {
@@ -48,6 +54,8 @@ const EMPTY_TEXT = {
   open: 'Ask the model something. If the GPU was asleep, opening this page started waking it: it boots while you type, then answers are quick.',
   typing: 'Ask the model something. If the GPU is asleep, it starts waking as soon as you type: it boots while you write, then answers are quick.',
 };
+const EMPTY_DEFAULT = el.empty.textContent; // SNOOZE_WAKE_ON=send: the page's own words
+const EMPTY_OVER_BUDGET = 'The GPU stays asleep until its budget resets (see above): messages sent before then are refused.';
 
 // --- state ------------------------------------------------------------------------------------
 
@@ -68,6 +76,8 @@ function derivePhase() {
   const fn = status?.function;
   const ready = status?.backend?.ready === true;
   const ours = inflight !== null;
+  // Whatever the phase: an awake GPU over its budget drains, and new requests are refused.
+  if (budgetUsedUp(fn)) return 'OVER_BUDGET';
   if (fn?.phase) {
     // The Status function learns about a wake a moment after our request is held; don't
     // claim "asleep" while we are visibly waiting for the GPU.
@@ -142,21 +152,134 @@ function renderStatus() {
       offerLines = offers.filter((o) => o.lastFailure || o.state === 'FAILED').map(failureText);
       break;
     }
-    default:
+    case 'OVER_BUDGET':
+      // No wake progress: no wake will come before the reset.
+      // (Status may still say OVER_BUDGET for a moment after the reset: then without figures.)
+      detail = overBudgetText(budgetUsedUp(fn) ?? {}, now);
+      break;
+    case 'UNKNOWN':
       detail = statusProblem || 'Checking the GPU…';
+      break;
+    default:
+      // A phase newer than this page: named as Status names it rather than "checking" for ever.
+      detail = `GPU ${phaseWords(phase).toLowerCase()}.`;
   }
 
   el.status.dataset.phase = phase;
-  setText(el.phase, phase);
+  setText(el.phase, phaseWords(phase));
   setText(el.detail, detail);
   el.progress.hidden = !showProgress;
   el.boot.hidden = !showBoot;
   el.offers.hidden = offerLines.length === 0;
   setText(el.offers, offerLines.join('\n'));
   renderInstances(phase, fn);
-  const gpu = fn?.gpuSecondsToday;
-  el.gpuToday.hidden = typeof gpu !== 'number';
-  if (typeof gpu === 'number') setText(el.gpuToday, `GPU time today: ${duration(gpu)}`);
+  // While over budget no window keeps the GPU warm: the line would promise what the cap forbids.
+  const warm = phase === 'OVER_BUDGET' ? null : warmWindowText(fn?.warmWindow, now);
+  el.warmWindow.hidden = warm === null;
+  if (warm !== null) setText(el.warmWindow, warm);
+  const today = gpuTodayText(fn);
+  el.gpuToday.hidden = today === null;
+  if (today !== null) setText(el.gpuToday, today);
+}
+
+function phaseWords(phase) {
+  return PHASE_WORDS[phase] ?? String(phase).replaceAll('_', ' ');
+}
+
+// --- budget and warm windows --------------------------------------------------------------------
+
+// Status's budget object when it says the budget is used up and its reset is still ahead; an
+// empty object for a function that says OVER_BUDGET with no budget object; else null.
+function budgetUsedUp(fn) {
+  const budget = fn?.budget;
+  if (budget && typeof budget === 'object') {
+    if (budget.exhausted !== true) return null;
+    const resets = Date.parse(budget.resetsAt ?? '');
+    return Number.isNaN(resets) || resets - clockSkew > Date.now() ? budget : null;
+  }
+  return fn?.phase === 'OVER_BUDGET' ? {} : null;
+}
+
+// "The GPU budget for today is used up: 8.02 of 8 GPU hours. It resets at 00:00 (in 3 h 12 min)."
+// The reset in the viewer's own time; the cap that is used up from Status's caps.
+function overBudgetText(budget, now) {
+  const cap = usedUpCap(budget);
+  const period = { day: ' for today', month: ' for this month' }[cap?.period] ?? '';
+  const usage = cap ? capUsage(cap) : null;
+  // Status's own reason names the reset in the budget's zone: this line names it in the viewer's.
+  const reason = typeof budget.reason === 'string' ? budget.reason.replace(/;\s*it resets.*$/i, '') : null;
+  let text = `The GPU budget${period} is used up${usage || reason ? `: ${usage ?? reason}` : ''}.`;
+  const resets = Date.parse(budget.resetsAt ?? '');
+  if (!Number.isNaN(resets)) {
+    const at = resets - clockSkew;
+    text += ` It resets ${at - now < 86400e3 ? `at ${hhmm(at)}` : `on ${dayAndTime(at, true)}`} (in ${countdown((at - now) / 1000)}).`;
+  }
+  return text;
+}
+
+// The cap that is used up: the one whose reset is the budget's (the last to lift), else any.
+function usedUpCap(budget) {
+  const caps = Array.isArray(budget.caps) ? budget.caps.filter((c) => typeof c?.used === 'number'
+    && typeof c?.limit === 'number' && c.used >= c.limit) : [];
+  return caps.find((c) => c.resetsAt === budget.resetsAt) ?? caps[0] ?? null;
+}
+
+function capUsage(cap) {
+  if (cap.unit === 'gpu-hours') return `${figure(cap.used)} of ${figure(cap.limit)} GPU hours`;
+  if (cap.unit === 'money') return `${cap.used.toFixed(2)} of ${cap.limit.toFixed(2)} spent`;
+  return null;
+}
+
+// 8 → "8", 8.02 → "8.02", 0.345 → "0.35".
+function figure(n) {
+  return String(Math.round(n * 100) / 100);
+}
+
+// "3 h 12 min", "45 min", "2 d 3 h", "less than a minute": whole units left, never more than there is.
+function countdown(secs) {
+  const m = Math.floor(Math.max(0, secs) / 60);
+  if (m < 1) return 'less than a minute';
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${Math.floor(h / 24)} d`;
+}
+
+// A moment in the viewer's time zone: "09:00".
+function hhmm(ms) {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+// "Mon 09:00"; with the date too when a weekday alone would not say which ("Mon 7 Dec 09:00").
+function dayAndTime(ms, withDate) {
+  const d = new Date(ms);
+  const date = withDate || ms - Date.now() >= 6 * 86400e3 ? ` ${d.getDate()} ${MONTHS[d.getMonth()]}` : '';
+  return `${WEEKDAYS[d.getDay()]}${date} ${hhmm(ms)}`;
+}
+
+function sameDay(a, b) {
+  return new Date(a).toDateString() === new Date(b).toDateString();
+}
+
+// Status's warm window, in the viewer's time, with the operator's own words after it:
+// "Kept warm until 17:30 (Mon-Fri 09:00-17:30 Europe/Warsaw)", "Next warm window: Mon 09:00 (…)".
+function warmWindowText(window, now) {
+  if (!window || typeof window.window !== 'string') return null;
+  const edge = Date.parse((window.active ? window.to : window.from) ?? '');
+  if (Number.isNaN(edge)) return null;
+  const at = edge - clockSkew;
+  if (window.active) return `Kept warm until ${sameDay(at, now) ? hhmm(at) : dayAndTime(at, false)} (${window.window})`;
+  return `Next warm window: ${dayAndTime(at, false)} (${window.window})`;
+}
+
+// "GPU time today: 2.3 h (cost 0.24)": the budget's day (in its zone), else Status's older figure.
+function gpuTodayText(fn) {
+  const budget = fn?.budget;
+  const gpu = typeof budget?.gpuSecondsToday === 'number' ? budget.gpuSecondsToday : fn?.gpuSecondsToday;
+  if (typeof gpu !== 'number') return null;
+  const cost = typeof budget?.costToday === 'number' ? ` (cost ${budget.costToday.toFixed(2)})` : '';
+  return `GPU time today: ${duration(gpu)}${cost}`;
 }
 
 // --- boot stages --------------------------------------------------------------------------------
@@ -374,7 +497,8 @@ async function poll() {
 // send, i.e. none); it also rate-limits, and an awake GPU ignores intents, so an idle open tab
 // never keeps it awake. Errors don't matter: the prompt itself wakes the GPU anyway.
 function sendIntent(trigger) {
-  if (intentSent || status?.wakeOn !== trigger) return;
+  // Over budget no wake would come: said once the budget allows one again.
+  if (intentSent || status?.wakeOn !== trigger || derivePhase() === 'OVER_BUDGET') return;
   intentSent = true;
   fetch('/snooze/intent', {
     method: 'POST', cache: 'no-store',
@@ -384,7 +508,7 @@ function sendIntent(trigger) {
 }
 
 function showWakeOn() {
-  if (EMPTY_TEXT[status.wakeOn]) setText(el.empty, EMPTY_TEXT[status.wakeOn]);
+  setText(el.empty, derivePhase() === 'OVER_BUDGET' ? EMPTY_OVER_BUDGET : EMPTY_TEXT[status.wakeOn] ?? EMPTY_DEFAULT);
   sendIntent('open');
 }
 
@@ -664,6 +788,10 @@ function describeError(e) {
     case 502:
       return { message: `The model server did not answer properly (502). Try again${detail}.`, retryable: true };
     case 503: {
+      if (e.body?.code === 'over_budget' || e.body?.phase === 'OVER_BUDGET') {
+        const known = budgetUsedUp(status?.function);
+        return { message: known ? overBudgetText(known, Date.now()) : `The GPU budget is used up${detail}.`, retryable: false };
+      }
       const wait = e.retryAfter ? ` Try again in about ${e.retryAfter} s.` : ' Try again shortly.';
       const waking = e.body?.phase === 'WAKING' || derivePhase() === 'WAKING';
       return {

@@ -48,6 +48,8 @@ final class Wiring {
       LOG.info("configuration loaded", "project", config.project(), "offers", GpuOffer.format(config.offers()),
           "capacityTimeout", config.capacityTimeout(), "idleTimeout", config.idleTimeout(), "desiredSize", config.desiredSize(),
           "sleepMode", config.sleepMode(), "collection", config.collection(),
+          "warmWindows", config.windows().toString(), "budgetCaps", config.budget().caps().toString(),
+          "budgetZone", config.budget().zone().getId(),
           "computeEndpoint", config.computeEndpoint(), "firestoreEmulatorHost", config.firestoreEmulatorHost());
     }
     return instance;

@@ -50,13 +50,13 @@ public final class LocalStack implements AutoCloseable {
   private static final List<String> PASSED_TO_FUNCTIONS = List.of(
       "SNOOZE_DESIRED_SIZE", "SNOOZE_SLEEP_MODE", "SNOOZE_STATE_COLLECTION",
       "SNOOZE_ACTIVITY_GRANULARITY", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_HEARTBEAT_TTL",
-      "SNOOZE_OPERATION_TIMEOUT", "SNOOZE_CAPACITY_TIMEOUT");
+      "SNOOZE_OPERATION_TIMEOUT", "SNOOZE_CAPACITY_TIMEOUT", "SNOOZE_WARM_WINDOWS",
+      "SNOOZE_BUDGET_GPU_HOURS_PER_DAY", "SNOOZE_BUDGET_GPU_HOURS_PER_MONTH", "SNOOZE_BUDGET_MONEY_PER_DAY",
+      "SNOOZE_BUDGET_MONEY_PER_MONTH", "SNOOZE_GPU_PRICES", "SNOOZE_BUDGET_ZONE", "SNOOZE_BUDGET_GRACE");
   /** The frontend's own knobs that the stack hands on when they are set. */
   private static final List<String> PASSED_TO_FRONTEND = List.of(
       "SNOOZE_ALLOWED_PATHS", "SNOOZE_REQUEST_TIMEOUT", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_MAX_PENDING",
       "SNOOZE_MAX_BODY_BYTES", "SNOOZE_ACTIVITY_DEBOUNCE", "SNOOZE_HEARTBEAT_INTERVAL", "SNOOZE_WAKE_ON");
-  /** A readable pace for the stand-in model's streamed tokens. */
-  private static final Duration TOKEN_INTERVAL = Duration.ofMillis(60);
 
   private final StackSettings settings;
   private final Deque<AutoCloseable> parts = new ArrayDeque<>();
@@ -111,7 +111,7 @@ public final class LocalStack implements AutoCloseable {
     // Each VM, once healthy, loads the model (for the loading-model stage's time) and reports
     // loading-model then ready, as the real startup script does; keep_alive is left to the
     // container's own setting, as the deployment's warm-up leaves it to OLLAMA_KEEP_ALIVE.
-    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), TOKEN_INTERVAL,
+    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), settings.simTokenInterval(),
         new ModelSettings(ModelSettings.DEFAULT_MODEL, settings.simModelLoadTime(), settings.simKeepAlive()),
         StartupScript.reportingTo(compute.baseUrl(), null)));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
@@ -209,6 +209,8 @@ public final class LocalStack implements AutoCloseable {
     // Status's guess before the first wake: the simulated VM's stages, as Terraform's default
     // follows the image; from the first wake on, Status shows what it learned.
     functionEnv.put("SNOOZE_EXPECTED_WAKE", expectedWake(settings).toString());
+    // A warm window's wake starts this much earlier, as the check that starts it may come that late.
+    functionEnv.put("SNOOZE_CHECK_INTERVAL", settings.sleepCheckInterval().toString());
     // The functions' 10 s default, shortened for time-compressed runs (it must stay under the idle timeout).
     functionEnv.computeIfAbsent("SNOOZE_ACTIVITY_GRANULARITY",
         k -> atMost(settings.idleTimeout().dividedBy(10), Duration.ofSeconds(10)).toString());

@@ -28,6 +28,8 @@ import java.util.Optional;
  *     {@code OLLAMA_KEEP_ALIVE}: how long a VM keeps the model loaded after its last request;
  *     negative = never unload (Ollama's {@code -1}, the default, as Snooze's deployment sets it
  *     to at least the idle timeout)
+ * @param simTokenInterval {@code SNOOZE_SIM_TOKEN_INTERVAL}: the stand-in model's pace, one token
+ *     per this (60 ms by default, a readable stream; longer for a test that needs a long one)
  */
 public record StackSettings(
     int frontendPort,
@@ -36,6 +38,7 @@ public record StackSettings(
     SimStages simStages,
     Duration simOperationLatency,
     Duration simKeepAlive,
+    Duration simTokenInterval,
     String project,
     Location location,
     String mig,
@@ -66,6 +69,7 @@ public record StackSettings(
     Duration operationLatency = reader.durationOrZero("SNOOZE_SIM_OPERATION_LATENCY",
         SimulatorConfig.defaults().operationLatency());
     Duration keepAlive = simKeepAlive(reader);
+    Duration tokenInterval = reader.duration("SNOOZE_SIM_TOKEN_INTERVAL", Duration.ofMillis(60));
     String project = reader.string("SNOOZE_PROJECT", "snooze-local", GcpNames.PROJECT, GcpNames.PROJECT_EXPECTED);
     String zone = reader.string("SNOOZE_ZONE", "", GcpNames.ZONE, GcpNames.ZONE_EXPECTED);
     String region = reader.string("SNOOZE_REGION", "us-central1", GcpNames.REGION, GcpNames.REGION_EXPECTED);
@@ -81,7 +85,7 @@ public record StackSettings(
             : new Zone(zone);
     List<GpuOffer> offers = offers(reader, mig, location);
     reader.throwIfInvalid();
-    return new StackSettings(port, idle, check, stages, operationLatency, keepAlive, project, location, mig, offers, topic,
+    return new StackSettings(port, idle, check, stages, operationLatency, keepAlive, tokenInterval, project, location, mig, offers, topic,
         functionsJar);
   }
 

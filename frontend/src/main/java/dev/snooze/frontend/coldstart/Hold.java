@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * Requests held while the GPU wakes: each waits up to {@code wakeTimeout} for the backend to
  * become ready, at most {@code maxPending} at once; the excess and the expired fail with
- * {@link HoldRejected}. A probe runs as soon as a request arrives, so a backend that is already
- * up is found at once.
+ * {@link HoldRejected}; all of them are let go when the wake will not come ({@link #rejectAll}).
+ * A probe runs as soon as a request arrives, so a backend that is already up is found at once.
  */
 public final class Hold {
   /** The phase named in 503 bodies while the backend is not ready. */
@@ -100,15 +100,27 @@ public final class Hold {
     return waiters.remove(waiter);
   }
 
-  private void release() {
-    List<Waiter> released;
-    synchronized (this) {
-      released = List.copyOf(waiters);
-      waiters.clear();
+  /**
+   * Lets every held request go unforwarded, failing with {@code cause}: the wake they wait for
+   * will not come (the GPU budget is used up).
+   */
+  public void rejectAll(RuntimeException cause) {
+    for (Waiter waiter : takeAll()) {
+      vertx.cancelTimer(waiter.timer);
+      waiter.promise.tryFail(cause);
     }
-    for (Waiter waiter : released) {
+  }
+
+  private void release() {
+    for (Waiter waiter : takeAll()) {
       vertx.cancelTimer(waiter.timer);
       waiter.promise.tryComplete();
     }
+  }
+
+  private synchronized List<Waiter> takeAll() {
+    List<Waiter> taken = List.copyOf(waiters);
+    waiters.clear();
+    return taken;
   }
 }

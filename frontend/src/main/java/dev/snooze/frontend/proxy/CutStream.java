@@ -1,5 +1,6 @@
 package dev.snooze.frontend.proxy;
 
+import dev.snooze.frontend.reply.JsonReplies;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -57,9 +58,8 @@ enum CutStream {
     return switch (this) {
       case JSON_LINES -> Buffer.buffer(closeLine(tail)
           + new JsonObject().put("error", MESSAGE).encode() + "\n");
-      case EVENT_STREAM -> Buffer.buffer(closeEvent(tail) + "data: " + new JsonObject()
-          .put("error", new JsonObject().put("message", MESSAGE).put("type", "server_error").put("code", CODE))
-          .encode() + "\n\n");
+      case EVENT_STREAM -> Buffer.buffer(closeEvent(tail) + "data: "
+          + JsonReplies.openAiErrorBody(MESSAGE, "server_error", CODE).encode() + "\n\n");
     };
   }
 

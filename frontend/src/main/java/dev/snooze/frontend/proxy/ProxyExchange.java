@@ -1,6 +1,9 @@
 package dev.snooze.frontend.proxy;
 
 import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.budget.BudgetUsedUp;
+import dev.snooze.frontend.budget.BudgetWatch;
+import dev.snooze.frontend.budget.OverBudget;
 import dev.snooze.frontend.coldstart.Hold;
 import dev.snooze.frontend.config.ProxySettings;
 import dev.snooze.logging.JsonLog;
@@ -13,18 +16,22 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * One proxied request, from arrival to the last byte, as steps on the server request's context:
- * activity counted at once; held while the GPU wakes ({@link ColdStartHold}); forwarded
+ * activity counted at once; held while the GPU wakes ({@link ColdStartHold}), unless the GPU
+ * budget is used up, so that the wake will not come ({@link BudgetWatch}, {@link OverBudgetReply}:
+ * asked before holding, and held requests let go when a later reading finds it); forwarded
  * ({@link UpstreamRequest}) with its body streamed under the cap ({@link BodyPump}) and the answer
  * streamed back ({@link ResponseRelay}), within the request timeout ({@link Deadline}); held and
  * sent again when it finds the GPU just gone to sleep ({@link SleepRetry}, {@link ReplayBody}).
  * Where it is, is its {@link Stage}; a failure is answered by {@link ProxyFailure}, a stream the
  * backend stopped mid-way ended by {@link CutStream}; a client that leaves lets go of the backend.
+ * How it ended is said once, at its end, in its {@link RequestLog} line.
  */
 final class ProxyExchange {
   private static final JsonLog LOG = JsonLog.forComponent("frontend.proxy");
@@ -34,6 +41,9 @@ final class ProxyExchange {
   private final ProxySettings settings;
   private final ColdStartHold coldStart;
   private final SleepRetry sleepRetry;
+  private final BudgetWatch budget;
+  private final Clock clock;
+  private final RequestLog.Entry log;
   private final RoutingContext ctx;
   private final HttpServerRequest request;
   private final HttpServerResponse response;
@@ -45,12 +55,16 @@ final class ProxyExchange {
   private ReplayBody replay = ReplayBody.keeping();
 
   ProxyExchange(Vertx vertx, HttpClient client, ProxySettings settings, ColdStartHold coldStart,
-      SleepRetry sleepRetry, ActivitySignal activity, RoutingContext ctx, String path) {
+      SleepRetry sleepRetry, ActivitySignal activity, BudgetWatch budget, Clock clock, RoutingContext ctx,
+      String path, RequestLog.Entry log) {
     this.vertx = vertx;
     this.client = client;
     this.settings = settings;
     this.coldStart = coldStart;
     this.sleepRetry = sleepRetry;
+    this.budget = budget;
+    this.clock = clock;
+    this.log = log;
     this.ctx = ctx;
     this.request = ctx.request();
     this.response = ctx.response();
@@ -69,7 +83,29 @@ final class ProxyExchange {
       }
     });
     request.exceptionHandler(e -> clientGone());
-    admit(Attempt.FIRST);
+    if (coldStart.serving()) {
+      forward(Attempt.FIRST);
+    } else {
+      admitIfWithinBudget();
+    }
+  }
+
+  /**
+   * A request that would be held waits for a wake: first Status is asked whether the budget allows
+   * one, when its last word is older than a few seconds (the activity is published already, so
+   * the wake is not delayed by the question; one the budget forbids does nothing).
+   */
+  private void admitIfWithinBudget() {
+    budget.fresh().onComplete(checked -> context.runOnContext(v -> {
+      if (done()) {
+        return;
+      }
+      if (checked.result() != null) {
+        overBudget(checked.result());
+      } else {
+        admit(Attempt.FIRST);
+      }
+    }));
   }
 
   private void admit(Attempt attempt) {
@@ -79,17 +115,31 @@ final class ProxyExchange {
     }
     Hold.Waiter waiter = coldStart.admit();
     stage = new Stage.Holding(waiter);
+    if (!waiter.future().isComplete()) {
+      log.holding();
+    }
     waiter.future().onComplete(held -> context.runOnContext(v -> {
       if (done()) {
         return;
       }
-      if (held.failed()) {
+      log.released();
+      if (held.failed() && held.cause() instanceof BudgetUsedUp usedUp) {
+        overBudget(usedUp.overBudget());
+      } else if (held.failed()) {
+        log.refused("waking");
         coldStart.turnAway(response, held.cause());
         finish();
       } else {
         forward(attempt.held());
       }
     }));
+  }
+
+  private void overBudget(OverBudget over) {
+    if (abandon()) {
+      log.refused(OverBudget.CODE);
+      OverBudgetReply.answer(request, ctx.normalizedPath(), over, clock.instant());
+    }
   }
 
   private void forward(Attempt attempt) {
@@ -170,6 +220,7 @@ final class ProxyExchange {
    */
   private void streamBroke(Throwable broke, RelayedBytes relayed) {
     Optional<CutStream> format = CutStream.of(response);
+    log.failed();
     LOG.warning("backend stream broke", "path", path, "error", String.valueOf(broke.getMessage()),
         "bytesRelayed", relayed.count(),
         "client", format.map(f -> "told in the stream (" + f.name().toLowerCase(Locale.ROOT) + " error record)")
@@ -195,14 +246,18 @@ final class ProxyExchange {
 
   private void fail(ProxyFailure failure) {
     if (abandon()) {
+      if (failure.status() == 413) {
+        log.refused("too_large");
+      } else {
+        log.failed();
+      }
       failure.answer(request);
     }
   }
 
+  /** Said in the request's log line (outcome {@code client_left}), not on a line of its own. */
   private void clientGone() {
-    if (abandon()) {
-      LOG.info("client left", "path", path);
-    }
+    abandon();
   }
 
   private boolean done() {

@@ -34,6 +34,14 @@ public final class JsonReplies {
         .end(body.encode());
   }
 
+  /**
+   * OpenAI's error object, {@code {"error":{"message","type","code"}}}, which OpenAI's clients
+   * raise with the message: for answers to the OpenAI-compatible API ({@code /v1/}).
+   */
+  public static JsonObject openAiErrorBody(String message, String type, String code) {
+    return new JsonObject().put("error", new JsonObject().put("message", message).put("type", type).put("code", code));
+  }
+
   public static Future<Void> error(HttpServerResponse response, int status, String message) {
     return send(response, status, errorBody(message));
   }
@@ -77,12 +85,17 @@ public final class JsonReplies {
    * before it has sent it all, gets the answer at once, and the connection is not reused.
    */
   public static void refuse(HttpServerRequest request, int status, String message) {
+    refuse(request, status, errorBody(message));
+  }
+
+  /** {@link #refuse(HttpServerRequest, int, String)} with a body of the caller's. */
+  public static void refuse(HttpServerRequest request, int status, JsonObject body) {
     if (!request.isEnded()) {
       if (request.version() != HttpVersion.HTTP_2) {
         request.response().putHeader("Connection", "close");
       }
       request.resume();
     }
-    error(request.response(), status, message);
+    send(request.response(), status, body);
   }
 }

@@ -1,10 +1,13 @@
 package dev.snooze.frontend.server;
 
 import dev.snooze.frontend.activity.ActivitySignal;
+import dev.snooze.frontend.budget.BudgetUsedUp;
+import dev.snooze.frontend.budget.BudgetWatch;
 import dev.snooze.frontend.coldstart.BackendReadiness;
 import dev.snooze.frontend.coldstart.Hold;
 import dev.snooze.frontend.config.FrontendConfig;
 import dev.snooze.frontend.proxy.ProxyHandler;
+import dev.snooze.frontend.proxy.RequestLog;
 import dev.snooze.frontend.reply.JsonReplies;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Future;
@@ -36,7 +39,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>everything else passes {@code authentication} first when it is set;</li>
  *   <li>{@code GET /snooze/status}: the status JSON ({@link StatusHandler});</li>
  *   <li>{@code POST /snooze/intent}: the page says a person is about to prompt ({@link IntentHandler});</li>
- *   <li>paths under an allowed prefix: held while the GPU wakes, then proxied to the backend;</li>
+ *   <li>paths under an allowed prefix: held while the GPU wakes, then proxied to the backend, or
+ *       refused while the GPU budget is used up; one line each in the request log;</li>
  *   <li>other GET/HEAD: the {@code page} handler when set;</li>
  *   <li>anything else: 404 JSON.</li>
  * </ol>
@@ -56,6 +60,7 @@ public final class FrontendServer {
   private Integer listenPort;
   private StatusSource statusSource;
   private boolean statusSourceSet;
+  private RequestLog requestLog = RequestLog.toStdout();
 
   /** Connections that sent a request without valid framing; they are closed after answering. */
   private final Set<HttpConnection> untrusted =
@@ -63,6 +68,7 @@ public final class FrontendServer {
 
   private BackendReadiness readiness;
   private Hold hold;
+  private BudgetWatch budget;
   private ProxyHandler proxy;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
 
@@ -100,6 +106,12 @@ public final class FrontendServer {
     return this;
   }
 
+  /** Where the request log's lines go (default: stdout and stderr, as every log). Before {@link #start()}. */
+  public FrontendServer requestLog(RequestLog log) {
+    this.requestLog = log;
+    return this;
+  }
+
   public Future<FrontendServer> start() {
     URI statusUrl = config.server().statusUrl();
     if (!statusSourceSet && statusUrl != null) {
@@ -108,13 +120,20 @@ public final class FrontendServer {
       statusSource = new HttpStatusSource(vertx, statusUrl, Duration.ofSeconds(2),
           Duration.ofSeconds(1), clock, deployed ? new GoogleIdToken(statusUrl) : null);
     }
+    // Every reading of Status, whoever asks (the page, the readiness probe), passes through the
+    // budget watch, so that the proxy knows the budget's state without asking on its own.
+    StatusSource source = statusSource;
+    budget = new BudgetWatch(source == null ? null : source::fetch, clock, BudgetWatch.FRESH);
+    StatusSource watched = source == null ? null : budget::fetch;
     // Status's boot stages hold requests back while the model loads behind a healthy container.
-    StatusSource boot = statusSource;
     readiness = new BackendReadiness(vertx, config.readiness(), clock, probeInterval,
-        boot == null ? null : boot::fetch);
+        watched == null ? null : watched::fetch);
     hold = new Hold(vertx, readiness, config.hold(), clock);
-    proxy = new ProxyHandler(vertx, config.proxy(), readiness, hold, activity);
-    Router router = router();
+    // Held requests wait for a wake that a used-up budget forbids: they are let go at once.
+    budget.onOverBudget(over -> hold.rejectAll(new BudgetUsedUp(over)));
+    budget.start(vertx, () -> hold.pending() > 0);
+    proxy = new ProxyHandler(vertx, config.proxy(), readiness, hold, activity, budget, requestLog, clock);
+    Router router = router(watched);
     int port = listenPort != null ? listenPort : config.server().port();
     readiness.start();
     // One server per core on the same port: vert.x hands each accepted connection to the next
@@ -163,9 +182,17 @@ public final class FrontendServer {
     return hold;
   }
 
+  /** What the frontend knows of the GPU budget. */
+  public BudgetWatch budget() {
+    return budget;
+  }
+
   public Future<Void> close() {
     if (readiness != null) {
       readiness.close();
+    }
+    if (budget != null) {
+      budget.close();
     }
     if (proxy != null) {
       proxy.close();
@@ -176,7 +203,7 @@ public final class FrontendServer {
     return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
   }
 
-  private Router router() {
+  private Router router(StatusSource status) {
     Router router = Router.router(vertx);
     router.route().order(-1000).handler(this::refuseProxyForms);
     router.get("/healthz").handler(ctx -> ctx.response()
@@ -184,10 +211,10 @@ public final class FrontendServer {
     if (authentication != null) {
       router.route().handler(authentication);
     }
-    StatusHandler status = new StatusHandler(readiness, hold, config.hold().expectedWake(), statusSource,
-        config.activity().wakeOn());
-    router.get("/snooze/status").handler(status);
-    router.route("/snooze/intent").handler(new IntentHandler(activity, config.activity().wakeOn()));
+    router.get("/snooze/status").handler(new StatusHandler(readiness, hold, config.hold().expectedWake(), status,
+        config.activity().wakeOn()));
+    router.route("/snooze/intent").handler(new IntentHandler(activity, config.activity().wakeOn(),
+        () -> budget.now() != null));
     List<String> prefixes = config.server().allowedPaths();
     router.route().handler(ctx -> {
       String path = ctx.normalizedPath();

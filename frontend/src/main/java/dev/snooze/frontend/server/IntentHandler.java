@@ -13,12 +13,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code POST /snooze/intent} with {@code {"trigger":"open"|"typing"}}: the page says a person is
  * about to prompt (it was opened, or typing began). When the trigger is the configured one
  * ({@link WakeOn}) an intent is published ({@link ActivitySignal#intent()}, at most one per window
- * whatever the page does); either way the answer is 204, so the page need not know the rule.
+ * whatever the page does), unless the GPU budget is known to be used up (no wake would come);
+ * either way the answer is 204, so the page need not know the rule.
  * A body that is not that JSON, or names another trigger: 400 and nothing published.
  *
  * <p>Only this origin's page may say it: it sits behind IAP like every route, wants
@@ -36,10 +38,13 @@ final class IntentHandler implements Handler<RoutingContext> {
 
   private final ActivitySignal activity;
   private final WakeOn wakeOn;
+  private final BooleanSupplier overBudget;
 
-  IntentHandler(ActivitySignal activity, WakeOn wakeOn) {
+  /** @param overBudget the GPU budget is known to be used up: no wake would come, nothing is published */
+  IntentHandler(ActivitySignal activity, WakeOn wakeOn, BooleanSupplier overBudget) {
     this.activity = activity;
     this.wakeOn = wakeOn;
+    this.overBudget = overBudget;
   }
 
   @Override
@@ -83,7 +88,7 @@ final class IntentHandler implements Handler<RoutingContext> {
       JsonReplies.error(ctx.response(), 400, "unknown trigger \"" + brief(trigger) + "\": " + EXPECTED);
       return;
     }
-    if (wakeOn.accepts(trigger) && activity.intent()) {
+    if (wakeOn.accepts(trigger) && !overBudget.getAsBoolean() && activity.intent()) {
       // At most one line per debounce window: intents are paced before they get here.
       LOG.info("intent published: a person is about to prompt", "trigger", trigger, "wakeOn", wakeOn.wire());
     }

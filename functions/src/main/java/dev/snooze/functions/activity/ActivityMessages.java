@@ -41,7 +41,24 @@ public final class ActivityMessages {
   /** Not an activity message at all; {@code reason} says why. */
   public record Rejected(String reason) implements Parsed {}
 
+  /** A Pub/Sub message out of its envelope, its body not read yet (the billing budget's notices share it). */
+  public record Opened(String messageId, Instant publishTime, String body, List<String> warnings) implements Parsed {}
+
   public static Parsed parse(CloudEvent event, Instant now) {
+    Parsed envelope = open(event, now);
+    if (!(envelope instanceof Opened opened)) {
+      return envelope;
+    }
+    List<String> warnings = new ArrayList<>(opened.warnings());
+    ActivityMessage.Decoded body = ActivityMessage.decode(opened.body());
+    warnings.addAll(body.warnings());
+    ActivityMessage detail = body.message();
+    return new Accepted(new Activity(opened.messageId(), opened.publishTime(), detail.source(), detail.kind(),
+        detail.inFlight()), warnings);
+  }
+
+  /** The Pub/Sub message that {@code event} carries, or {@link Rejected} saying why it carries none. */
+  public static Parsed open(CloudEvent event, Instant now) {
     if (!EVENT_TYPE.equals(event.getType())) {
       return new Rejected("event type " + event.getType() + " is not " + EVENT_TYPE);
     }
@@ -70,11 +87,7 @@ public final class ActivityMessages {
           + " characters, not a Pub/Sub message id");
     }
     Instant publishTime = publishTime(message, event, now, warnings);
-    ActivityMessage.Decoded body = ActivityMessage.decode(message.getData().toStringUtf8());
-    warnings.addAll(body.warnings());
-    ActivityMessage detail = body.message();
-    return new Accepted(
-        new Activity(messageId, publishTime, detail.source(), detail.kind(), detail.inFlight()), warnings);
+    return new Opened(messageId, publishTime, message.getData().toStringUtf8(), warnings);
   }
 
   private static Instant publishTime(PubsubMessage message, CloudEvent event, Instant now, List<String> warnings) {

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * @param expectedWake the guess of a wake's length shown until this deployment has woken once
  * @param windows when the GPU is kept awake ({@code SNOOZE_WARM_WINDOWS})
  * @param checkInterval how often Cloud Scheduler calls Sleep ({@code SNOOZE_CHECK_INTERVAL})
+ * @param budget the GPU budget: {@code SNOOZE_BUDGET_GPU_HOURS_PER_DAY}, {@code …_PER_MONTH},
+ *     {@code SNOOZE_BUDGET_MONEY_PER_DAY}, {@code …_PER_MONTH}, {@code SNOOZE_GPU_PRICES},
+ *     {@code SNOOZE_BUDGET_ZONE}, {@code SNOOZE_BUDGET_GRACE}
  * @param computeEndpoint null for Compute Engine itself; {@code http://...} for the local simulator
  * @param firestoreEmulatorHost null for Firestore itself; {@code HOST:PORT} of the emulator
  */
@@ -42,6 +45,7 @@ public record SnoozeConfig(
     Duration expectedWake,
     WarmWindows windows,
     Duration checkInterval,
+    Budget budget,
     String computeEndpoint,
     String firestoreEmulatorHost) {
 
@@ -79,6 +83,7 @@ public record SnoozeConfig(
     } catch (IllegalArgumentException e) {
       env.problem("SNOOZE_WARM_WINDOWS " + e.getMessage() + " (separate several with ';', or unset it for none)");
     }
+    Budget budget = budget(env, offers);
     String endpoint = env.string("SNOOZE_COMPUTE_ENDPOINT", null, ENDPOINT,
         "a base URL such as http://127.0.0.1:8090 (leave it unset for Compute Engine itself)");
     String firestoreEmulator = env.string("FIRESTORE_EMULATOR_HOST", null, GcpNames.HOST_PORT,
@@ -90,7 +95,77 @@ public record SnoozeConfig(
     env.throwIfInvalid();
     return new SnoozeConfig(project, offers, idle, desired, mode, collection,
         granularity, wakeTimeout, heartbeatTtl, operationTimeout, capacityTimeout, expectedWake, windows,
-        checkInterval, endpoint, firestoreEmulator);
+        checkInterval, budget, endpoint, firestoreEmulator);
+  }
+
+  /** The budget's variables; a money cap needs a price for every offer. */
+  private static Budget budget(Env env, List<GpuOffer> offers) {
+    Double hoursPerDay = amount(env, "SNOOZE_BUDGET_GPU_HOURS_PER_DAY", "GPU hours, e.g. 8");
+    Double hoursPerMonth = amount(env, "SNOOZE_BUDGET_GPU_HOURS_PER_MONTH", "GPU hours, e.g. 100");
+    Double moneyPerDay = amount(env, "SNOOZE_BUDGET_MONEY_PER_DAY", "an amount in the prices' currency, e.g. 10");
+    Double moneyPerMonth = amount(env, "SNOOZE_BUDGET_MONEY_PER_MONTH", "an amount in the prices' currency, e.g. 50");
+    java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+    String zoneName = env.raw("SNOOZE_BUDGET_ZONE");
+    if (zoneName != null) {
+      try {
+        zone = java.time.ZoneId.of(zoneName.trim());
+      } catch (java.time.DateTimeException e) {
+        env.problem("SNOOZE_BUDGET_ZONE=" + zoneName + " is not a time zone: give an IANA name such as Europe/Warsaw"
+            + " or America/New_York (days and months of the budget begin at its midnight)");
+      }
+    }
+    Duration grace = env.durationOrZero("SNOOZE_BUDGET_GRACE", Budget.DEFAULT_GRACE);
+    Map<String, Double> prices = prices(env);
+    if (offers != null) {
+      List<String> migs = offers.stream().map(GpuOffer::mig).toList();
+      for (String priced : prices.keySet()) {
+        if (!migs.contains(priced)) {
+          env.problem("SNOOZE_GPU_PRICES prices " + priced + ", which is not an offer (" + String.join(", ", migs)
+              + "): fix the MIG name or remove it");
+        }
+      }
+      if ((moneyPerDay != null || moneyPerMonth != null)) {
+        List<String> unpriced = migs.stream().filter(m -> !prices.containsKey(m)).toList();
+        if (!unpriced.isEmpty()) {
+          env.problem("SNOOZE_BUDGET_MONEY_PER_" + (moneyPerDay != null ? "DAY" : "MONTH")
+              + " is set but SNOOZE_GPU_PRICES has no price for " + String.join(", ", unpriced)
+              + ": add one per offer (e.g. " + unpriced.get(0) + "=0.71), or cap GPU hours instead");
+        }
+      }
+    }
+    if (hoursPerDay == null && hoursPerMonth == null && moneyPerDay == null && moneyPerMonth == null
+        && zoneName == null && prices.isEmpty()) {
+      return Budget.NONE;
+    }
+    return new Budget(zone, Budget.caps(hoursPerDay, hoursPerMonth, moneyPerDay, moneyPerMonth), prices, grace);
+  }
+
+  private static Map<String, Double> prices(Env env) {
+    try {
+      return Budget.parsePrices(env.raw("SNOOZE_GPU_PRICES"));
+    } catch (IllegalArgumentException e) {
+      env.problem("SNOOZE_GPU_PRICES " + e.getMessage() + ": give the hourly price of one VM of each offer,"
+          + " e.g. snooze-gpu=0.71,snooze-gpu-spot=0.28");
+      return Map.of();
+    }
+  }
+
+  /** A cap: a number of 0 or more, or unset for none. */
+  private static Double amount(Env env, String name, String example) {
+    String raw = env.raw(name);
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      double value = Double.parseDouble(raw.trim());
+      if (value >= 0 && !Double.isInfinite(value)) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    env.problem(name + "=" + raw + " is not a budget: give a number of 0 or more (" + example + "), or unset it for no cap");
+    return null;
   }
 
   /**
@@ -135,7 +210,7 @@ public record SnoozeConfig(
   public Policy policy() {
     // A claim older than two operation timeouts was abandoned (its function died mid-call).
     return new Policy(idleTimeout, desiredSize, activityGranularity, wakeTimeout, heartbeatTtl,
-        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake, windows, checkInterval, Budget.NONE);
+        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake, windows, checkInterval, budget);
   }
 
   /** The most preferred offer's MIG: with its location, it names the state document. */

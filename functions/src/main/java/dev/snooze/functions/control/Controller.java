@@ -72,6 +72,17 @@ public final class Controller {
     return action;
   }
 
+  /** A Cloud Billing budget notification: recorded; once its cost reaches its amount, no wake happens. */
+  public void onBilling(SnoozeState.Billing notice) {
+    store.update(s -> Decisions.onBilling(s, notice));
+    Instant now = clock.instant();
+    var over = Decisions.overBudget(store.read(), policy, now);
+    log.info("billing budget notice: " + notice.costAmount() + " of " + notice.budgetAmount() + " "
+            + notice.currency() + (over == null ? "" : "; no wake until it resets: " + over.reason()),
+        "event", "billing-notice", "budget", notice.budget(), "costAmount", notice.costAmount(),
+        "budgetAmount", notice.budgetAmount(), "overBudget", over != null);
+  }
+
   /** The scheduled check: sleep when idle, fail over, reconcile otherwise. */
   public Action tick() {
     Map<String, MigView> views;
@@ -112,6 +123,9 @@ public final class Controller {
       sleep(sleep);
     } else if (action instanceof Action.GiveUp giveUp) {
       giveUp(giveUp.offers(), giveUp.requestId(), giveUp.reason(), null);
+    } else if (action instanceof Action.Refused refused) {
+      log.warning("not waking the GPU: " + refused.reason(), "event", "wake-refused", "reason", refused.reason(),
+          "resetsAt", refused.resetsAt().toString());
     }
   }
 

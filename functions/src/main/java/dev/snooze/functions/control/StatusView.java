@@ -10,17 +10,16 @@ import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.boot.BootEstimate;
 import dev.snooze.functions.boot.BootReport;
 import dev.snooze.functions.boot.BootTimeline;
+import dev.snooze.functions.budget.Spend;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.decision.Decisions;
 import dev.snooze.functions.decision.Policy;
 import dev.snooze.functions.schedule.WarmWindow;
 import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
-import dev.snooze.functions.state.SnoozeState.EventKind;
 import dev.snooze.functions.state.SnoozeState.HistoryEvent;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,8 +30,8 @@ import java.util.Map;
  * the day's cost figure. Derived purely from the state, the MIG and the time.
  *
  * @param secondsUntilSleep null unless the GPU is wanted; 0 when the next check will sleep it
- * @param gpuSecondsToday instance-seconds since 00:00 UTC between each wake and its sleep, times
- *     the desired size (from the last {@value SnoozeState#HISTORY_LIMIT} events)
+ * @param phase {@link Phase#OVER_BUDGET} while the GPU is not wanted and a budget cap is reached
+ * @param gpuSecondsToday VM-seconds today (in the budget's zone), from the ledger
  * @param history the newest events first
  * @param offer the offer being woken or serving (null while asleep)
  * @param offers every offer in order of preference, as Status shows it
@@ -41,6 +40,7 @@ import java.util.Map;
  * @param expectedWakeSource {@code learned} or {@code configured}
  * @param boot where the current wake stands; null while the GPU is not wanted
  * @param warmWindow the warm window under way, else the next one; null without warm windows
+ * @param budget today's and this month's GPU time and cost, each cap's use, and whether one is reached
  */
 public record StatusView(
     Phase phase,
@@ -57,7 +57,8 @@ public record StatusView(
     long expectedWakeSeconds,
     String expectedWakeSource,
     Boot boot,
-    Window warmWindow) {
+    Window warmWindow,
+    BudgetView budget) {
 
   private static final int HISTORY_SHOWN = 10;
   private static final Gson GSON = new GsonBuilder()
@@ -116,6 +117,31 @@ public record StatusView(
     }
   }
 
+  /**
+   * The GPU budget as Status shows it (always present: without caps it still shows the ledger).
+   *
+   * @param costToday null without a price for every offer that ran
+   * @param exhausted whether a cap is reached: no wake until {@code resetsAt}, and an awake GPU drains
+   */
+  public record BudgetView(String zone, long gpuSecondsToday, long gpuSecondsThisMonth, Double costToday,
+      Double costThisMonth, List<CapView> caps, boolean exhausted, String reason, Instant resetsAt) {
+    static BudgetView of(Spend spend, Policy policy) {
+      List<CapView> caps = spend.caps().stream().map(use -> new CapView(use.cap().period().wire(),
+          use.cap().unit().wire(), use.cap().limit(), Math.round(use.used() * 1000) / 1000.0, use.resetsAt())).toList();
+      Spend.Exhausted over = spend.exhausted();
+      return new BudgetView(policy.budget().zone().getId(), Spend.seconds(spend.dayMillis()),
+          Spend.seconds(spend.monthMillis()), cents(spend.costToday()), cents(spend.costThisMonth()), caps,
+          over != null, over == null ? null : over.reason(), over == null ? null : over.resetsAt());
+    }
+
+    private static Double cents(Double amount) {
+      return amount == null ? null : Math.round(amount * 100) / 100.0;
+    }
+  }
+
+  /** One cap: {@code unit} {@code gpu-hours} or {@code money}, per {@code period} {@code day} or {@code month}. */
+  public record CapView(String period, String unit, double limit, double used, Instant resetsAt) {}
+
   /** What an offer is doing in the current wake. */
   public enum OfferState { SERVING, WAKING, FAILED, ASLEEP }
 
@@ -123,7 +149,7 @@ public record StatusView(
    * One offer as Status shows it.
    *
    * @param lastFailure why it was last given up (kept across wakes)
-   * @param gpuSeconds instance-seconds it served since the state began, the current serving included
+   * @param gpuSeconds VM-seconds it was charged this month (in the budget's zone), the current wake included
    */
   public record Offer(String mig, String location, String model, OfferState state,
       SnoozeState.LastError lastFailure, long gpuSeconds) {}
@@ -151,6 +177,10 @@ public record StatusView(
     String estimated = wanted != null ? wanted : policy.preferred().mig();
     BootEstimate estimate = BootEstimate.of(state.offerRecord(estimated).boots(), policy.sleepMode().name(),
         policy.expectedWake());
+    Spend spend = Spend.of(policy.budget(), state.ledger(), state.billing(), now);
+    if (!phase.wantsGpu() && spend.exhausted() != null) {
+      phase = Phase.OVER_BUDGET;
+    }
     List<HistoryEvent> newestFirst = new ArrayList<>(state.history());
     Collections.reverse(newestFirst);
     return new StatusView(
@@ -162,14 +192,15 @@ public record StatusView(
         new Mig(mig.targetSize(), mig.targetStoppedSize(), policy.desiredSize(), mig.active(),
             mig.stable(), mig.instances()),
         phase == Phase.AWAKE ? null : state.lastError(),
-        gpuSecondsToday(state, policy, now),
+        Spend.seconds(spend.dayMillis()),
         List.copyOf(newestFirst.subList(0, Math.min(HISTORY_SHOWN, newestFirst.size()))),
         wanted,
-        offers(state, mig, policy, wanted, now),
+        offers(state, mig, policy, wanted, spend),
         seconds(estimate.total()),
         estimate.source(),
         phase.wantsGpu() ? boot(state, mig, estimate, now) : null,
-        Window.of(policy, now));
+        Window.of(policy, now),
+        BudgetView.of(spend, policy));
   }
 
   private static Boot boot(SnoozeState state, MigView mig, BootEstimate estimate, Instant now) {
@@ -207,7 +238,7 @@ public record StatusView(
   }
 
   private static List<Offer> offers(SnoozeState state, MigView wantedView, Policy policy, String wanted,
-      Instant now) {
+      Spend spend) {
     List<Offer> offers = new ArrayList<>();
     for (GpuOffer offer : policy.offers()) {
       SnoozeState.OfferRecord record = state.offerRecord(offer.mig());
@@ -221,36 +252,12 @@ public record StatusView(
         shown = OfferState.ASLEEP;
       }
       offers.add(new Offer(offer.mig(), offer.location(), offer.model().name(), shown, record.lastFailure(),
-          record.gpuSecondsAt(now) * policy.desiredSize()));
+          spend.monthMillis().getOrDefault(offer.mig(), 0L) / 1000));
     }
     return offers;
   }
 
   public String toJson() {
     return GSON.toJson(this);
-  }
-
-  static long gpuSecondsToday(SnoozeState state, Policy policy, Instant now) {
-    Instant dayStart = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
-    long seconds = 0;
-    Instant wokeAt = null;
-    for (HistoryEvent event : state.history()) {
-      if (event.kind() == EventKind.WAKE && wokeAt == null) {
-        wokeAt = event.at();
-      } else if (event.kind() == EventKind.SLEEP && wokeAt != null) {
-        seconds += overlap(wokeAt, event.at(), dayStart, now);
-        wokeAt = null;
-      }
-    }
-    if (wokeAt != null && state.phase() != Phase.ASLEEP) {
-      seconds += overlap(wokeAt, now, dayStart, now);
-    }
-    return seconds * policy.desiredSize();
-  }
-
-  private static long overlap(Instant from, Instant to, Instant dayStart, Instant now) {
-    Instant start = from.isBefore(dayStart) ? dayStart : from;
-    Instant end = to.isAfter(now) ? now : to;
-    return end.isAfter(start) ? Duration.between(start, end).toSeconds() : 0;
   }
 }

@@ -48,5 +48,11 @@ public sealed interface Action {
    */
   record Check(String reason) implements Action {}
 
+  /**
+   * A wake the budget does not allow: nothing to do on Compute, but the Wake function says why, so
+   * that a user whose prompt woke nothing can find the reason in the log.
+   */
+  record Refused(String reason, java.time.Instant resetsAt) implements Action {}
+
   Action NONE = new None();
 }

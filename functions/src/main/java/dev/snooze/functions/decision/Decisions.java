@@ -4,12 +4,15 @@ import dev.snooze.activity.ActivityMessage.Kind;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.boot.BootEstimate;
+import dev.snooze.functions.budget.Spend;
 import dev.snooze.functions.boot.BootTimeline;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.schedule.WarmWindow;
 import dev.snooze.functions.state.BootSample;
 import dev.snooze.functions.state.Phase;
+import dev.snooze.functions.state.Ledger;
 import dev.snooze.functions.state.SnoozeState;
+import dev.snooze.functions.state.SnoozeState.Billing;
 import dev.snooze.functions.state.SnoozeState.Claim;
 import dev.snooze.functions.state.SnoozeState.ClaimKind;
 import dev.snooze.functions.state.SnoozeState.EventKind;
@@ -73,6 +76,10 @@ public final class Decisions {
     boolean fresh = !activity.publishTime().plus(policy.sleepAfter()).isBefore(now);
 
     if (!state.phase().wantsGpu() && fresh) {
+      Spend.Exhausted over = overBudget(state, policy, now);
+      if (over != null) {
+        return refuse(state, next, over);
+      }
       String reason = (activity.kind() == Kind.INTENT ? "intent (a page opened) from " : "activity from ")
           + activity.source() + " (message " + activity.messageId() + ")";
       return claimWake(next, policy, now, newRequestId, activity.messageId(), reason);
@@ -96,6 +103,18 @@ public final class Decisions {
   }
 
   /**
+   * A Cloud Billing budget notification arrived: the newest one is kept (an older one redelivered
+   * late, or the same one again, changes nothing). Whether it stops wakes is {@link #overBudget}'s.
+   */
+  public static Change<Action> onBilling(SnoozeState state, Billing notice) {
+    Billing known = state.billing();
+    if (known != null && !notice.at().isAfter(known.at())) {
+      return new Change<>(null, Action.NONE);
+    }
+    return new Change<>(state.withBilling(notice), Action.NONE);
+  }
+
+  /**
    * The scheduled check (Cloud Scheduler, every minute): sleep when idle, fail over, and reconcile.
    *
    * @param views each offer's MIG now, by MIG name
@@ -110,6 +129,13 @@ public final class Decisions {
 
     switch (state.phase()) {
       case ASLEEP -> {
+        if (overBudget(state, policy, now) != null) {
+          // Neither a warm window nor a lost wake beats the budget; running strays are still slept below.
+          long active = views.values().stream().mapToLong(MigView::active).sum();
+          return active > 0 && !busy
+              ? claimSleep(state, policy, now, newRequestId, "reconcile: " + active + " instance(s) running while asleep")
+              : new Change<>(null, Action.NONE);
+        }
         WarmWindow.Span warm = warm(state, policy, now);
         if (warm != null) {
           return claimWake(state, policy, now, newRequestId, null, "warm window " + warm.window() + " from "
@@ -122,7 +148,7 @@ public final class Decisions {
         }
         long active = views.values().stream().mapToLong(MigView::active).sum();
         if (active > 0 && !busy) {
-          return claimSleep(state, now, newRequestId, "reconcile: " + active
+          return claimSleep(state, policy, now, newRequestId, "reconcile: " + active
               + " instance(s) running while asleep");
         }
         return new Change<>(null, Action.NONE);
@@ -139,8 +165,14 @@ public final class Decisions {
             new Action.Sleep(newRequestId, "retry of an abandoned sleep"));
       }
       default -> {
-        if (idle && !busy && warm(state, policy, now) == null) {
-          return claimSleep(state, now, newRequestId, "idle for " + ago(state.lastActivity(), now)
+        Spend.Exhausted over = overBudget(state, policy, now);
+        if (over != null) {
+          Change<Action> drain = drain(state, policy, over, busy, now, newRequestId);
+          if (drain != null) {
+            return drain;
+          }
+        } else if (idle && !busy && warm(state, policy, now) == null) {
+          return claimSleep(state, policy, now, newRequestId, "idle for " + ago(state.lastActivity(), now)
               + " (idle timeout " + human(policy.idleTimeout()) + ")");
         }
         GpuOffer offer = current(state, policy);
@@ -154,21 +186,15 @@ public final class Decisions {
   private static Change<Action> whileWanted(SnoozeState state, GpuOffer offer, MigView mig, Policy policy,
       Instant now, String newRequestId, boolean claimAbandoned) {
     if (mig.serving()) {
-      SnoozeState next = state;
-      OfferRecord record = next.offerRecord(offer.mig());
-      if (state.phase() != Phase.AWAKE) {
-        next = next.withPhase(Phase.AWAKE, now).withLastError(null);
-        BootSample sample = bootSample(mig, state, policy, now);
-        if (sample != null) {
-          record = record.withBoot(sample);
-          next = next.withOfferRecord(record);
-        }
+      if (state.phase() == Phase.AWAKE) {
+        return new Change<>(null, Action.NONE);
       }
-      if (record.servingSince() == null) {
-        next = next.withOfferRecord(new OfferRecord(offer.mig(), record.lastFailure(), record.gpuSeconds(), now,
-            record.boots()));
+      SnoozeState next = state.withPhase(Phase.AWAKE, now).withLastError(null);
+      BootSample sample = bootSample(mig, state, policy, now);
+      if (sample != null) {
+        next = next.withOfferRecord(next.offerRecord(offer.mig()).withBoot(sample));
       }
-      return new Change<>(next == state ? null : next, Action.NONE);
+      return new Change<>(next, Action.NONE);
     }
     if (policy.failover()) {
       Instant since = state.offerWakeBegan();
@@ -229,9 +255,7 @@ public final class Decisions {
         && !record.lastFailure().at().isBefore(since)
         ? record.lastFailure() // the same failure seen again: no new write
         : new LastError(why.code(), why.message(), now);
-    SnoozeState next = state.withOfferRecord(
-        new OfferRecord(failed.mig(), failure, record.gpuSeconds(), record.servingSince(), record.boots())
-            .stopped(now));
+    SnoozeState next = state.withOfferRecord(record.withFailure(failure));
     GpuOffer to = nextOffer(next, policy, failed, now);
     if (to == null) {
       LastError all = new LastError(NO_OFFER, "no GPU offer can get a VM now: " + failures(next, policy)
@@ -247,7 +271,13 @@ public final class Decisions {
       return new Change<>(next.equals(state) ? null : next, Action.NONE);
     }
     String reason = failed.mig() + " " + why.code() + " (" + why.message() + "): waking " + to.mig();
+    // A preempted VM ran until now; an offer given up because it could get no VM cost nothing.
+    // (The last offer left keeps trying, and stays charged.)
+    Ledger ledger = PREEMPTED.equals(why.code())
+        ? state.ledger().closed(failed.mig(), now, policy.budget().zone())
+        : state.ledger().discarded(failed.mig());
     next = next.withOffer(to.mig(), now)
+        .withLedger(ledger.opened(to.mig(), now, policy.desiredSize()))
         .withClaim(new Claim(newRequestId, ClaimKind.WAKE, now, null))
         .withEvent(new HistoryEvent(EventKind.FAILOVER, now, reason));
     if (state.phase() == Phase.AWAKE) {
@@ -336,8 +366,13 @@ public final class Decisions {
     if (offer != null && policy.failover() && state.phase().wantsGpu()) {
       return failover(state, policy, policy.offer(offer), new MigView.MigError(code, message, now), now, newRequestId);
     }
-    return new Change<>(state.withPhase(Phase.ERROR, now).withLastError(new LastError(code, message, now)),
-        Action.NONE);
+    SnoozeState next = state.withPhase(Phase.ERROR, now).withLastError(new LastError(code, message, now));
+    if (!state.phase().wantsGpu()) {
+      // ERROR wants the GPU (the checks reconcile the MIG to its size), and a failed sleep leaves it running:
+      // charged from now, like a wake.
+      next = next.withLedger(state.ledger().opened(current(state, policy).mig(), now, policy.desiredSize()));
+    }
+    return new Change<>(next, Action.NONE);
   }
 
   /**
@@ -463,19 +498,63 @@ public final class Decisions {
         .withLastError(null)
         .withOffer(offer, now)
         .withWokeAt(now)
+        .withLedger(state.ledger().opened(offer, now, policy.desiredSize()))
         .withEvent(new HistoryEvent(EventKind.WAKE, now, reason));
     return new Change<>(next, new Action.Wake(requestId, reason, offer));
   }
 
-  private static Change<Action> claimSleep(SnoozeState state, Instant now, String requestId, String reason) {
+  private static Change<Action> claimSleep(SnoozeState state, Policy policy, Instant now, String requestId,
+      String reason) {
     SnoozeState next = state.withPhase(Phase.SLEEPING, now)
         .withClaim(new Claim(requestId, ClaimKind.SLEEP, now, null))
         .withOffer(null, now)
+        .withLedger(state.ledger().closedAll(now, policy.budget().zone()))
         .withEvent(new HistoryEvent(EventKind.SLEEP, now, reason));
-    for (OfferRecord record : state.offers()) {
-      next = next.withOfferRecord(record.stopped(now));
-    }
     return new Change<>(next, new Action.Sleep(requestId, reason));
+  }
+
+  /** Why the budget allows no GPU now; null while it does. */
+  public static Spend.Exhausted overBudget(SnoozeState state, Policy policy, Instant now) {
+    if (!policy.budget().capped() && state.billing() == null) {
+      return null;
+    }
+    return Spend.of(policy.budget(), state.ledger(), state.billing(), now).exhausted();
+  }
+
+  /**
+   * Over budget while the GPU is wanted: a wake not yet serving stops at once; a serving GPU sleeps
+   * once no request is in flight, or when the grace since the cap was reached is over. Null: keep
+   * serving for now.
+   */
+  private static Change<Action> drain(SnoozeState state, Policy policy, Spend.Exhausted over, boolean busy,
+      Instant now, String newRequestId) {
+    if (state.phase() != Phase.AWAKE) {
+      return claimSleep(state, policy, now, newRequestId, "over budget while waking: " + over.reason());
+    }
+    if (!busy) {
+      return claimSleep(state, policy, now, newRequestId, "over budget, no request in flight: " + over.reason());
+    }
+    Instant graceEnds = over.reachedAt().plus(policy.budget().grace());
+    if (!now.isBefore(graceEnds)) {
+      return claimSleep(state, policy, now, newRequestId, "over budget, and " + state.inFlight()
+          + " request(s) still in flight after the grace of " + human(policy.budget().grace()) + ": "
+          + over.reason());
+    }
+    return null;
+  }
+
+  /**
+   * Activity that would wake the GPU while over budget: recorded, not acted on. The refusal goes
+   * into the history once (not per message), so that Status tells why the GPU stays asleep.
+   */
+  private static Change<Action> refuse(SnoozeState state, SnoozeState recorded, Spend.Exhausted over) {
+    SnoozeState next = recorded;
+    List<HistoryEvent> history = recorded.history();
+    HistoryEvent newest = history.isEmpty() ? null : history.get(history.size() - 1);
+    if (newest == null || newest.kind() != EventKind.REFUSED) {
+      next = next.withEvent(new HistoryEvent(EventKind.REFUSED, recorded.lastActivity(), "no wake: " + over.reason()));
+    }
+    return new Change<>(next == state ? null : next, new Action.Refused(over.reason(), over.resetsAt()));
   }
 
   private static SnoozeState asleep(SnoozeState state, Instant now) {

@@ -12,7 +12,12 @@ public enum Phase {
   WAKING,
   AWAKE,
   SLEEPING,
-  ERROR;
+  ERROR,
+  /**
+   * Shown by Status only, never recorded: asleep (or going to sleep) because a budget cap is reached;
+   * no wake until it resets.
+   */
+  OVER_BUDGET;
 
   /** True while the GPU is wanted: a wake was claimed and no sleep since. */
   public boolean wantsGpu() {

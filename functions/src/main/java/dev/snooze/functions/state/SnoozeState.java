@@ -1,6 +1,5 @@
 package dev.snooze.functions.state;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,7 @@ import java.util.Objects;
  * concurrent wakes and sleep ticks serialise on it.
  *
  * <pre>
- * schemaVersion  int        2 (version 1, without the offer fields, is read too)
+ * schemaVersion  int        3 (versions 1, without the offer fields, and 2, without the ledger, are read too)
  * phase          string     ASLEEP | WAKING | AWAKE | SLEEPING | ERROR
  * phaseSince     timestamp  when the phase was entered
  * lastActivity   timestamp  publish time of the newest activity message seen (never moves back)
@@ -26,8 +25,12 @@ import java.util.Objects;
  * offer          string     the MIG of the offer being woken or serving; null while asleep
  * offerSince     timestamp  when that offer's wake began
  * wokeAt         timestamp  when the current wake began (failures since then are this wake's)
- * offers         array      per offer: {mig, lastFailure {code, message, at}, gpuSeconds, servingSince,
+ * offers         array      per offer: {mig, lastFailure {code, message, at},
  *                           boots [{mode, at, seconds {stage: seconds}}]: its newest wakes' stage times}
+ * ledger         map        GPU time ({@link Ledger}): {open [{mig, since, size}],
+ *                           days [{date "2026-12-03", millis {mig: VM-milliseconds}}]}
+ * billing        map        the newest Cloud Billing budget notification, or null: {budget, costAmount,
+ *                           budgetAmount, currency, intervalStart, at}
  * </pre>
  */
 public record SnoozeState(
@@ -43,9 +46,11 @@ public record SnoozeState(
     String offer,
     Instant offerSince,
     Instant wokeAt,
-    List<OfferRecord> offers) {
+    List<OfferRecord> offers,
+    Ledger ledger,
+    Billing billing) {
 
-  public static final int SCHEMA_VERSION = 2;
+  public static final int SCHEMA_VERSION = 3;
   public static final int HISTORY_LIMIT = 50;
 
   public SnoozeState {
@@ -53,12 +58,13 @@ public record SnoozeState(
     Objects.requireNonNull(phaseSince, "phaseSince");
     history = List.copyOf(history);
     offers = List.copyOf(offers);
+    ledger = ledger == null ? Ledger.EMPTY : ledger;
   }
 
   /** A deployment never seen before is asleep: Terraform creates its MIGs at size 0. */
   public static SnoozeState initial() {
     return new SnoozeState(Phase.ASLEEP, Instant.EPOCH, null, null, 0, null, null, null, List.of(),
-        null, null, null, List.of());
+        null, null, null, List.of(), Ledger.EMPTY, null);
   }
 
   public enum ClaimKind { WAKE, SLEEP }
@@ -78,42 +84,26 @@ public record SnoozeState(
 
   public record LastError(String code, String message, Instant at) {}
 
-  public enum EventKind { WAKE, FAILOVER, SLEEP }
+  /** REFUSED: activity that would have woken the GPU, refused by the budget (recorded once in a row). */
+  public enum EventKind { WAKE, FAILOVER, SLEEP, REFUSED }
 
   public record HistoryEvent(EventKind kind, Instant at, String reason) {}
 
   /**
-   * What is known of one offer across wakes.
+   * What is known of one offer across wakes (its GPU time is in the {@link Ledger}).
    *
    * @param lastFailure why it was last given up (or, for the only offer, why it waits)
-   * @param gpuSeconds seconds it served, summed over past wakes (per instance of the desired size)
-   * @param servingSince when the current serving began, as first seen; null while it does not serve
    * @param boots its newest wakes' stage times, oldest first: the ETA of its next wake is learned from them
    */
-  public record OfferRecord(String mig, LastError lastFailure, long gpuSeconds, Instant servingSince,
-      List<BootSample> boots) {
+  public record OfferRecord(String mig, LastError lastFailure, List<BootSample> boots) {
     public OfferRecord {
       Objects.requireNonNull(mig, "mig");
       boots = boots == null ? List.of() : List.copyOf(boots);
     }
 
-    /** A record without past wakes' stage times. */
-    public OfferRecord(String mig, LastError lastFailure, long gpuSeconds, Instant servingSince) {
-      this(mig, lastFailure, gpuSeconds, servingSince, List.of());
-    }
-
-    /** Serving ended at {@code now}: its time is added up. */
-    public OfferRecord stopped(Instant now) {
-      if (servingSince == null) {
-        return this;
-      }
-      long served = Math.max(0, Duration.between(servingSince, now).toSeconds());
-      return new OfferRecord(mig, lastFailure, gpuSeconds + served, null, boots);
-    }
-
-    /** Seconds served until {@code now}, the current serving included. */
-    public long gpuSecondsAt(Instant now) {
-      return servingSince == null ? gpuSeconds : gpuSeconds + Math.max(0, Duration.between(servingSince, now).toSeconds());
+    /** The same record with {@code failure} as its last. */
+    public OfferRecord withFailure(LastError failure) {
+      return new OfferRecord(mig, failure, boots);
     }
 
     /** The same record with {@code sample} added, the newest {@value BootSample#KEPT} kept. */
@@ -123,9 +113,20 @@ public record SnoozeState(
       if (next.size() > BootSample.KEPT) {
         next = next.subList(next.size() - BootSample.KEPT, next.size());
       }
-      return new OfferRecord(mig, lastFailure, gpuSeconds, servingSince, next);
+      return new OfferRecord(mig, lastFailure, next);
     }
   }
+
+  /**
+   * The newest Cloud Billing budget notification (the optional second trigger of the budget).
+   *
+   * @param costAmount the cost billed so far in the budget's period, as the notification says
+   * @param budgetAmount the budget's amount for that period
+   * @param intervalStart when that period began ({@code costIntervalStart})
+   * @param at when the notification was published
+   */
+  public record Billing(String budget, double costAmount, double budgetAmount, String currency,
+      Instant intervalStart, Instant at) {}
 
   /**
    * When the wake of the offer wanted now began: {@code offerSince}, or the phase's start in a
@@ -138,43 +139,43 @@ public record SnoozeState(
   /** The record of {@code mig}, empty if it has none yet. */
   public OfferRecord offerRecord(String mig) {
     return offers.stream().filter(o -> o.mig().equals(mig)).findFirst()
-        .orElse(new OfferRecord(mig, null, 0, null));
+        .orElse(new OfferRecord(mig, null, List.of()));
   }
 
   public SnoozeState withPhase(Phase next, Instant at) {
     return new SnoozeState(next, at, lastActivity, lastSource, inFlight, inFlightAt, claim, lastError, history,
-        offer, offerSince, wokeAt, offers);
+        offer, offerSince, wokeAt, offers, ledger, billing);
   }
 
   public SnoozeState withActivity(Instant at, String source) {
     return new SnoozeState(phase, phaseSince, at, source, inFlight, inFlightAt, claim, lastError, history,
-        offer, offerSince, wokeAt, offers);
+        offer, offerSince, wokeAt, offers, ledger, billing);
   }
 
   public SnoozeState withInFlight(int count, Instant at) {
     return new SnoozeState(phase, phaseSince, lastActivity, lastSource, count, at, claim, lastError, history,
-        offer, offerSince, wokeAt, offers);
+        offer, offerSince, wokeAt, offers, ledger, billing);
   }
 
   public SnoozeState withClaim(Claim next) {
     return new SnoozeState(phase, phaseSince, lastActivity, lastSource, inFlight, inFlightAt, next, lastError, history,
-        offer, offerSince, wokeAt, offers);
+        offer, offerSince, wokeAt, offers, ledger, billing);
   }
 
   public SnoozeState withLastError(LastError error) {
     return new SnoozeState(phase, phaseSince, lastActivity, lastSource, inFlight, inFlightAt, claim, error, history,
-        offer, offerSince, wokeAt, offers);
+        offer, offerSince, wokeAt, offers, ledger, billing);
   }
 
   /** The offer being woken from {@code since} on; null (asleep) clears both. */
   public SnoozeState withOffer(String mig, Instant since) {
     return new SnoozeState(phase, phaseSince, lastActivity, lastSource, inFlight, inFlightAt, claim, lastError, history,
-        mig, mig == null ? null : since, wokeAt, offers);
+        mig, mig == null ? null : since, wokeAt, offers, ledger, billing);
   }
 
   public SnoozeState withWokeAt(Instant at) {
     return new SnoozeState(phase, phaseSince, lastActivity, lastSource, inFlight, inFlightAt, claim, lastError, history,
-        offer, offerSince, at, offers);
+        offer, offerSince, at, offers, ledger, billing);
   }
 
   /** Replaces (or adds) the record of {@code record.mig()}. */
@@ -193,7 +194,17 @@ public record SnoozeState(
       next.add(record);
     }
     return new SnoozeState(phase, phaseSince, lastActivity, lastSource, inFlight, inFlightAt, claim, lastError, history,
-        offer, offerSince, wokeAt, next);
+        offer, offerSince, wokeAt, next, ledger, billing);
+  }
+
+  public SnoozeState withLedger(Ledger next) {
+    return new SnoozeState(phase, phaseSince, lastActivity, lastSource, inFlight, inFlightAt, claim, lastError, history,
+        offer, offerSince, wokeAt, offers, next, billing);
+  }
+
+  public SnoozeState withBilling(Billing next) {
+    return new SnoozeState(phase, phaseSince, lastActivity, lastSource, inFlight, inFlightAt, claim, lastError, history,
+        offer, offerSince, wokeAt, offers, ledger, next);
   }
 
   /** Appends an event, keeping the newest {@value #HISTORY_LIMIT}. */
@@ -204,6 +215,6 @@ public record SnoozeState(
       next = next.subList(next.size() - HISTORY_LIMIT, next.size());
     }
     return new SnoozeState(phase, phaseSince, lastActivity, lastSource, inFlight, inFlightAt, claim, lastError, next,
-        offer, offerSince, wokeAt, offers);
+        offer, offerSince, wokeAt, offers, ledger, billing);
   }
 }

@@ -46,6 +46,8 @@ final class StateDocument {
   static final String OFFER_SINCE = "offerSince";
   static final String WOKE_AT = "wokeAt";
   static final String OFFERS = "offers";
+  static final String LEDGER = "ledger";
+  static final String BILLING = "billing";
   /** Before GPU offers: the same document without their fields. */
   static final long FIRST_VERSION = 1;
 
@@ -79,8 +81,6 @@ final class StateDocument {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("mig", offer.mig());
       map.put("lastFailure", lastError(offer.lastFailure()));
-      map.put("gpuSeconds", offer.gpuSeconds());
-      map.put("servingSince", timestamp(offer.servingSince()));
       List<Map<String, Object>> boots = new ArrayList<>();
       for (BootSample boot : offer.boots()) {
         Map<String, Object> sample = new LinkedHashMap<>();
@@ -95,7 +95,45 @@ final class StateDocument {
       offers.add(map);
     }
     fields.put(OFFERS, offers);
+    fields.put(LEDGER, ledger(state.ledger()));
+    fields.put(BILLING, billing(state.billing()));
     return fields;
+  }
+
+  private static Map<String, Object> ledger(Ledger ledger) {
+    List<Map<String, Object>> open = new ArrayList<>();
+    for (Ledger.Open charged : ledger.open()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("mig", charged.mig());
+      map.put("since", timestamp(charged.since()));
+      map.put("size", (long) charged.size());
+      open.add(map);
+    }
+    List<Map<String, Object>> days = new ArrayList<>();
+    for (Ledger.Day day : ledger.days()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("date", day.date().toString());
+      map.put("millis", new java.util.TreeMap<String, Object>(day.millis()));
+      days.add(map);
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("open", open);
+    map.put("days", days);
+    return map;
+  }
+
+  private static Map<String, Object> billing(SnoozeState.Billing billing) {
+    if (billing == null) {
+      return null;
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("budget", billing.budget());
+    map.put("costAmount", billing.costAmount());
+    map.put("budgetAmount", billing.budgetAmount());
+    map.put("currency", billing.currency());
+    map.put("intervalStart", timestamp(billing.intervalStart()));
+    map.put("at", timestamp(billing.at()));
+    return map;
   }
 
   private static Map<String, Object> claim(Claim claim) {
@@ -143,7 +181,7 @@ final class StateDocument {
 
     SnoozeState state(Map<String, Object> fields) {
       Object version = fields.get(SCHEMA_VERSION);
-      if (!(version instanceof Long v) || v != SnoozeState.SCHEMA_VERSION && v != FIRST_VERSION) {
+      if (!(version instanceof Long v) || v < FIRST_VERSION || v > SnoozeState.SCHEMA_VERSION) {
         throw new UnreadableStateException(
             document, SCHEMA_VERSION,
             "is " + describe(version) + "; this build reads versions " + FIRST_VERSION + " to "
@@ -174,7 +212,67 @@ final class StateDocument {
           optional(fields, OFFER, String.class),
           instant(fields, OFFER_SINCE, false),
           instant(fields, WOKE_AT, false),
-          offers(fields));
+          offers(fields),
+          ledger(fields),
+          billing(fields));
+    }
+
+    /** Absent before version 3: nothing counted yet (the old per-offer seconds are left behind). */
+    private Ledger ledger(Map<String, Object> fields) {
+      Object value = fields.get(LEDGER);
+      if (value == null) {
+        return Ledger.EMPTY;
+      }
+      Map<String, Object> map = asMap(value, LEDGER);
+      Reader ledger = nested(LEDGER);
+      List<Ledger.Open> open = new ArrayList<>();
+      List<?> charges = ledger.required(map, "open", List.class);
+      for (int i = 0; i < charges.size(); i++) {
+        String field = "open[" + i + "]";
+        Map<String, Object> charge = asMap(charges.get(i), LEDGER + "." + field);
+        Reader reader = ledger.nested(field);
+        open.add(new Ledger.Open(reader.required(charge, "mig", String.class), reader.instant(charge, "since", true),
+            reader.intValue(charge, "size")));
+      }
+      List<Ledger.Day> days = new ArrayList<>();
+      List<?> items = ledger.required(map, "days", List.class);
+      for (int i = 0; i < items.size(); i++) {
+        String field = "days[" + i + "]";
+        Map<String, Object> day = asMap(items.get(i), LEDGER + "." + field);
+        Reader reader = ledger.nested(field);
+        String date = reader.required(day, "date", String.class);
+        java.time.LocalDate parsed;
+        try {
+          parsed = java.time.LocalDate.parse(date);
+        } catch (java.time.format.DateTimeParseException e) {
+          throw reader.unreadable("date", "is \"" + date + "\", expected a date such as 2026-12-03");
+        }
+        Map<String, Long> millis = new LinkedHashMap<>();
+        asMap(reader.required(day, "millis", Map.class), LEDGER + "." + field + ".millis").forEach((mig, ms) -> {
+          if (!(ms instanceof Long count) || count < 0) {
+            throw reader.unreadable("millis." + mig, "is " + describe(ms) + ", expected milliseconds (0 or more)");
+          }
+          millis.put(mig, count);
+        });
+        days.add(new Ledger.Day(parsed, millis));
+      }
+      return new Ledger(open, days);
+    }
+
+    private SnoozeState.Billing billing(Map<String, Object> fields) {
+      Object value = fields.get(BILLING);
+      if (value == null) {
+        return null;
+      }
+      Map<String, Object> map = asMap(value, BILLING);
+      Reader billing = nested(BILLING);
+      return new SnoozeState.Billing(
+          billing.optional(map, "budget", String.class),
+          billing.required(map, "costAmount", Double.class),
+          billing.required(map, "budgetAmount", Double.class),
+          billing.optional(map, "currency", String.class),
+          billing.instant(map, "intervalStart", false),
+          billing.instant(map, "at", true));
     }
 
     /** Absent in version 1: no offer has a record yet. */
@@ -188,12 +286,9 @@ final class StateDocument {
         String field = OFFERS + "[" + i + "]";
         Map<String, Object> map = asMap(items.get(i), field);
         Reader offer = nested(field);
-        Long seconds = offer.optional(map, "gpuSeconds", Long.class);
         offers.add(new OfferRecord(
             offer.required(map, "mig", String.class),
             offer.lastError(map, "lastFailure"),
-            seconds == null ? 0 : seconds,
-            offer.instant(map, "servingSince", false),
             offer.boots(map)));
       }
       return offers;

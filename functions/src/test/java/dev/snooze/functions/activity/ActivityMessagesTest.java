@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ActivityMessagesTest {
+public class ActivityMessagesTest {
   static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
   static final String PUBLISHED = "2026-11-28T09:59:58.123Z";
 
-  static CloudEvent event(String type, String data) {
+  public static CloudEvent event(String type, String data) {
     CloudEventBuilder builder = CloudEventBuilder.v1()
         .withId("ce-1")
         .withSource(URI.create("//pubsub.googleapis.com/projects/p/topics/snooze-activity"))
@@ -30,7 +30,7 @@ class ActivityMessagesTest {
     return builder.build();
   }
 
-  static CloudEvent published(String body) {
+  public static CloudEvent published(String body) {
     String data = Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8));
     return event(ActivityMessages.EVENT_TYPE,
         "{\"message\":{\"data\":\"" + data + "\",\"messageId\":\"m-7\",\"publishTime\":\"" + PUBLISHED

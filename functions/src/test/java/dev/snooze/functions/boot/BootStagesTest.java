@@ -162,7 +162,7 @@ class BootStagesTest {
 
   @Test
   void aWakeFromStopIsLearnedApartFromAWakeFromDeletion() {
-    SnoozeState.OfferRecord record = new SnoozeState.OfferRecord("snooze-gpu", null, 0, null, List.of(
+    SnoozeState.OfferRecord record = new SnoozeState.OfferRecord("snooze-gpu", null, List.of(
         new BootSample("DELETE", T0, Map.of(BootStage.PROVISIONING, Duration.ofSeconds(200))),
         new BootSample("STOP", T0, Map.of(BootStage.PROVISIONING, Duration.ofSeconds(20)))));
     assertThat(BootEstimate.of(record.boots(), "STOP", Duration.ofSeconds(90)).total()).isEqualTo(Duration.ofSeconds(20));

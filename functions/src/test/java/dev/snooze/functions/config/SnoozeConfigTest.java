@@ -124,4 +124,47 @@ class SnoozeConfigTest {
         .as("blank is unset, as for every variable: then the single MIG's location is missing")
         .hasMessageContaining("or list the GPU offers in SNOOZE_OFFERS (comma-separated offers");
   }
+
+  @Test
+  void readsTheBudgetAndTheWarmWindows() {
+    SnoozeConfig config = SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project",
+        "SNOOZE_OFFERS", "gpu-spot@us-central1:SPOT,gpu@us-central1",
+        "SNOOZE_BUDGET_GPU_HOURS_PER_DAY", "8", "SNOOZE_BUDGET_MONEY_PER_MONTH", "50.5",
+        "SNOOZE_GPU_PRICES", "gpu-spot=0.28, gpu=0.71", "SNOOZE_BUDGET_ZONE", "Europe/Warsaw",
+        "SNOOZE_BUDGET_GRACE", "300", "SNOOZE_WARM_WINDOWS", "Mon-Fri 09:00-17:30 Europe/Warsaw"));
+    dev.snooze.functions.budget.Budget budget = config.policy().budget();
+    assertThat(budget.zone()).isEqualTo(java.time.ZoneId.of("Europe/Warsaw"));
+    assertThat(budget.caps()).extracting(Object::toString).containsExactly("8 GPU hours per day", "50.50 per month");
+    assertThat(budget.hourlyPrices()).containsEntry("gpu-spot", 0.28).containsEntry("gpu", 0.71);
+    assertThat(budget.grace()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(config.policy().windows().toString()).isEqualTo("Mon,Tue,Wed,Thu,Fri 09:00-17:30 Europe/Warsaw");
+    assertThat(SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_REGION", "us-central1")).policy().budget())
+        .as("no budget variables: no caps").isEqualTo(dev.snooze.functions.budget.Budget.NONE);
+  }
+
+  @Test
+  void aBadBudgetOrWindowNamesTheVariableAndTheFix() {
+    Map<String, String> base = Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_OFFERS", "gpu-spot@us-central1:SPOT,gpu@us-central1");
+    java.util.function.Function<Map<String, String>, Map<String, String>> with = extra -> {
+      Map<String, String> env = new java.util.HashMap<>(base);
+      env.putAll(extra);
+      return env;
+    };
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(with.apply(Map.of("SNOOZE_BUDGET_GPU_HOURS_PER_DAY", "-1"))))
+        .hasMessageContaining("SNOOZE_BUDGET_GPU_HOURS_PER_DAY=-1 is not a budget: give a number of 0 or more (GPU hours, e.g. 8)");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(with.apply(Map.of("SNOOZE_BUDGET_MONEY_PER_MONTH", "lots"))))
+        .hasMessageContaining("SNOOZE_BUDGET_MONEY_PER_MONTH=lots is not a budget");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(with.apply(Map.of("SNOOZE_BUDGET_MONEY_PER_MONTH", "50",
+        "SNOOZE_GPU_PRICES", "gpu=0.71"))))
+        .hasMessageContaining("SNOOZE_BUDGET_MONEY_PER_MONTH is set but SNOOZE_GPU_PRICES has no price for gpu-spot:"
+            + " add one per offer (e.g. gpu-spot=0.71), or cap GPU hours instead");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(with.apply(Map.of("SNOOZE_GPU_PRICES", "gpu=cheap"))))
+        .hasMessageContaining("SNOOZE_GPU_PRICES the price 'cheap' of gpu is not a number");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(with.apply(Map.of("SNOOZE_GPU_PRICES", "h100=9"))))
+        .hasMessageContaining("SNOOZE_GPU_PRICES prices h100, which is not an offer (gpu-spot, gpu)");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(with.apply(Map.of("SNOOZE_BUDGET_ZONE", "Mars/Olympus"))))
+        .hasMessageContaining("SNOOZE_BUDGET_ZONE=Mars/Olympus is not a time zone: give an IANA name such as Europe/Warsaw");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(with.apply(Map.of("SNOOZE_WARM_WINDOWS", "Mon-Fri 9-17 Europe/Warsaw"))))
+        .hasMessageContaining("SNOOZE_WARM_WINDOWS window 1:");
+  }
 }

@@ -7,12 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.config.GpuOffer.ProvisioningModel;
 import dev.snooze.functions.compute.MigView;
+import dev.snooze.functions.state.Ledger;
 import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
 import dev.snooze.functions.state.SnoozeState.EventKind;
 import dev.snooze.functions.state.StateStore.Change;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +140,11 @@ class OfferDecisionsTest {
     assertThat(change.result()).isEqualTo(new Action.Wake("t2",
         "l4-spot PREEMPTED (the spot VM of l4-spot was preempted): waking l4", "l4", List.of("l4-spot")));
     assertThat(change.next().phase()).isEqualTo(Phase.WAKING);
-    assertThat(change.next().offerRecord("l4-spot").gpuSeconds()).as("its serving time is added up").isEqualTo(600);
+    assertThat(change.next().ledger().open()).as("the preempted offer's time is closed, the next one charged from now")
+        .containsExactly(new Ledger.Open("l4", now, 1));
+    assertThat(change.next().ledger().millis(LocalDate.EPOCH, LocalDate.MAX, now, ZoneOffset.UTC))
+        .as("the preempted offer ran from its wake until the preemption was seen")
+        .containsEntry("l4-spot", Duration.between(awake.offerSince(), now).toMillis());
   }
 
   @Test
@@ -239,7 +246,9 @@ class OfferDecisionsTest {
         .isEqualTo(new Action.Sleep("s2", "retry of an abandoned sleep"));
     assertThat(Decisions.onTick(sleeping, views(EMPTY, EMPTY, EMPTY), POLICY, later, "s2").next().phase())
         .isEqualTo(Phase.ASLEEP);
-    assertThat(sleeping.offerRecord("l4-spot").gpuSeconds()).isEqualTo(Duration.between(T0.plusSeconds(60), idle).toSeconds());
+    assertThat(sleeping.ledger().open()).isEmpty();
+    assertThat(sleeping.ledger().millis(LocalDate.EPOCH, LocalDate.MAX, idle, ZoneOffset.UTC))
+        .as("charged from the wake's claim to the sleep's").containsEntry("l4-spot", Duration.between(waking().offerSince(), idle).toMillis());
   }
 
   @Test

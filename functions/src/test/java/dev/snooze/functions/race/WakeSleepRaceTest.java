@@ -12,6 +12,12 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import dev.snooze.functions.decision.Decisions;
+import java.time.ZoneOffset;
+import java.time.LocalDate;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -147,6 +153,7 @@ class WakeSleepRaceTest {
 
     List<String> problems = new ArrayList<>(sim.drain());
     failOnWrongSleep(sim);
+    failOnInexactLedger(sim);
     SnoozeState state = sim.state();
     Optional<Activity> youngest = sim.youngestAcknowledged();
     boolean fresh = youngest.filter(a -> sim.younger(a, policy.idleTimeout())).isPresent();
@@ -192,6 +199,57 @@ class WakeSleepRaceTest {
     if (!sim.uncoveredActivity().isEmpty()) {
       throw failure("activity left unreported", sim.uncoveredActivity(), sim);
     }
+  }
+
+  /**
+   * The ledger against the committed states themselves: each offer is charged exactly while the state
+   * wanted it (WAKING, AWAKE, ERROR), from the commit that entered those phases or moved the wake on
+   * to it (phaseSince, offerSince) to the one that left them or moved the wake on, except an offer
+   * given up for want of a VM, which costs nothing.
+   * Duplicated, redelivered and concurrent deliveries must neither add time nor lose any.
+   */
+  private static void failOnInexactLedger(Simulation sim) {
+    Map<String, Long> expected = new TreeMap<>();
+    Map<String, Instant> charged = new HashMap<>();
+    SnoozeState previous = SnoozeState.initial();
+    for (SnoozeState next : sim.store.commits()) {
+      boolean was = previous.phase().wantsGpu();
+      boolean is = next.phase().wantsGpu();
+      String before = Decisions.current(previous, sim.policy).mig();
+      String after = Decisions.current(next, sim.policy).mig();
+      if (!was && is) {
+        charged.put(after, next.phaseSince());
+      } else if (was && !is) {
+        Instant since = charged.remove(before);
+        expected.merge(before, charge(since, next.phaseSince(), sim), Long::sum);
+      } else if (was && !before.equals(after)) {
+        Instant since = charged.remove(before);
+        SnoozeState.LastError why = next.offerRecord(before).lastFailure();
+        if (why != null && Decisions.PREEMPTED.equals(why.code())) {
+          expected.merge(before, charge(since, next.offerSince(), sim), Long::sum);
+        }
+        charged.put(after, next.offerSince());
+      }
+      previous = next;
+    }
+    Instant now = sim.clock.instant();
+    charged.forEach((mig, since) -> expected.merge(mig, charge(since, now, sim), Long::sum));
+    expected.values().removeIf(millis -> millis == 0);
+    Map<String, Long> counted = new TreeMap<>(sim.state().ledger().millis(LocalDate.MIN, LocalDate.MAX, now, ZoneOffset.UTC));
+    counted.values().removeIf(millis -> millis == 0);
+    if (!counted.equals(expected)) {
+      throw failure("inexact ledger", List.of("the ledger counts " + counted + " VM-milliseconds; the committed"
+          + " states say " + expected), sim);
+    }
+    Statistics.label("GPU time charged").collect(!expected.isEmpty());
+  }
+
+  /**
+   * VM-milliseconds from {@code since} to {@code until}; none when an invocation that read the clock
+   * earlier committed later (instances' clocks differ in production too): time never counts backwards.
+   */
+  private static long charge(Instant since, Instant until, Simulation sim) {
+    return Math.max(0, Duration.between(since, until).toMillis()) * sim.policy.desiredSize();
   }
 
   private static void countInterleaving(Simulation sim) {

@@ -51,7 +51,7 @@ class WarmWindowDecisionsTest {
         + " from 2026-12-07T08:00:00Z to 2026-12-07T16:30:00Z");
 
     // Learned: this offer's wakes take 90 s, so the check wakes it from 08:57:30.
-    SnoozeState learned = asleep.withOfferRecord(new SnoozeState.OfferRecord("snooze-gpu", null, 0, null,
+    SnoozeState learned = asleep.withOfferRecord(new SnoozeState.OfferRecord("snooze-gpu", null,
         List.of(new BootSample("DELETE", Instant.EPOCH, Map.of(BootStage.PROVISIONING, Duration.ofSeconds(90))))));
     assertThat(tick(learned, EMPTY, warsaw("2026-12-07T08:57:29"))).isEqualTo(Action.NONE);
     assertThat(tick(learned, EMPTY, warsaw("2026-12-07T08:57:30"))).isInstanceOf(Action.Wake.class);

@@ -14,6 +14,7 @@ public final class InMemoryStateStore implements StateStore {
   private final Deque<RuntimeException> failuresAfterWrite = new ArrayDeque<>();
   private SnoozeState state = SnoozeState.initial();
   private int writes;
+  private final java.util.List<SnoozeState> commits = new java.util.ArrayList<>();
 
   @Override
   public synchronized SnoozeState read() {
@@ -28,6 +29,7 @@ public final class InMemoryStateStore implements StateStore {
     if (change.next() != null) {
       state = change.next();
       writes++;
+      commits.add(state);
       throwIfFailing(failuresAfterWrite);
     }
     return change.result();
@@ -53,6 +55,11 @@ public final class InMemoryStateStore implements StateStore {
     failures.clear();
     failuresAfterWrite.clear();
     return this;
+  }
+
+  /** Every state written, in order: what the race property checks the ledger against. */
+  public synchronized java.util.List<SnoozeState> commits() {
+    return java.util.List.copyOf(commits);
   }
 
   /** How many updates wrote, to check that writes stay bounded. */

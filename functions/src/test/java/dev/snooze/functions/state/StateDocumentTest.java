@@ -116,8 +116,8 @@ class StateDocumentTest {
     SnoozeState state = SnoozeState.initial()
         .withOffer("l4", at).withWokeAt(at.minusSeconds(5))
         .withOfferRecord(new SnoozeState.OfferRecord("l4-spot",
-            new SnoozeState.LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4", at.minusSeconds(3)), 120, null))
-        .withOfferRecord(new SnoozeState.OfferRecord("l4", null, 0, at, List.of(new BootSample("STOP", at,
+            new SnoozeState.LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4", at.minusSeconds(3)), List.of()))
+        .withOfferRecord(new SnoozeState.OfferRecord("l4", null, List.of(new BootSample("STOP", at,
             Map.of(BootStage.PROVISIONING, Duration.ofMillis(31_250), BootStage.LOADING_MODEL, Duration.ofSeconds(45))))));
 
     assertThat(StateDocument.fromFields(DOC, StateDocument.toFields(state))).isEqualTo(state);
@@ -129,5 +129,26 @@ class StateDocumentTest {
     assertThat(read.offer()).isNull();
     assertThat(read.offers()).isEmpty();
     assertThat(read.claim().id()).isEqualTo("req-1");
+  }
+
+  @Test
+  void theLedgerAndTheBillingNoticeRoundTripAndAMalformedDayIsNamed() {
+    Instant at = Instant.parse("2026-12-07T10:00:00Z");
+    SnoozeState state = SnoozeState.initial()
+        .withLedger(Ledger.EMPTY.opened("l4", at.minusSeconds(90_000), 1).closed("l4", at, java.time.ZoneId.of("Europe/Warsaw"))
+            .opened("l4-spot", at.plusSeconds(5), 2))
+        .withBilling(new SnoozeState.Billing("b", 1.5, 50, "EUR", at.minusSeconds(86_400), at));
+    assertThat(StateDocument.fromFields(DOC, StateDocument.toFields(state))).isEqualTo(state);
+
+    Map<String, Object> fields = StateDocument.toFields(state);
+    Map<String, Object> ledger = castMap(fields.get("ledger"));
+    Map<String, Object> day = new java.util.LinkedHashMap<>(castMap(((List<?>) ledger.get("days")).get(0)));
+    day.put("date", "07/12/2026");
+    Map<String, Object> broken = new java.util.LinkedHashMap<>(ledger);
+    broken.put("days", List.of(day));
+    fields.put("ledger", broken);
+    assertThatThrownBy(() -> StateDocument.fromFields(DOC, fields))
+        .hasMessageContaining("ledger.days[0].date")
+        .hasMessageContaining("expected a date such as 2026-12-03");
   }
 }

@@ -24,6 +24,7 @@ import dev.snooze.local.emulators.SharedEmulators;
 import dev.snooze.local.network.RefusedPort;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,9 +103,12 @@ class FirestoreStateStoreTest {
         .withOffer("l4", T0.plusSeconds(7))
         .withWokeAt(T0)
         .withOfferRecord(new SnoozeState.OfferRecord("l4-spot",
-            new LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no spot L4", T0.plusSeconds(2)), 60, null,
+            new LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no spot L4", T0.plusSeconds(2)),
             List.of(new BootSample("STOP", T0.plusSeconds(8), Map.of(
-                BootStage.PROVISIONING, Duration.ofMillis(31_250), BootStage.LOADING_MODEL, Duration.ofSeconds(45))))));
+                BootStage.PROVISIONING, Duration.ofMillis(31_250), BootStage.LOADING_MODEL, Duration.ofSeconds(45))))))
+        .withLedger(Ledger.EMPTY.opened("l4-spot", T0.minusSeconds(60), 1).closed("l4-spot", T0, ZoneOffset.UTC)
+            .opened("l4", T0.plusSeconds(7), 2))
+        .withBilling(new SnoozeState.Billing("snooze", 12.5, 50.0, "USD", T0.minusSeconds(86_400), T0.plusSeconds(9)));
     for (int i = 0; i < 4; i++) {
       EventKind kind = i % 2 == 0 ? EventKind.WAKE : EventKind.SLEEP;
       state = state.withEvent(new HistoryEvent(kind, T0.minusSeconds(3600 - i * 600L), "reason " + i));
@@ -164,20 +168,25 @@ class FirestoreStateStoreTest {
 
     assertThat(doc).containsOnlyKeys(
         "schemaVersion", "phase", "phaseSince", "lastActivity", "lastSource", "inFlight",
-        "inFlightAt", "claim", "lastError", "history", "offer", "offerSince", "wokeAt", "offers");
-    assertThat(doc.get("schemaVersion")).isEqualTo(2L);
+        "inFlightAt", "claim", "lastError", "history", "offer", "offerSince", "wokeAt", "offers", "ledger", "billing");
+    assertThat(doc.get("schemaVersion")).isEqualTo(3L);
+    assertThat(doc.get("ledger")).isEqualTo(Map.of(
+        "open", List.of(Map.of("mig", "l4", "since", Timestamp.parseTimestamp("2026-11-28T10:15:37.123456Z"), "size", 2L)),
+        "days", List.of(Map.of("date", "2026-11-28", "millis", Map.of("l4-spot", 60_000L)))));
+    assertThat(doc.get("billing")).isEqualTo(Map.of("budget", "snooze", "costAmount", 12.5, "budgetAmount", 50.0,
+        "currency", "USD", "intervalStart", Timestamp.parseTimestamp("2026-11-27T10:15:30.123456Z"),
+        "at", Timestamp.parseTimestamp("2026-11-28T10:15:39.123456Z")));
+    assertThat(store.read()).as("read back as written").isEqualTo(populated());
     assertThat(doc.get("offer")).isEqualTo("l4");
     assertThat(doc.get("offerSince")).isEqualTo(Timestamp.parseTimestamp("2026-11-28T10:15:37.123456Z"));
     assertThat(doc.get("offers")).asList().hasSize(1);
     @SuppressWarnings("unchecked")
     Map<String, Object> offer = (Map<String, Object>) ((List<?>) doc.get("offers")).get(0);
-    assertThat(offer).containsOnlyKeys("mig", "lastFailure", "gpuSeconds", "servingSince", "boots");
+    assertThat(offer).containsOnlyKeys("mig", "lastFailure", "boots");
     assertThat(offer.get("boots")).isEqualTo(List.of(Map.of("mode", "STOP",
         "at", Timestamp.parseTimestamp("2026-11-28T10:15:38.123456Z"),
         "seconds", Map.of("provisioning", 31.25, "loading-model", 45.0))));
     assertThat(offer.get("mig")).isEqualTo("l4-spot");
-    assertThat(offer.get("gpuSeconds")).isEqualTo(60L);
-    assertThat(offer.get("servingSince")).isNull();
     assertThat(offer.get("lastFailure")).isEqualTo(Map.of("code", "ZONE_RESOURCE_POOL_EXHAUSTED",
         "message", "no spot L4", "at", Timestamp.parseTimestamp("2026-11-28T10:15:32.123456Z")));
     assertThat(doc.get("phase")).isEqualTo("ERROR");
