@@ -28,7 +28,7 @@ if [[ ! -f $JAR ]] || [[ -n $(find cli/src/main functions/src/main common/src/ma
   echo "building (mvn -B -q -pl cli -am package -DskipTests)..."
   mvn -B -q -pl cli -am package -DskipTests
 fi
-if [[ ! -f $LOG ]]; then
+if [[ ! -f $LOG ]] || [[ cli/src/main/java/dev/snooze/cli/plan/TraceGenerator.java -nt $LOG ]]; then
   java -cp "$JAR" dev.snooze.cli.plan.TraceGenerator --bench "$REQUESTS" "$LOG"
 fi
 PIN=()

@@ -27,6 +27,7 @@ record Goal(Metric metric, boolean strict, double limit, boolean percent) {
   enum Metric {
     COLD_STARTS("cold-starts", Kind.SHARE),
     TIMEOUTS("timeouts", Kind.SHARE),
+    OVER_BUDGET("over-budget", Kind.SHARE),
     WAIT_P50("wait-p50", Kind.WAIT),
     WAIT_P95("wait-p95", Kind.WAIT),
     COLD_WAIT_P50("cold-wait-p50", Kind.WAIT),
@@ -106,6 +107,7 @@ record Goal(Metric metric, boolean strict, double limit, boolean percent) {
     return switch (metric) {
       case COLD_STARTS -> percent ? outcome.coldPercent() : (double) outcome.coldStarts();
       case TIMEOUTS -> percent ? outcome.timedOutPercent() : (double) outcome.timedOut();
+      case OVER_BUDGET -> percent ? outcome.overBudgetPercent() : (double) outcome.overBudget();
       case WAIT_P50 -> (double) outcome.all().p50();
       case WAIT_P95 -> (double) outcome.all().p95();
       case COLD_WAIT_P50 -> (double) outcome.cold().p50();

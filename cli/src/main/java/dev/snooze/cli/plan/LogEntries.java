@@ -13,8 +13,10 @@ import java.util.List;
  *
  * <ul>
  *   <li>the frontend's request log, one JSON object a line in Cloud Logging's shape:
- *       {@code {"severity":"INFO","time":"…Z","httpRequest":{"requestUrl":"/api/generate","latency":"5.120s",…},…}},
- *       where {@code time} is when the request ended, so it began {@code latency} earlier;
+ *       {@code {"severity":"INFO","time":"…Z","httpRequest":{"requestUrl":"/api/generate","latency":"5.120s",…},
+ *       "outcome":"answered","held":83.214}}, where {@code time} is when the request ended, so it
+ *       began {@code latency} earlier; {@code held}, there when the request waited for a wake, is
+ *       not part of how long it takes to serve (the replay decides the waits);
  *   <li>Cloud Logging's entries as exported ({@code gcloud logging read --format=json}), with
  *       {@code timestamp} in place of {@code time}, read the same way;
  *   <li>one timestamp a line: ISO-8601 with an offset, or epoch seconds, a request that began then
@@ -89,9 +91,18 @@ final class LogEntries {
     } else {
       throw new BadValue(NO_TIME);
     }
-    duration = at.latencyFrom < 0 ? defaultDuration : Timestamps.latency(line, at.latencyFrom, at.latencyTo);
-    start = end - duration;
+    long latency = at.latencyFrom < 0 ? defaultDuration : Timestamps.latency(line, at.latencyFrom, at.latencyTo);
+    start = end - latency;
+    duration = at.heldFrom < 0 ? latency : served(latency, Double.parseDouble(line.substring(at.heldFrom, at.heldTo)));
     return Kind.REQUEST;
+  }
+
+  /** How long a request took to serve: its latency less the seconds it was held for a wake. */
+  private static long served(long latency, double heldSeconds) throws BadValue {
+    if (!(heldSeconds >= 0) || Double.isInfinite(heldSeconds)) {
+      throw new BadValue("\"held\" " + heldSeconds + " is not a number of seconds (0 or more)");
+    }
+    return Math.max(0, latency - Math.round(heldSeconds * 1000));
   }
 
   private static final String NO_TIME = "a request without \"time\" or \"timestamp\"";
@@ -117,9 +128,17 @@ final class LogEntries {
       throw new BadValue(NO_TIME);
     }
     long end = Timestamps.iso(time);
-    String latency = string(request, "latency");
-    duration = latency == null ? defaultDuration : Timestamps.latency(latency);
-    start = end - duration;
+    String latencyText = string(request, "latency");
+    long latency = latencyText == null ? defaultDuration : Timestamps.latency(latencyText);
+    start = end - latency;
+    JsonElement held = entry.get("held");
+    if (held == null || held.isJsonNull()) {
+      duration = latency;
+    } else if (held.isJsonPrimitive() && held.getAsJsonPrimitive().isNumber()) {
+      duration = served(latency, held.getAsDouble());
+    } else {
+      throw new BadValue("\"held\" is not a number of seconds: " + Timestamps.brief(held.toString()));
+    }
     return Kind.REQUEST;
   }
 

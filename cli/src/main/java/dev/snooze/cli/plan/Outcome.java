@@ -10,6 +10,7 @@ import dev.snooze.functions.compute.SleepMode;
  * @param requests requests replayed
  * @param coldStarts requests that had to wait for the GPU (those that gave up included)
  * @param timedOut requests held past the frontend's hold timeout: answered 503 without the GPU
+ * @param overBudget requests answered 503 because the budget was used up: at once, or let go from the hold
  * @param wakes wakes claimed from sleep
  * @param gpuMillis VM-milliseconds charged: from each wake's claim to its sleep's claim, times the desired size
  * @param stoppedMillis VM-milliseconds asleep in stop mode (stopped VMs keep their disks, billed as
@@ -17,7 +18,8 @@ import dev.snooze.functions.compute.SleepMode;
  * @param all waits over every request (a timed-out one waited the hold timeout)
  * @param cold waits over the cold starts
  */
-record Outcome(Setting setting, long from, long to, int requests, long coldStarts, long timedOut, long wakes,
+record Outcome(Setting setting, long from, long to, int requests, long coldStarts, long timedOut, long overBudget,
+    long wakes,
     long gpuMillis, long stoppedMillis, Waits all, Waits cold) {
 
   /** The 50th and 95th percentiles of waits, ms (nearest rank); 0 when there are none. */
@@ -44,6 +46,10 @@ record Outcome(Setting setting, long from, long to, int requests, long coldStart
 
   double timedOutPercent() {
     return requests == 0 ? 0 : 100.0 * timedOut / requests;
+  }
+
+  double overBudgetPercent() {
+    return requests == 0 ? 0 : 100.0 * overBudget / requests;
   }
 
   /** What the period cost: GPU VM hours at {@code price}, and stopped VM hours at {@code stoppedPrice} in stop mode. */

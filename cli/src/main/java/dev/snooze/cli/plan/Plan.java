@@ -13,10 +13,12 @@ import java.util.Locale;
  *
  * @param command the command line, as the report repeats it
  * @param goalGiven whether the goal is the user's (else {@link Goal#DEFAULT})
+ * @param refusalsImplied whether {@code over-budget<=0} was added to the goals (budgets swept, no goal on refusals)
  * @param seconds how long the replays took
  */
 record Plan(String command, InputSummary input, Sweep.Period period, String deployment, List<Outcome> outcomes,
-    Recommendation recommendation, Double price, double stoppedPrice, boolean goalGiven, double seconds) {
+    Recommendation recommendation, Double price, double stoppedPrice, boolean goalGiven, boolean refusalsImplied,
+    double seconds) {
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
@@ -32,8 +34,12 @@ record Plan(String command, InputSummary input, Sweep.Period period, String depl
   }
 
   String goalText() {
-    return "goal: " + String.join(" and ", recommendation.goals().stream().map(Goal::toString).toList())
-        + (goalGiven ? "" : " (the default; give yours with --goal)");
+    List<Goal> goals = recommendation.goals();
+    List<Goal> given = refusalsImplied ? goals.subList(0, goals.size() - 1) : goals;
+    return "goal: " + String.join(" and ", given.stream().map(Goal::toString).toList())
+        + (goalGiven ? "" : " (the default; give yours with --goal)")
+        + (refusalsImplied ? "; and over-budget<=0, as no goal allows requests refused for the budget"
+            + " (e.g. --goal over-budget<=1%)" : "");
   }
 
   /** What stdout shows: the input, the table, the goal and the recommendation. */

@@ -41,6 +41,9 @@ public final class PlanCommand {
       }
       base = Sweep.basePolicy(options);
       settings = Sweep.settings(options, base);
+      if (price(options, base) == null && options.goals().stream().anyMatch(g -> g.metric() == Goal.Metric.COST_PER_DAY)) {
+        throw new UsageException("--goal cost-per-day needs --price (the price of one GPU VM hour)");
+      }
     } catch (UsageException e) {
       err.println("snooze plan: " + e.getMessage());
       return 2;
@@ -87,10 +90,17 @@ public final class PlanCommand {
     double started = progress.elapsed();
     List<Outcome> outcomes = Sweep.run(read.requests(), settings, options.frontend(), period, pool, progress);
     double seconds = progress.elapsed() - started;
-    Recommendation recommendation = Recommendation.of(outcomes, options.goals(), options.price(),
-        options.stoppedPrice());
+    List<Goal> goals = new ArrayList<>(options.goals());
+    boolean refusalsImplied = settings.stream().anyMatch(s -> s.budget().value().capped())
+        && goals.stream().noneMatch(g -> g.metric() == Goal.Metric.OVER_BUDGET);
+    if (refusalsImplied) {
+      // A budget that turns users away is no saving unless the user says how many may be.
+      goals.add(Goal.parse("over-budget<=0"));
+    }
+    Double price = price(options, base);
+    Recommendation recommendation = Recommendation.of(outcomes, goals, price, options.stoppedPrice());
     Plan plan = new Plan(command(args), input, period, deployment(options, base, settings), outcomes, recommendation,
-        options.price(), options.stoppedPrice(), !options.defaultGoal(), seconds);
+        price, options.stoppedPrice(), !options.defaultGoal(), refusalsImplied, seconds);
     progress.show(() -> "writing the report");
     plan.lines().forEach(out::println);
     if (options.out() != null) {
@@ -107,6 +117,11 @@ public final class PlanCommand {
       }
     }
     return 0;
+  }
+
+  /** The price of one GPU VM hour: {@code --price}, else the deployment's own for its first offer (SNOOZE_GPU_PRICES). */
+  private static Double price(PlanOptions options, Policy base) {
+    return options.price() != null ? options.price() : base.budget().hourlyPrices().get(base.preferred().mig());
   }
 
   /** The first bad lines with what is wrong, and how many more: the plan goes on with the rest. */
@@ -136,8 +151,9 @@ public final class PlanCommand {
       parts.add(base.desiredSize() + " VMs");
     }
     parts.add("frontend hold " + Durations.format(options.frontend().holdTimeout()));
-    if (options.price() != null) {
-      parts.add(String.format(Locale.ROOT, "price %s per GPU VM hour", trim(options.price()))
+    Double price = price(options, base);
+    if (price != null) {
+      parts.add(String.format(Locale.ROOT, "price %s per GPU VM hour", trim(price))
           + (options.stoppedPrice() > 0 && modes.contains(SleepMode.STOP)
               ? String.format(Locale.ROOT, ", %s per stopped VM hour", trim(options.stoppedPrice())) : ""));
     }

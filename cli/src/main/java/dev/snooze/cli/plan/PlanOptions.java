@@ -88,9 +88,9 @@ record PlanOptions(
 
       Goal and output:
         --goal 'cold-starts<=5%'     the goal the recommendation meets; comma-separated or repeated:
-                                     cold-starts and timeouts (N% or a count), wait-p50, wait-p95,
-                                     cold-wait-p50, cold-wait-p95 (durations), gpu-hours-per-day,
-                                     cost-per-day (default: cold-starts<=5%)
+                                     cold-starts, timeouts and over-budget (N% or a count),
+                                     wait-p50, wait-p95, cold-wait-p50, cold-wait-p95 (durations),
+                                     gpu-hours-per-day, cost-per-day (default: cold-starts<=5%)
         --out DIR                    also write DIR/plan.svg (cost or GPU hours vs cold starts, one
                                      point per setting) and DIR/report.html
         --threads N                  settings replayed at once (default: the cores, {cores} here)
@@ -225,11 +225,6 @@ record PlanOptions(
     boolean defaultGoal = goals.isEmpty();
     if (defaultGoal) {
       goals.add(Goal.parse(Goal.DEFAULT));
-    }
-    for (Goal goal : goals) {
-      if (goal.metric() == Goal.Metric.COST_PER_DAY && price == null) {
-        throw new UsageException("--goal " + goal + " needs --price (the price of one GPU VM hour)");
-      }
     }
     Map<String, String> set = new LinkedHashMap<>();
     for (String entry : given.getOrDefault("set", List.of())) {

@@ -41,6 +41,9 @@ final class PlanTable {
     columns.add(column("cold p50", true, outcomes, o -> o.coldStarts() == 0 ? "-" : Durations.waited(o.cold().p50())));
     columns.add(column("cold p95", true, outcomes, o -> o.coldStarts() == 0 ? "-" : Durations.waited(o.cold().p95())));
     columns.add(column("timed out", true, outcomes, o -> Long.toString(o.timedOut())));
+    if (outcomes.stream().anyMatch(o -> o.setting().budget().value().capped() || o.overBudget() > 0)) {
+      columns.add(column("over budget", true, outcomes, o -> Long.toString(o.overBudget())));
+    }
     return new PlanTable(columns, recommended == null ? -1 : outcomes.indexOf(recommended));
   }
 

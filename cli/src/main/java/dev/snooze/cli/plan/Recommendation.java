@@ -49,7 +49,9 @@ record Recommendation(List<Goal> goals, Outcome chosen, boolean met) {
     String figures = String.format(Locale.ROOT, "%.1f GPU hours (%.2f a day)", chosen.gpuHours(), chosen.gpuHoursPerDay())
         + (price == null ? "" : String.format(Locale.ROOT, ", cost %.2f", chosen.cost(price, stoppedPrice)))
         + String.format(Locale.ROOT, ", %d wake%s, cold starts %d (%.1f%%), wait p95 %s", chosen.wakes(),
-            chosen.wakes() == 1 ? "" : "s", chosen.coldStarts(), chosen.coldPercent(), Durations.waited(chosen.all().p95()));
+            chosen.wakes() == 1 ? "" : "s", chosen.coldStarts(), chosen.coldPercent(), Durations.waited(chosen.all().p95()))
+        + (chosen.timedOut() > 0 ? ", " + chosen.timedOut() + " timed out" : "")
+        + (chosen.overBudget() > 0 ? ", " + chosen.overBudget() + " refused over budget" : "");
     String goalsText = goals.stream().map(Goal::toString).collect(Collectors.joining(" and "));
     List<String> lines = new ArrayList<>();
     if (met) {

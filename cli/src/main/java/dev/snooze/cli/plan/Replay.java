@@ -2,6 +2,7 @@ package dev.snooze.cli.plan;
 
 import dev.snooze.activity.ActivityMessage.Kind;
 import dev.snooze.functions.activity.Activity;
+import dev.snooze.functions.budget.Spend;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.decision.Action;
 import dev.snooze.functions.decision.Decisions;
@@ -9,6 +10,8 @@ import dev.snooze.functions.decision.Policy;
 import dev.snooze.functions.state.SnoozeState;
 import dev.snooze.functions.state.StateStore.Change;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,9 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A request that finds the GPU serving is served at once and takes its logged duration; one
  * that does not is held (a cold start) until the GPU serves, then takes its duration; held longer
- * than the frontend's hold timeout, it is answered 503 then. GPU time is charged as the functions'
- * ledger does: from the transaction that claims a wake from sleep to the one that claims the
- * sleep, times the desired size.
+ * than the frontend's hold timeout, it is answered 503 then. With a budget, the frontend does as it
+ * does with Status's verdict (at most {@link #BUDGET_FRESH} old, as its {@code BudgetWatch} keeps
+ * it): a request that would be held while the budget is used up is answered 503 at once, and
+ * held requests are let go when a check finds it used up. GPU time is read from the state's own
+ * ledger ({@code SnoozeState.ledger()}, charged from the transaction that claims a wake to the
+ * one that claims the sleep, times the desired size), as the budget and Status read it.
  *
  * <p>At one instant, things happen in this order: the MIG starts serving (held requests go), requests
  * end, held requests time out, requests arrive, the frontend's timers fire, the check runs. Nothing
@@ -33,6 +39,10 @@ final class Replay {
   private static final String SOURCE = "frontend";
   /** How often (in requests) the progress counter is updated. */
   private static final int PROGRESS_EVERY = 1 << 14;
+  /** The frontend asks Status for the budget's verdict again when its last is this old ({@code BudgetWatch.FRESH}). */
+  static final long BUDGET_FRESH = 5_000;
+  /** The ledger keeps 70 days: it is read every 30 days of the replay, and at its end. */
+  private static final int LEDGER_READ_DAYS = 30;
 
   private final Requests requests;
   private final Setting setting;
@@ -43,6 +53,8 @@ final class Replay {
   private final long holdMillis;
   private final long tickMillis;
   private final int size;
+  private final boolean capped;
+  private final ZoneId ledgerZone;
   private final AtomicLong progress;
   private final SimulatedMig mig;
   private final FrontendModel frontend;
@@ -54,11 +66,17 @@ final class Replay {
   private long now;
   private long ids;
   private long messages;
-  private long chargedSince = -1;
-  private long gpuMillis;
   private long wakes;
   private long served;
   private long timedOut;
+  private long overBudget;
+  /** VM-milliseconds read from the ledger so far, and the first day (in its zone) not read yet. */
+  private long ledgerMillis;
+  private LocalDate ledgerFrom;
+  private long nextLedgerRead;
+  /** The frontend's last reading of the budget (null: within it) and when it was read; MIN_VALUE: never. */
+  private Spend.Exhausted budgetVerdict;
+  private long budgetReadAt = Long.MIN_VALUE;
 
   /**
    * @param from the start of the period replayed, epoch ms, before the first request; checks run at
@@ -77,6 +95,10 @@ final class Replay {
     this.holdMillis = frontendSettings.holdTimeout().toMillis();
     this.tickMillis = policy.checkInterval().toMillis();
     this.size = policy.desiredSize();
+    this.capped = policy.budget().capped();
+    this.ledgerZone = policy.budget().zone();
+    this.ledgerFrom = LocalDate.ofInstant(Instant.ofEpochMilli(from), ledgerZone);
+    this.nextLedgerRead = from + LEDGER_READ_DAYS * 86_400_000L;
     this.progress = progress;
     this.mig = new SimulatedMig(policy);
     this.frontend = new FrontendModel(frontendSettings, from, this::deliver);
@@ -123,9 +145,9 @@ final class Replay {
     }
     progress.set(n);
     long end = Math.max(to, now);
-    if (chargedSince >= 0) {
-      gpuMillis += (end - chargedSince) * size;
-    }
+    now = end;
+    readLedger(true);
+    long gpuMillis = ledgerMillis;
     long stoppedMillis = setting.mode() == SleepMode.STOP
         ? (end - from) * size - gpuMillis
         : 0;
@@ -133,18 +155,48 @@ final class Replay {
     Outcome.Waits all = new Outcome.Waits(coldWaits.percentile(50, served), coldWaits.percentile(95, served));
     Outcome.Waits cold = coldWaits.size() == 0 ? Outcome.Waits.NONE
         : new Outcome.Waits(coldWaits.percentile(50, 0), coldWaits.percentile(95, 0));
-    return new Outcome(setting, from, end, n, coldWaits.size(), timedOut, wakes, gpuMillis, stoppedMillis, all, cold);
+    return new Outcome(setting, from, end, n, coldWaits.size(), timedOut, overBudget, wakes, gpuMillis, stoppedMillis,
+        all, cold);
   }
 
-  /** Request {@code i} reaches the frontend, which tells the functions (or not) before it is served or held. */
+  /**
+   * Request {@code i} reaches the frontend, which tells the functions (or not) before it is served,
+   * refused for the budget, or held.
+   */
   private void arrive(int i) {
     boolean serving = mig.serving();
     frontend.begin(now, !serving);
     if (serving) {
       served++;
       ends.push(now + requests.duration(i));
+    } else if (capped && budgetUsedUp()) {
+      overBudget++;
+      frontend.end(now); // 503 with Retry-After, never held
+      letGo();
     } else {
       held.add(i);
+    }
+  }
+
+  /**
+   * Whether the budget is used up, as the frontend knows it: Status's verdict read again when the last
+   * is older than {@link #BUDGET_FRESH}; a verdict whose reset time has passed says nothing.
+   */
+  private boolean budgetUsedUp() {
+    if (budgetReadAt == Long.MIN_VALUE || now - budgetReadAt >= BUDGET_FRESH) {
+      budgetVerdict = Decisions.overBudget(state, policy, Instant.ofEpochMilli(now));
+      budgetReadAt = now;
+    }
+    return budgetVerdict != null && now < budgetVerdict.resetsAt().toEpochMilli();
+  }
+
+  /** The budget is used up: the frontend answers every held request 503 now (they waited until now). */
+  private void letGo() {
+    while (!held.isEmpty()) {
+      int i = held.poll();
+      overBudget++;
+      coldWaits.add(now - requests.start(i));
+      frontend.end(now);
     }
   }
 
@@ -171,6 +223,29 @@ final class Replay {
 
   private void tick() {
     apply(Decisions.onTick(state, mig.views(), policy, Instant.ofEpochMilli(now), id()));
+    if (capped && !held.isEmpty() && budgetUsedUp()) {
+      letGo(); // the page's and the probe's readings of Status, every few seconds while someone waits
+    }
+    if (now >= nextLedgerRead) {
+      readLedger(false);
+      nextLedgerRead = now + LEDGER_READ_DAYS * 86_400_000L;
+    }
+  }
+
+  /**
+   * Adds the ledger's VM-milliseconds from {@code ledgerFrom} to yesterday (or, at the end, to
+   * today, its open charge counted up to now): each day is read once, before the ledger drops it.
+   */
+  private void readLedger(boolean end) {
+    LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(now), ledgerZone);
+    LocalDate last = end ? today : today.minusDays(1);
+    if (last.isBefore(ledgerFrom)) {
+      return;
+    }
+    for (long millis : state.ledger().millis(ledgerFrom, last, Instant.ofEpochMilli(now), ledgerZone).values()) {
+      ledgerMillis += millis;
+    }
+    ledgerFrom = last.plusDays(1);
   }
 
   /** A message from the frontend, delivered to the Wake function at once. */
@@ -180,19 +255,14 @@ final class Replay {
     apply(Decisions.onActivity(state, activity, policy, at, id()));
   }
 
-  /** Commits a decision's state, charges GPU time from a wake's claim to a sleep's, and carries its action out. */
+  /** Commits a decision's state, counts a wake from sleep, and carries its action out. */
   private void apply(Change<Action> change) {
     boolean wanted = state.phase().wantsGpu();
     if (change.next() != null) {
       state = change.next();
     }
-    boolean wants = state.phase().wantsGpu();
-    if (!wanted && wants) {
+    if (!wanted && state.phase().wantsGpu()) {
       wakes++;
-      chargedSince = now;
-    } else if (wanted && !wants) {
-      gpuMillis += (now - chargedSince) * size;
-      chargedSince = -1;
     }
     Action action = change.result();
     if (action instanceof Action.Wake) {

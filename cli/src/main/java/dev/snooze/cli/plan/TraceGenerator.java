@@ -189,8 +189,9 @@ public final class TraceGenerator {
 
   /**
    * The frontend's request log: a line when each request ends (so in order of ends), in Cloud
-   * Logging's shape with {@code httpRequest}, and a line now and then that is no request (the
-   * frontend's own news), as the real log has.
+   * Logging's shape with {@code httpRequest} as the frontend's {@code RequestLog} writes it (no
+   * {@code held}: these are what users asked, not what a deployment made them wait), and a line now
+   * and then that is no request (the frontend's own news), as its output has.
    */
   static void writeFrontendLog(Path file, Requests requests, SplittableRandom random) throws IOException {
     Requests.Builder byEnd = new Requests.Builder();
@@ -214,14 +215,16 @@ public final class TraceGenerator {
         if (kind == 0) {
           latency = Math.min(latency, 15);
         }
+        // The frontend's RequestLog line (frontend/…/proxy/RequestLog.java), field for field.
         line.append("{\"severity\":\"INFO\",\"message\":\"").append(method).append(' ').append(url)
             .append(" 200\",\"time\":\"");
         appendInstant(line, end);
-        line.append("\",\"component\":\"proxy\",\"httpRequest\":{\"requestMethod\":\"").append(method)
-            .append("\",\"requestUrl\":\"").append(url).append("\",\"status\":200,\"latency\":\"")
+        line.append("\",\"component\":\"frontend.request\",\"httpRequest\":{\"requestMethod\":\"").append(method)
+            .append("\",\"requestUrl\":\"").append(url).append("\",\"status\":200,\"responseSize\":\"")
+            .append(kind == 0 ? 412 : 200 + random.nextInt(6000)).append("\",\"latency\":\"")
             .append(latency / 1000).append('.');
         appendPadded(line, latency % 1000, 3);
-        line.append("s\",\"responseSize\":\"").append(kind == 0 ? 412 : 200 + random.nextInt(6000)).append("\"}}\n");
+        line.append("s\",\"remoteIp\":\"203.0.113.").append(1 + i % 12).append("\"},\"outcome\":\"answered\"}\n");
         out.append(line);
         line.setLength(0);
         if (random.nextInt(500) == 0) {

@@ -207,6 +207,18 @@ class PlanCommandTest {
   }
 
   @Test
+  void theDeploymentsBudgetAndPricesAreTheDefaultsToo() {
+    Run run = command(twoRequests().toString(), "--set", "SNOOZE_BUDGET_GPU_HOURS_PER_DAY=0.25", "--set",
+        "SNOOZE_GPU_PRICES=snooze-gpu=2", "--quiet");
+
+    // As ReplayTest's budget: 15 minutes charged, the 10:40 request refused; at 2 an hour, 0.50.
+    assertThat(row(run.out(), 1)).containsEntry("budget", "0.25h/day").containsEntry("cost", "0.50")
+        .containsEntry("over budget", "1");
+    assertThat(run.out()).contains("price 2 per GPU VM hour",
+        "; and over-budget<=0, as no goal allows requests refused for the budget (e.g. --goal over-budget<=1%)");
+  }
+
+  @Test
   void everyCombinationIsASetting() {
     Run run = command(twoRequests().toString(), "--idle", "5m,15m", "--sleep-mode", "delete,stop",
         "--windows", "none|Mon-Fri 09:00-17:30 Europe/Warsaw", "--budget-hours-per-day", "4,8", "--quiet");

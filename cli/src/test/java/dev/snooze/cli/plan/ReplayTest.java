@@ -173,4 +173,65 @@ class ReplayTest {
 
     assertThat(outcome.gpuMillis()).isEqualTo(2 * 2400_000);
   }
+
+  @Test
+  void aBudgetStopsTheGpuAtItsCapAndTheFrontendRefusesWhatWouldWaitForAWake() {
+    // A cap of 15 GPU minutes a day: the 10:00 wake is charged from 10:00; at the 10:15 check the
+    // cap is reached with nothing in flight: sleep. At 10:40 the Wake function refuses to wake, and
+    // the frontend, told by Status, answers 503 at once.
+    Outcome outcome = replayOne(log(dir, "two.txt", "2026-12-03T10:00:00Z", "2026-12-03T10:40:00Z"),
+        "--budget-hours-per-day", "0.25");
+
+    assertThat(outcome.gpuMillis()).isEqualTo(15 * 60_000);
+    assertThat(outcome.wakes()).isEqualTo(1);
+    assertThat(outcome.coldStarts()).isEqualTo(1);
+    assertThat(outcome.overBudget()).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestInFlightFinishesBeforeAnOverBudgetGpuSleeps() {
+    // Served 10:04 to 10:24 (20 minutes): the cap, reached at 10:15, waits for it (the grace is 10
+    // minutes); its end is published at 10:24:00 and the 10:24 check sleeps: 24 minutes charged.
+    Outcome outcome = replayOne(log(dir, "long.txt", "2026-12-03T10:00:00Z"), "--duration", "20m",
+        "--budget-hours-per-day", "0.25");
+
+    assertThat(outcome.gpuMillis()).isEqualTo(24 * 60_000);
+    assertThat(outcome.overBudget()).isZero();
+  }
+
+  @Test
+  void theBudgetResetsAtMidnightInItsZone() {
+    // Day 1 as above (15 minutes, the 10:40 request refused); day 2 wakes again at 10:00: 15 more.
+    Outcome outcome = replayOne(log(dir, "days.txt", "2026-12-03T10:00:00Z", "2026-12-03T10:40:00Z",
+        "2026-12-04T10:00:00Z"), "--budget-hours-per-day", "0.25", "--budget-zone", "Europe/Warsaw");
+
+    assertThat(outcome.wakes()).isEqualTo(2);
+    assertThat(outcome.gpuMillis()).isEqualTo(30 * 60_000);
+    assertThat(outcome.overBudget()).isEqualTo(1);
+  }
+
+  @Test
+  void requestsHeldForAWakeTheBudgetEndsAreLetGo() {
+    // A cap of 3 minutes: the 10:00 wake is still booting when the 10:03 check finds the cap
+    // reached and sleeps the GPU; the held request is let go then with a 503, after 3 minutes.
+    Outcome outcome = replayOne(log(dir, "one.txt", "2026-12-03T10:00:00Z"), "--budget-hours-per-day", "0.05");
+
+    assertThat(outcome.gpuMillis()).isEqualTo(3 * 60_000);
+    assertThat(outcome.coldStarts()).isEqualTo(1);
+    assertThat(outcome.overBudget()).isEqualTo(1);
+    assertThat(outcome.all()).isEqualTo(new Outcome.Waits(180_000, 180_000));
+  }
+
+  @Test
+  void theLedgerIsReadAcrossItsSeventyDays() {
+    // One request a week for 20 weeks: 20 wakes of 20 minutes each, whatever the ledger keeps.
+    String[] weekly = new String[20];
+    for (int week = 0; week < 20; week++) {
+      weekly[week] = java.time.Instant.parse("2026-01-05T10:00:00Z").plus(java.time.Duration.ofDays(7L * week)).toString();
+    }
+    Outcome outcome = replayOne(log(dir, "weekly.txt", weekly));
+
+    assertThat(outcome.wakes()).isEqualTo(20);
+    assertThat(outcome.gpuMillis()).isEqualTo(20 * 20 * 60_000);
+  }
 }

@@ -68,6 +68,28 @@ class RequestLogReaderTest {
   }
 
   @Test
+  void aRequestHeldForAWakeTakesItsLatencyLessTheHold() throws Exception {
+    // The frontend's RequestLog line: it arrived at 10:00:00 (time - latency) and was served for 5 s
+    // after 83.214 s in the hold; the replay decides the waits anew.
+    Path file = log(dir, "held.log", "{\"severity\":\"INFO\",\"message\":\"POST /api/generate 200\","
+        + "\"time\":\"2026-12-03T10:01:28.214Z\",\"component\":\"frontend.request\",\"httpRequest\":{"
+        + "\"requestMethod\":\"POST\",\"requestUrl\":\"/api/generate\",\"status\":200,\"responseSize\":\"5120\","
+        + "\"latency\":\"88.214s\",\"remoteIp\":\"203.0.113.7\"},\"outcome\":\"answered\",\"held\":83.214}",
+        "{\"severity\":\"WARNING\",\"message\":\"POST /api/chat 503\",\"time\":\"2026-12-03T11:00:00.500Z\","
+        + "\"component\":\"frontend.request\",\"httpRequest\":{\"requestMethod\":\"POST\",\"requestUrl\":"
+        + "\"/api/chat\",\"status\":503,\"responseSize\":\"120\",\"latency\":\"0.500s\"},\"outcome\":\"refused\","
+        + "\"refusal\":\"over_budget\"}",
+        "{\"time\":\"2026-12-03T12:00:00Z\",\"httpRequest\":{\"latency\":\"1s\"},\"held\":\"long\"}");
+
+    RequestLogReader.Result read = read(file);
+
+    assertThat(requests(read.requests())).containsExactly(
+        new long[] {at("2026-12-03T10:00:00Z"), 5000},
+        new long[] {at("2026-12-03T11:00:00Z"), 500});
+    assertThat(read.summary().problems()).containsExactly(file + " line 3: \"held\" is not a number of seconds: \"long\"");
+  }
+
+  @Test
   void cloudLoggingsExportIsReadAsAnArrayWithTimestampAndFullUrls() throws Exception {
     Path file = log(dir, "export.json", """
         [
