@@ -110,7 +110,8 @@ public final class PlanCommand {
         String svg = PlotSvg.of(plan);
         Files.writeString(dir.resolve("plan.svg"), svg);
         Files.writeString(dir.resolve("report.html"), HtmlReport.of(plan, svg));
-        out.println("wrote " + dir.resolve("plan.svg") + " and " + dir.resolve("report.html"));
+        Files.writeString(dir.resolve("plan.csv"), PlanCsv.of(plan));
+        out.println("wrote " + dir.resolve("plan.svg") + ", " + dir.resolve("report.html") + " and " + dir.resolve("plan.csv"));
       } catch (IOException e) {
         err.println("snooze plan: cannot write to " + options.out() + ": " + e.getMessage());
         return 2;

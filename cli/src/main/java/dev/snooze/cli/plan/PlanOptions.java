@@ -92,7 +92,7 @@ record PlanOptions(
                                      wait-p50, wait-p95, cold-wait-p50, cold-wait-p95 (durations),
                                      gpu-hours-per-day, cost-per-day (default: cold-starts<=5%)
         --out DIR                    also write DIR/plan.svg (cost or GPU hours vs cold starts, one
-                                     point per setting) and DIR/report.html
+                                     point per setting), DIR/report.html and DIR/plan.csv (exact figures)
         --threads N                  settings replayed at once (default: the cores, {cores} here)
         --quiet                      no progress lines on stderr
         --read-only                  only read the logs and say what they hold (and what is wrong

@@ -251,7 +251,17 @@ class PlanCommandTest {
     Run run = command(bad.toString(), "--idle", "5m,15m,1h", "--sleep-mode", "delete,stop", "--price", "0.71",
         "--out", out.toString(), "--quiet");
 
-    assertThat(run.out()).contains("wrote " + out.resolve("plan.svg") + " and " + out.resolve("report.html"));
+    assertThat(run.out()).contains("wrote " + out.resolve("plan.svg") + ", " + out.resolve("report.html") + " and "
+        + out.resolve("plan.csv"));
+    List<String> csv = Files.readAllLines(out.resolve("plan.csv"));
+    assertThat(csv).hasSize(7).first().isEqualTo(PlanCsv.HEADER);
+    // #1: idle 5m, delete: the prompts 40 min apart each wake the GPU and wait the whole 4-minute wake.
+    assertThat(csv.get(1)).startsWith("1,300,delete,240.0,none,none,2,2,");
+    assertThat(csv.get(1).split(",")[10]).as("cold starts").isEqualTo("2");
+    assertThat(csv.get(1).split(",")[15]).as("cold wait p95, seconds").isEqualTo("240.0");
+    for (String row : csv.subList(1, 7)) {
+      assertThat(Double.parseDouble(row.split(",")[8])).as("GPU seconds of " + row).isPositive();
+    }
     String svg = Files.readString(out.resolve("plan.svg"));
     assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"").contains("Cost vs cold starts",
         "goal &#8804; 5%", "recommended");

@@ -1,0 +1,153 @@
+package dev.snooze.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.cloud.NoCredentials;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreOptions;
+import dev.snooze.cli.Snooze;
+import dev.snooze.functions.state.FirestoreStateStore;
+import dev.snooze.functions.state.Ledger;
+import dev.snooze.local.emulators.LocalEmulators;
+import dev.snooze.local.emulators.SharedEmulators;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `snooze plan` against the real thing: the Thursday demo of the shipped weekly-demo trace (32
+ * prompts over 42 minutes), compressed 20 times, is sent through the local stack's frontend; the GPU
+ * time its ledger counts must be what `snooze plan` computes for the same requests and settings,
+ * within 2%. With a 2-minute idle timeout (6 s compressed) the GPU sleeps and wakes again in the
+ * demo's longest pauses, so the replay's wakes and sleeps are checked, not only its idle timer.
+ */
+@ExtendWith(SharedEmulators.class)
+class PlanStackTest {
+  private static final Path TRACE = Path.of("..", "cli", "traces", "weekly-demo.txt");
+  private static final String DAY = "2026-11-05";
+  private static final int COMPRESSION = 20;
+  private static final Duration IDLE = Duration.ofSeconds(6); // 2 minutes, compressed
+  private static final Duration CHECK = Duration.ofMillis(250);
+  /** The stand-in's whole answer at this pace: the requests' duration, in the stack and in the plan. */
+  private static final Duration TOKEN = Duration.ofMillis(5);
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private LocalStack stack;
+
+  @AfterEach
+  void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void theLedgerOfAReplayedDemoIsWhatThePlanSays(LocalEmulators emulators, @TempDir Path dir) throws Exception {
+    List<Instant> demo = Files.readAllLines(TRACE).stream().filter(l -> !l.isBlank())
+        .map(l -> OffsetDateTime.parse(l.strip()).toInstant())
+        .filter(t -> t.atOffset(ZoneOffset.UTC).toLocalDate().toString().equals(DAY)).sorted().toList();
+    assertThat(demo).hasSize(32);
+
+    Map<String, String> knobs = new HashMap<>(TestStacks.ONE_OFFER);
+    knobs.put("SNOOZE_IDLE_TIMEOUT", Double.toString(IDLE.toMillis() / 1000.0));
+    knobs.put("SNOOZE_SLEEP_CHECK_INTERVAL", Double.toString(CHECK.toMillis() / 1000.0));
+    knobs.put("SNOOZE_SIM_TOKEN_INTERVAL", Double.toString(TOKEN.toMillis() / 1000.0));
+    Map<String, String> env = TestStacks.env(emulators, knobs);
+    stack = LocalStack.start(env);
+
+    // The demo, 20 times faster, from now on: each prompt at its moment, answered whenever it is.
+    Instant start = Instant.now().plusSeconds(1);
+    List<Instant> sent = new ArrayList<>();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (Instant t : demo) {
+      Instant due = start.plus(Duration.between(demo.get(0), t).dividedBy(COMPRESSION));
+      long wait = Duration.between(Instant.now(), due).toMillis();
+      if (wait > 0) {
+        Thread.sleep(wait); // pacing the trace, not waiting for an outcome
+      }
+      sent.add(Instant.now());
+      answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(stack.frontend().url() + "/api/generate"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"snooze-demo\",\"prompt\":\"demo\",\"stream\":false}"))
+          .build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      assertThat(answer.get(2, TimeUnit.MINUTES).statusCode()).isEqualTo(200);
+    }
+    await().atMost(Duration.ofMinutes(1)).until(() -> TestStacks.status(stack).get("phase").getAsString().equals("ASLEEP"));
+    long stackMillis = ledgerMillis(emulators, env);
+
+    // The plan, for the same requests (as sent) and the stack's settings.
+    Path log = dir.resolve("sent.txt");
+    Files.writeString(log, String.join("\n", sent.stream()
+        .map(t -> String.format(Locale.ROOT, "%d.%03d", t.getEpochSecond(), t.getNano() / 1_000_000)).toList()) + "\n");
+    // The stack's time-compressed knobs (LocalStack): the frontend's debounce and heartbeat, the
+    // functions' write granularity and heartbeat TTL.
+    Duration pace = IDLE.dividedBy(4);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Snooze.run(new String[] {"plan", log.toString(), "--idle", IDLE.toMillis() + "ms",
+        "--check-interval", CHECK.toMillis() + "ms", "--wake", wake(stack) + "ms",
+        "--duration", TOKEN.multipliedBy(30).toMillis() + "ms", "--debounce", pace.toMillis() + "ms",
+        "--heartbeat", pace.toMillis() + "ms", "--set", "SNOOZE_ACTIVITY_GRANULARITY=" + IDLE.dividedBy(10).toMillis() / 1000.0,
+        "--set", "SNOOZE_HEARTBEAT_TTL=" + IDLE.toMillis() / 1000.0,
+        "--out", dir.resolve("plan").toString(), "--quiet"},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    String[] row = Files.readAllLines(dir.resolve("plan").resolve("plan.csv")).get(1).split(",");
+    double planSeconds = Double.parseDouble(row[8]);
+    long planWakes = Long.parseLong(row[7]);
+
+    double stackSeconds = stackMillis / 1000.0;
+    System.out.printf(Locale.ROOT, "plan vs local stack: %.3f s vs %.3f s of GPU (%.2f%%), %d wakes planned%n",
+        planSeconds, stackSeconds, 100 * (planSeconds - stackSeconds) / stackSeconds, planWakes);
+    assertThat(planWakes).as("the demo's pauses longer than the idle timeout put the GPU to sleep").isGreaterThan(1);
+    assertThat(stack.compute().calls().get("compute.regionInstanceGroupManagers.resize"))
+        .as("as many wakes and sleeps on the stack").isEqualTo(2 * planWakes);
+    assertThat(planSeconds).as("the plan's GPU seconds against the stack's ledger")
+        .isCloseTo(stackSeconds, org.assertj.core.data.Percentage.withPercentage(2));
+  }
+
+  /** The stack's wake, as its functions learned it: the plan's simulated MIG serves this long after a wake. */
+  private static long wake(LocalStack stack) throws Exception {
+    return TestStacks.status(stack).get("expectedWakeSeconds").getAsLong() * 1000;
+  }
+
+  /** Every millisecond the ledger holds, read from the state document itself (Status rounds to seconds). */
+  private static long ledgerMillis(LocalEmulators emulators, Map<String, String> env) throws Exception {
+    Firestore firestore = FirestoreOptions.newBuilder().setProjectId(SharedEmulators.PROJECT)
+        .setHost(emulators.firestoreHost()).setEmulatorHost(emulators.firestoreHost())
+        .setCredentials(NoCredentials.getInstance()).build().getService();
+    try {
+      Ledger ledger = new FirestoreStateStore(firestore, env.get("SNOOZE_STATE_COLLECTION"),
+          FirestoreStateStore.documentId(SharedEmulators.PROJECT, "us-central1", "snooze-gpu")).read().ledger();
+      assertThat(ledger.open()).as("asleep: nothing charged now").isEmpty();
+      return ledger.millis(LocalDate.MIN, LocalDate.MAX, Instant.now(), ZoneOffset.UTC).values().stream()
+          .mapToLong(Long::longValue).sum();
+    } finally {
+      firestore.close();
+    }
+  }
+}
