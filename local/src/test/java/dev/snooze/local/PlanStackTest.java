@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * `snooze plan` against the real thing: the Thursday demo of the shipped weekly-demo trace (32
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * longest put the GPU to sleep, each of the others is too short, all by about a second compressed.
  */
 @ExtendWith(SharedEmulators.class)
+@Isolated // it compares GPU time within 2%: another stack beside it would add its own latencies
 class PlanStackTest {
   private static final Path TRACE = Path.of("..", "cli", "traces", "weekly-demo.txt");
   private static final String DAY = "2026-11-05";

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * frontend, sends a prompt and times each step; run again, it finds the GPU awake and only prompts.
  */
 @ExtendWith(SharedEmulators.class)
-@Timeout(90)
+@Timeout(180) // a whole stack woken twice, beside another stack test
 class SmokeStackTest {
   private static final String RESIZE = "compute.regionInstanceGroupManagers.resize";
   private static final String TIME = "\\d+\\.\\d s";

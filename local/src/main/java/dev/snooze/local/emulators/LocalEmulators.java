@@ -28,6 +28,8 @@ public final class LocalEmulators implements AutoCloseable {
   public static final String LOG_DIR_ENV = "SNOOZE_EMULATOR_LOG_DIR";
 
   public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+  /** How long an emulator named by the environment has to answer before it is declared absent. */
+  private static final Duration EXISTING_PROBE = Duration.ofSeconds(5);
 
   private final Map<Emulator, String> hosts;
   private final Map<Emulator, ChildProcess> started;
@@ -148,13 +150,33 @@ public final class LocalEmulators implements AutoCloseable {
       throw new EmulatorException(
           emulator.hostEnvVar() + " must be " + GcpNames.HOST_PORT_EXPECTED + ", got \"" + host + "\"");
     }
-    if (!HttpProbe.answers(host, emulator.probePath(project))) {
+    if (!answersWithin(host, emulator.probePath(project), EXISTING_PROBE)) {
       throw new EmulatorException(
           emulator.hostEnvVar() + "=" + host + " is set but no " + emulator.displayName()
               + " emulator answers there. Start it, or unset " + emulator.hostEnvVar()
               + " to have one started for you.");
     }
     return host;
+  }
+
+  /**
+   * An emulator that is there may be slow to answer one probe while the machine is busy (two stacks
+   * starting at once): it is asked again until {@code within} has passed.
+   */
+  private static boolean answersWithin(String host, String path, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!HttpProbe.answers(host, path)) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(200); // between probes, not waiting for an outcome
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void validateProject(String project) {

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** How {@link ComputeMig} reports what goes wrong, against faults injected into the simulator. */
+@Isolated // it bounds operations to a second or so: a busy machine would decide, not the code
 class ComputeMigFailuresTest {
   private static final String P = "p";
   private static final String Z = "us-central1-a";

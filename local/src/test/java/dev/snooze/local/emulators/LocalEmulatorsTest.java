@@ -17,8 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 @ExtendWith(SharedEmulators.class)
+@Isolated // it starts emulators that die or never answer, beside the shared ones: nothing else may be using them
 class LocalEmulatorsTest {
   private static final String PROJECT = SharedEmulators.PROJECT;
 
