@@ -80,14 +80,21 @@ public final class LocalStack implements AutoCloseable {
    */
   public static LocalStack start(Map<String, String> env) throws Exception {
     LocalStack stack = new LocalStack(StackSettings.fromEnv(env));
-    try {
-      stack.startParts(env);
-      return stack;
-    } catch (Exception | Error e) {
-      stack.close();
-      throw e;
+    // One stack starts at a time in a JVM: starting means five JVMs and their JIT at once, and two
+    // such starts on a small machine (tests run two stack classes side by side) starve each other
+    // past their readiness timeouts. Running stacks side by side is fine: they mostly wait.
+    synchronized (STARTING) {
+      try {
+        stack.startParts(env);
+        return stack;
+      } catch (Exception | Error e) {
+        stack.close();
+        throw e;
+      }
     }
   }
+
+  private static final Object STARTING = new Object();
 
   private void startParts(Map<String, String> env) throws Exception {
     String project = settings.project();
