@@ -22,6 +22,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The retry's decisions against a real health check on loopback. */
 class SleepRetryTest {
+  /**
+   * A probe bounds itself at 4 s (four times its 1 s timeout): an await must stay far above that, or
+   * a busy machine's pause, not the code, decides (it failed once at 5 s on a fresh clone).
+   */
+  private static final long AWAIT_SECONDS = 20;
   private static final Attempt COLD = Attempt.FIRST.held();
   private static final Attempt SECOND = Attempt.FIRST.retried(new Attempt.FromClient());
 
@@ -37,7 +42,7 @@ class SleepRetryTest {
     HttpServer backend = loopback.serve(request -> request.response().setStatusCode(health.get()).end());
     readiness = readiness(backend.actualPort());
     retry = new SleepRetry(readiness);
-    assertThat(readiness.probeNow().await(5, TimeUnit.SECONDS)).as("ready").isTrue();
+    assertThat(readiness.probeNow().await(AWAIT_SECONDS, TimeUnit.SECONDS)).as("ready").isTrue();
   }
 
   @AfterEach
@@ -53,7 +58,7 @@ class SleepRetryTest {
   /** What Vert.x fails a connection to a port nobody listens on with. */
   private Throwable refusal() throws Exception {
     try (Fixtures.HeldPort closed = Fixtures.holdPort()) {
-      vertx.createHttpClient().request(HttpMethod.GET, closed.port(), "127.0.0.1", "/").await(5, TimeUnit.SECONDS);
+      vertx.createHttpClient().request(HttpMethod.GET, closed.port(), "127.0.0.1", "/").await(AWAIT_SECONDS, TimeUnit.SECONDS);
       throw new AssertionError("port " + closed.port() + " answered");
     } catch (Exception e) {
       return e;
@@ -86,9 +91,9 @@ class SleepRetryTest {
 
   @Test
   void theHealthCheckTellsTheLoadBalancers503FromTheBackendsOwn() throws Exception {
-    assertThat(retry.asleep().await(5, TimeUnit.SECONDS)).as("health check passes: the backend's own").isFalse();
+    assertThat(retry.asleep().await(AWAIT_SECONDS, TimeUnit.SECONDS)).as("health check passes: the backend's own").isFalse();
     health.set(503);
-    assertThat(retry.asleep().await(5, TimeUnit.SECONDS)).as("health check fails too: asleep").isTrue();
+    assertThat(retry.asleep().await(AWAIT_SECONDS, TimeUnit.SECONDS)).as("health check fails too: asleep").isTrue();
   }
 
   @Test
@@ -96,7 +101,7 @@ class SleepRetryTest {
     try (Fixtures.HeldPort nobody = Fixtures.holdPort()) {
       BackendReadiness gone = readiness(nobody.port());
       try {
-        assertThat(new SleepRetry(gone).asleep().await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(new SleepRetry(gone).asleep().await(AWAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
       } finally {
         gone.close();
       }
