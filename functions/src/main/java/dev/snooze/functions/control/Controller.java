@@ -74,9 +74,12 @@ public final class Controller {
 
   /** A Cloud Billing budget notification: recorded; once its cost reaches its amount, no wake happens. */
   public void onBilling(SnoozeState.Billing notice) {
-    store.update(s -> Decisions.onBilling(s, notice));
-    Instant now = clock.instant();
-    var over = Decisions.overBudget(store.read(), policy, now);
+    // The state as committed comes back from the update itself: no second read to log the verdict.
+    SnoozeState state = store.update(s -> {
+      StateStore.Change<Action> change = Decisions.onBilling(s, notice);
+      return new StateStore.Change<>(change.next(), change.next() == null ? s : change.next());
+    });
+    var over = Decisions.overBudget(state, policy, clock.instant());
     log.info("billing budget notice: " + notice.costAmount() + " of " + notice.budgetAmount() + " "
             + notice.currency() + (over == null ? "" : "; no wake until it resets: " + over.reason()),
         "event", "billing-notice", "budget", notice.budget(), "costAmount", notice.costAmount(),
