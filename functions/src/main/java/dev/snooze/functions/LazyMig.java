@@ -23,6 +23,11 @@ final class LazyMig implements Mig {
   }
 
   @Override
+  public void scaleIn(int size, String requestId) {
+    mig.get().scaleIn(size, requestId);
+  }
+
+  @Override
   public void sleep(SleepMode mode, String requestId) {
     mig.get().sleep(mode, requestId);
   }

@@ -27,6 +27,12 @@ public final class ActivityMessages {
    * hold a heartbeat) until then, since recorded activity never moves back.
    */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(1);
+  /**
+   * More requests in flight than one frontend can hold (its SNOOZE_MAX_PENDING tops out at 100,000,
+   * and a VM's connections well below that): a count above it is a broken or forged report, counted
+   * as this many so that one message cannot overflow the sum or pin the GPU at its maximum size.
+   */
+  public static final int MAX_IN_FLIGHT = 100_000;
   /** Pub/Sub's message ids are short numbers; one longer than this is not one. */
   private static final int MAX_MESSAGE_ID = 200;
 
@@ -53,8 +59,14 @@ public final class ActivityMessages {
     ActivityMessage.Decoded body = ActivityMessage.decode(opened.body());
     warnings.addAll(body.warnings());
     ActivityMessage detail = body.message();
+    Integer inFlight = detail.inFlight();
+    if (inFlight != null && inFlight > MAX_IN_FLIGHT) {
+      warnings.add("inFlight " + inFlight + " from " + detail.source() + " is more than a frontend can hold: counted as "
+          + MAX_IN_FLIGHT);
+      inFlight = MAX_IN_FLIGHT;
+    }
     return new Accepted(new Activity(opened.messageId(), opened.publishTime(), detail.source(), detail.kind(),
-        detail.inFlight()), warnings);
+        inFlight), warnings);
   }
 
   /** The Pub/Sub message that {@code event} carries, or {@link Rejected} saying why it carries none. */

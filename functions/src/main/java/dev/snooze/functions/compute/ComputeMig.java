@@ -223,6 +223,17 @@ public final class ComputeMig implements Mig, AutoCloseable {
   }
 
   @Override
+  public void scaleIn(int size, String requestId) {
+    if (size < 1) {
+      throw new IllegalArgumentException("a scale-in keeps at least 1 VM (a sleep takes it to 0): " + size);
+    }
+    InstanceGroupManager mig = read("read", api::get);
+    if (mig.getTargetSize() > size) {
+      await(api.resize(size, key(requestId, location.path() + "/scale-in/resize")), "resize to " + size, false);
+    }
+  }
+
+  @Override
   public void sleep(SleepMode mode, String requestId) {
     InstanceGroupManager mig = read("read", api::get);
     int target = mig.getTargetSize();

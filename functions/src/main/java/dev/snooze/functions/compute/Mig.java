@@ -20,6 +20,13 @@ public interface Mig {
    */
   MigView.MigError wake(int desiredSize, SleepMode mode, String requestId);
 
+  /**
+   * Resize down to {@code size} running instances (either mode): the MIG deletes the ones it picks,
+   * after the load balancer's connection draining has let their streams finish (stopping would not
+   * drain). Nothing when it runs no more than that. Idempotent for the same {@code requestId}.
+   */
+  void scaleIn(int size, String requestId);
+
   /** Resize to 0 (DELETE mode) or stop every running instance (STOP mode). Idempotent. */
   void sleep(SleepMode mode, String requestId);
 }

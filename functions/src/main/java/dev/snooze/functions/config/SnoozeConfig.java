@@ -7,6 +7,7 @@ import dev.snooze.functions.compute.MigLocation;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.budget.Budget;
 import dev.snooze.functions.decision.Policy;
+import dev.snooze.functions.scale.Scaling;
 import dev.snooze.functions.schedule.WarmWindows;
 import java.time.Duration;
 import java.util.List;
@@ -46,6 +47,7 @@ public record SnoozeConfig(
     WarmWindows windows,
     Duration checkInterval,
     Budget budget,
+    Scaling scaling,
     String computeEndpoint,
     String firestoreEmulatorHost) {
 
@@ -84,6 +86,7 @@ public record SnoozeConfig(
       env.problem("SNOOZE_WARM_WINDOWS " + e.getMessage() + " (separate several with ';', or unset it for none)");
     }
     Budget budget = budget(env, offers);
+    Scaling scaling = scaling(env, desired);
     String endpoint = env.string("SNOOZE_COMPUTE_ENDPOINT", null, ENDPOINT,
         "a base URL such as http://127.0.0.1:8090 (leave it unset for Compute Engine itself)");
     String firestoreEmulator = env.string("FIRESTORE_EMULATOR_HOST", null, GcpNames.HOST_PORT,
@@ -95,7 +98,21 @@ public record SnoozeConfig(
     env.throwIfInvalid();
     return new SnoozeConfig(project, offers, idle, desired, mode, collection,
         granularity, wakeTimeout, heartbeatTtl, operationTimeout, capacityTimeout, expectedWake, windows,
-        checkInterval, budget, endpoint, firestoreEmulator);
+        checkInterval, budget, scaling, endpoint, firestoreEmulator);
+  }
+
+  /** Scale-out: none unless SNOOZE_MAX_SIZE is above SNOOZE_DESIRED_SIZE (the least while awake). */
+  private static Scaling scaling(Env env, int desired) {
+    int max = env.integer("SNOOZE_MAX_SIZE", desired, 1, 100);
+    int target = env.integer("SNOOZE_TARGET_IN_FLIGHT", Scaling.DEFAULT_TARGET_IN_FLIGHT, 1, 1000);
+    Duration delay = env.duration("SNOOZE_SCALE_IN_DELAY", Scaling.DEFAULT_SCALE_IN_DELAY);
+    if (max < desired) {
+      env.problem("SNOOZE_MAX_SIZE=" + max + " is below SNOOZE_DESIRED_SIZE=" + desired
+          + ": the most GPU VMs cannot be fewer than the least; raise SNOOZE_MAX_SIZE to at least " + desired
+          + " (or unset it for a fixed size)");
+      max = desired;
+    }
+    return new Scaling(max, Math.max(target, 1), delay == null ? Scaling.DEFAULT_SCALE_IN_DELAY : delay);
   }
 
   /** The budget's variables; a money cap needs a price for every offer. */
@@ -210,7 +227,8 @@ public record SnoozeConfig(
   public Policy policy() {
     // A claim older than two operation timeouts was abandoned (its function died mid-call).
     return new Policy(idleTimeout, desiredSize, activityGranularity, wakeTimeout, heartbeatTtl,
-        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake, windows, checkInterval, budget);
+        operationTimeout.multipliedBy(2), offers, capacityTimeout, sleepMode, expectedWake, windows, checkInterval, budget,
+        scaling);
   }
 
   /** The most preferred offer's MIG: with its location, it names the state document. */

@@ -124,6 +124,8 @@ public final class Controller {
       wake(wake);
     } else if (action instanceof Action.Sleep sleep) {
       sleep(sleep);
+    } else if (action instanceof Action.Scale scale) {
+      scale(scale);
     } else if (action instanceof Action.GiveUp giveUp) {
       giveUp(giveUp.offers(), giveUp.requestId(), giveUp.reason(), null);
     } else if (action instanceof Action.Refused refused) {
@@ -138,10 +140,10 @@ public final class Controller {
       return;
     }
     log.info("waking the GPU: " + wake.reason(), "event", "wake", "offer", wake.offer(),
-        "reason", wake.reason(), "requestId", wake.requestId(), "desiredSize", policy.desiredSize());
+        "reason", wake.reason(), "requestId", wake.requestId(), "desiredSize", wake.size());
     MigView.MigError error;
     try {
-      error = migs.get(wake.offer()).wake(policy.desiredSize(), mode, wake.requestId());
+      error = migs.get(wake.offer()).wake(wake.size(), mode, wake.requestId());
     } catch (PermanentComputeException e) {
       recordPermanent(wake.offer(), e);
       return;
@@ -156,6 +158,38 @@ public final class Controller {
       String requestId = ids.get();
       act(store.update(s -> Decisions.onWakeError(s, policy, wake.offer(), error, now, requestId)));
     }
+  }
+
+  /**
+   * Resizes the awake offer's MIG. A lack of capacity for the VMs added is logged and shown by
+   * Status, never failed over: the VMs serving go on serving, and the MIG keeps trying. A refusal
+   * is logged; the VMs serving go on too. A transient failure propagates: the activity is
+   * redelivered or the next check reconciles the MIG to the state's size.
+   */
+  private void scale(Action.Scale scale) {
+    String verb = scale.out() ? "scaling out" : "scaling in";
+    log.info(verb + " the GPU from " + scale.from() + " to " + scale.size() + " VMs: " + scale.reason(),
+        "event", scale.out() ? "scale-out" : "scale-in", "offer", scale.offer(), "from", scale.from(),
+        "to", scale.size(), "reason", scale.reason(), "requestId", scale.requestId());
+    Mig mig = migs.get(scale.offer());
+    try {
+      if (scale.out()) {
+        MigView.MigError error = mig.wake(scale.size(), mode, scale.requestId());
+        if (error != null) {
+          log.warning(scale.offer() + " cannot add VMs now (" + error.code() + "): the VMs serving go on, and the"
+                  + " MIG keeps trying", "event", "scale-out-error", "offer", scale.offer(), "code", error.code(),
+              "error", error.message());
+        }
+      } else {
+        mig.scaleIn(scale.size(), scale.requestId());
+      }
+    } catch (PermanentComputeException e) {
+      log.error("Compute refused to resize " + scale.offer() + "; the VMs serving go on: " + e.getMessage(),
+          "event", "scale-error", "offer", scale.offer(), "code", e.code(), "error", e.getMessage());
+      return;
+    }
+    String newRequestId = ids.get();
+    act(store.update(s -> Decisions.afterScale(s, policy, scale, newRequestId)));
   }
 
   /**

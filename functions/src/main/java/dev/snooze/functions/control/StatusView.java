@@ -13,6 +13,7 @@ import dev.snooze.functions.boot.BootTimeline;
 import dev.snooze.functions.budget.Spend;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.decision.Decisions;
+import dev.snooze.functions.scale.Demand;
 import dev.snooze.functions.decision.Policy;
 import dev.snooze.functions.schedule.WarmWindow;
 import dev.snooze.functions.state.Phase;
@@ -41,6 +42,7 @@ import java.util.Map;
  * @param boot where the current wake stands; null while the GPU is not wanted
  * @param warmWindow the warm window under way, else the next one; null without warm windows
  * @param budget today's and this month's GPU time and cost, each cap's use, and whether one is reached
+ * @param scale how many GPU VMs serve, are asked for and are needed, and what keeps it from more
  */
 public record StatusView(
     Phase phase,
@@ -58,7 +60,8 @@ public record StatusView(
     String expectedWakeSource,
     Boot boot,
     Window warmWindow,
-    BudgetView budget) {
+    BudgetView budget,
+    ScaleView scale) {
 
   private static final int HISTORY_SHOWN = 10;
   private static final Gson GSON = new GsonBuilder()
@@ -139,6 +142,43 @@ public record StatusView(
     }
   }
 
+  /**
+   * Scaling by requests in flight, as Status shows it (present with or without scaling: {@code max}
+   * equal to {@code min} scales nothing).
+   *
+   * @param inFlight requests in flight across the frontends' fresh reports
+   * @param wanted the VMs those need now, within [min, max]
+   * @param size the VMs asked of the offer (0 while asleep)
+   * @param serving the offer's VMs serving now
+   * @param limit why no more VMs serve than are needed: the maximum, or the offer's lack of
+   *     capacity (the VMs serving go on; no other offer is tried while one serves); null otherwise
+   * @param scaleInAt when a VM may next be removed if demand stays lower; null when none may
+   */
+  public record ScaleView(int min, int max, int targetInFlight, int inFlight, int wanted, int size, long serving,
+      String limit, Instant scaleInAt) {
+    static ScaleView of(SnoozeState state, MigView mig, Policy policy, String wantedOffer, Instant now) {
+      boolean wanting = state.phase().wantsGpu();
+      int inFlight = state.inFlight(now, policy.heartbeatTtl());
+      int size = wanting ? Decisions.size(state, policy) : 0;
+      long serving = wanting ? mig.instances().stream().filter(MigView.Instance::serving).count() : 0;
+      int needed = Demand.unbounded(inFlight, policy.scaling());
+      String limit = null;
+      if (wanting && needed > policy.scaling().max() && policy.scales()) {
+        limit = "at the maximum of " + policy.scaling().max() + " GPU VMs (" + inFlight + " requests in flight, "
+            + policy.scaling().targetInFlight() + " per VM)";
+      }
+      MigView.MigError shortage = mig.noCapacitySince(state.offerWakeBegan() == null ? now : state.offerWakeBegan());
+      if (wanting && serving > 0 && serving < size && shortage != null) {
+        limit = wantedOffer + ": " + shortage.code() + " (" + shortage.message() + "): " + serving + " of " + size
+            + " VMs serve; the MIG keeps trying for the rest";
+      }
+      Instant scaleInAt = wanting ? Demand.scaleInAt(state.needed(), size, policy.desiredSize(), policy.scaling(),
+          policy.granularity()) : null;
+      return new ScaleView(policy.desiredSize(), policy.scaling().max(), policy.scaling().targetInFlight(), inFlight,
+          wanting ? Demand.wanted(inFlight, policy.desiredSize(), policy.scaling()) : 0, size, serving, limit, scaleInAt);
+    }
+  }
+
   /** One cap: {@code unit} {@code gpu-hours} or {@code money}, per {@code period} {@code day} or {@code month}. */
   public record CapView(String period, String unit, double limit, double used, Instant resetsAt) {}
 
@@ -200,7 +240,8 @@ public record StatusView(
         estimate.source(),
         phase.wantsGpu() ? boot(state, mig, estimate, now) : null,
         Window.of(policy, now),
-        BudgetView.of(spend, policy));
+        BudgetView.of(spend, policy),
+        ScaleView.of(state, mig, policy, wanted, now));
   }
 
   private static Boot boot(SnoozeState state, MigView mig, BootEstimate estimate, Instant now) {

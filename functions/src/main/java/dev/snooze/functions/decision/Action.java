@@ -17,15 +17,26 @@ public sealed interface Action {
 
   /**
    * Put the {@code giveUp} offers to sleep (they failed: no creation may stay queued), then bring
-   * {@code offer}'s MIG to its desired size, if it is still the one wanted ({@link Decisions#afterGiveUp}).
+   * {@code offer}'s MIG to at least {@code size} VMs, if it is still the one wanted ({@link Decisions#afterGiveUp}).
    */
-  record Wake(String requestId, String reason, String offer, List<String> giveUp) implements Action {
+  record Wake(String requestId, String reason, String offer, int size, List<String> giveUp) implements Action {
     public Wake {
       giveUp = List.copyOf(giveUp);
     }
 
-    public Wake(String requestId, String reason, String offer) {
-      this(requestId, reason, offer, List.of());
+    public Wake(String requestId, String reason, String offer, int size) {
+      this(requestId, reason, offer, size, List.of());
+    }
+  }
+
+  /**
+   * Bring the awake {@code offer}'s MIG from {@code from} to {@code size} VMs: more at once, fewer
+   * by a resize that the load balancer's connection draining lets finish its streams first. Then
+   * confirm that the size still stands ({@link Decisions#afterScale}).
+   */
+  record Scale(String requestId, String reason, String offer, int from, int size) implements Action {
+    public boolean out() {
+      return size > from;
     }
   }
 

@@ -7,6 +7,7 @@ import dev.snooze.functions.boot.BootEstimate;
 import dev.snooze.functions.budget.Spend;
 import dev.snooze.functions.boot.BootTimeline;
 import dev.snooze.functions.compute.MigView;
+import dev.snooze.functions.scale.Demand;
 import dev.snooze.functions.schedule.WarmWindow;
 import dev.snooze.functions.state.BootSample;
 import dev.snooze.functions.state.Phase;
@@ -52,6 +53,13 @@ import java.util.stream.Collectors;
  *       younger than the capacity timeout; when every offer has failed, the last keeps trying (the
  *       MIG retries it, as Compute does for a single offer) and the state says ERROR with each
  *       offer's reason, until the oldest failure ages and the next check tries that offer again.
+ *   <li>Out at once, in slowly, never mid-stream: while WAKING or AWAKE, the VMs the fresh reports'
+ *       requests in flight need ({@link Demand#wanted}) are asked for as soon as a report or check
+ *       sees them; a VM is removed only by a check, once fewer VMs have been needed for the whole
+ *       scale-in delay ({@link Demand#keep}), and only by a resize, which the load balancer's
+ *       connection draining lets finish the streams on the VM it removes. Each size change is
+ *       taken in the transaction that sees its cause, so concurrent reports resize once; a resize
+ *       that lands after a newer one, a sleep or a failover is put right by {@link #afterScale}.
  * </ul>
  */
 public final class Decisions {
@@ -71,7 +79,7 @@ public final class Decisions {
       // A page opened on an awake GPU: its prompts will keep the GPU awake; the open tab must not.
       return new Change<>(null, Action.NONE);
     }
-    SnoozeState next = recordActivity(state, activity, policy);
+    SnoozeState next = recordActivity(state, activity, policy, now);
     boolean changed = next != state;
     boolean fresh = !activity.publishTime().plus(policy.sleepAfter()).isBefore(now);
 
@@ -90,7 +98,7 @@ public final class Decisions {
       // Redelivered: the message that claimed this wake failed before Compute took it. Finish
       // it with the same request id, so that Compute applies it once.
       return new Change<>(changed ? next : null, new Action.Wake(claim.id(),
-          "retry of the wake claimed by message " + claim.messageId(), current(state, policy).mig()));
+          "retry of the wake claimed by message " + claim.messageId(), current(state, policy).mig(), size(state, policy)));
     }
     if (policy.failover() && (state.phase() == Phase.WAKING || state.phase() == Phase.ERROR)
         && state.offerSince() != null
@@ -98,6 +106,15 @@ public final class Decisions {
       // The users waiting publish heartbeats: one of them checks, rather than the next minute's tick.
       return new Change<>(changed ? next : null, new Action.Check(current(state, policy).mig()
           + " has been waking for the capacity timeout of " + human(policy.capacityTimeout())));
+    }
+    if (scalable(next, policy, now)) {
+      SnoozeState demanded = demanded(next, policy, now);
+      Change<Action> out = scaleOut(demanded, policy, now, newRequestId);
+      if (out != null) {
+        return out;
+      }
+      next = demanded;
+      changed = next != state;
     }
     return new Change<>(changed ? next : null, Action.NONE);
   }
@@ -122,8 +139,7 @@ public final class Decisions {
   public static Change<Action> onTick(
       SnoozeState state, Map<String, MigView> views, Policy policy, Instant now, String newRequestId) {
     boolean idle = idle(state, policy, now);
-    boolean busy = state.inFlight() > 0 && state.inFlightAt() != null
-        && Duration.between(state.inFlightAt(), now).compareTo(policy.heartbeatTtl()) < 0;
+    boolean busy = state.inFlight(now, policy.heartbeatTtl()) > 0;
     boolean claimAbandoned = state.claim() == null
         || !Duration.between(state.claim().at(), now).minus(policy.claimLease()).isNegative();
 
@@ -176,6 +192,22 @@ public final class Decisions {
               + " (idle timeout " + human(policy.idleTimeout()) + ")");
         }
         GpuOffer offer = current(state, policy);
+        if (over == null && scalable(state, policy, now)) {
+          SnoozeState demanded = demanded(state, policy, now);
+          Change<Action> scaled = scaleOut(demanded, policy, now, newRequestId);
+          if (scaled == null && state.phase() == Phase.AWAKE) {
+            scaled = scaleIn(demanded, policy, now, newRequestId);
+          }
+          if (scaled != null) {
+            return withStrays(scaled, state, offer, views, now, newRequestId);
+          }
+          if (demanded != state) {
+            Change<Action> decided = whileWanted(demanded, offer, views.get(offer.mig()), policy, now, newRequestId,
+                claimAbandoned);
+            return withStrays(new Change<>(decided.next() == null ? demanded : decided.next(), decided.result()),
+                demanded, offer, views, now, newRequestId);
+          }
+        }
         Change<Action> decided = whileWanted(state, offer, views.get(offer.mig()), policy, now, newRequestId, claimAbandoned);
         return withStrays(decided, state, offer, views, now, newRequestId);
       }
@@ -187,7 +219,7 @@ public final class Decisions {
       Instant now, String newRequestId, boolean claimAbandoned) {
     if (mig.serving()) {
       if (state.phase() == Phase.AWAKE) {
-        return new Change<>(null, Action.NONE);
+        return reconcileSize(state, offer, mig, policy, newRequestId);
       }
       SnoozeState next = state.withPhase(Phase.AWAKE, now).withLastError(null);
       BootSample sample = bootSample(mig, state, policy, now);
@@ -213,15 +245,17 @@ public final class Decisions {
         return failover(state, policy, offer, why, now, newRequestId);
       }
     }
-    if (mig.targetSize() < policy.desiredSize() && claimAbandoned) {
+    int size = size(state, policy);
+    if (mig.targetSize() < size && claimAbandoned) {
       String reason = "reconcile: MIG " + offer.mig() + " at target size " + mig.targetSize() + " of "
-          + policy.desiredSize() + " while " + state.phase();
+          + size + " while " + state.phase();
       SnoozeState next = state.withClaim(new Claim(newRequestId, ClaimKind.WAKE, now, null));
-      if (state.phase() == Phase.AWAKE) {
+      if (state.phase() == Phase.AWAKE && !mig.serving()) {
         next = next.withPhase(Phase.WAKING, now);
       }
-      return new Change<>(next, new Action.Wake(newRequestId, reason, offer.mig()));
+      return new Change<>(next, new Action.Wake(newRequestId, reason, offer.mig(), size));
     }
+
     LastError error = mig.lastError() == null ? null
         : new LastError(mig.lastError().code(), mig.lastError().message(), mig.lastError().at());
     if (state.phase() == Phase.ERROR && state.lastError() != null && NO_OFFER.equals(state.lastError().code())) {
@@ -237,6 +271,21 @@ public final class Decisions {
       return new Change<>(state.withLastError(error), Action.NONE);
     }
     return new Change<>(null, Action.NONE);
+  }
+
+  /**
+   * An awake, serving GPU whose MIG aims for another size than the state's: a resize that failed
+   * transiently, or landed before one it had overtaken. Resized again (no claim: a resize to the
+   * same size twice is harmless).
+   */
+  private static Change<Action> reconcileSize(SnoozeState state, GpuOffer offer, MigView mig, Policy policy,
+      String newRequestId) {
+    int size = size(state, policy);
+    if (mig.targetSize() == size || (mig.targetSize() > size && !policy.scales())) {
+      return new Change<>(null, Action.NONE);
+    }
+    return new Change<>(null, new Action.Scale(newRequestId, "reconcile: MIG " + offer.mig() + " at target size "
+        + mig.targetSize() + " of " + size, offer.mig(), mig.targetSize(), size));
   }
 
   /**
@@ -276,8 +325,9 @@ public final class Decisions {
     Ledger ledger = PREEMPTED.equals(why.code())
         ? state.ledger().closed(failed.mig(), now, policy.budget().zone())
         : state.ledger().discarded(failed.mig());
+    int size = size(state, policy);
     next = next.withOffer(to.mig(), now)
-        .withLedger(ledger.opened(to.mig(), now, policy.desiredSize()))
+        .withLedger(ledger.opened(to.mig(), now, size))
         .withClaim(new Claim(newRequestId, ClaimKind.WAKE, now, null))
         .withEvent(new HistoryEvent(EventKind.FAILOVER, now, reason));
     if (state.phase() == Phase.AWAKE) {
@@ -286,7 +336,7 @@ public final class Decisions {
     if (next.phase() != Phase.ERROR) {
       next = next.withLastError(failure);
     }
-    return new Change<>(next, new Action.Wake(newRequestId, reason, to.mig(), List.of(failed.mig())));
+    return new Change<>(next, new Action.Wake(newRequestId, reason, to.mig(), size, List.of(failed.mig())));
   }
 
   /**
@@ -301,10 +351,12 @@ public final class Decisions {
     }
     String wanted = current(state, policy).mig();
     if (gaveUp.contains(wanted)) {
-      return new Change<>(null, new Action.Wake(newRequestId, wanted + " was chosen again while being given up", wanted));
+      return new Change<>(null, new Action.Wake(newRequestId, wanted + " was chosen again while being given up", wanted,
+          size(state, policy)));
     }
     if (planned != null && planned.offer().equals(wanted)) {
-      return new Change<>(null, new Action.Wake(planned.requestId(), planned.reason(), planned.offer()));
+      return new Change<>(null, new Action.Wake(planned.requestId(), planned.reason(), planned.offer(),
+          size(state, policy)));
     }
     return new Change<>(null, Action.NONE);
   }
@@ -323,7 +375,7 @@ public final class Decisions {
     }
     if (state.phase().wantsGpu()) {
       return new Change<>(null, new Action.Wake(newRequestId, "a wake arrived while going to sleep",
-          current(state, policy).mig()));
+          current(state, policy).mig(), size(state, policy)));
     }
     return new Change<>(null, Action.NONE);
   }
@@ -370,7 +422,8 @@ public final class Decisions {
     if (!state.phase().wantsGpu()) {
       // ERROR wants the GPU (the checks reconcile the MIG to its size), and a failed sleep leaves it running:
       // charged from now, like a wake.
-      next = next.withLedger(state.ledger().opened(current(state, policy).mig(), now, policy.desiredSize()));
+      next = next.withSize(policy.desiredSize())
+          .withLedger(state.ledger().opened(current(state, policy).mig(), now, policy.desiredSize()));
     }
     return new Change<>(next, Action.NONE);
   }
@@ -461,7 +514,7 @@ public final class Decisions {
     if (decided.result() instanceof Action.Wake wake) {
       List<String> giveUp = new ArrayList<>(wake.giveUp());
       strays.stream().filter(s -> !giveUp.contains(s) && !s.equals(wake.offer())).forEach(giveUp::add);
-      return new Change<>(decided.next(), new Action.Wake(wake.requestId(), wake.reason(), wake.offer(), giveUp));
+      return new Change<>(decided.next(), new Action.Wake(wake.requestId(), wake.reason(), wake.offer(), wake.size(), giveUp));
     }
     if (decided.result() instanceof Action.None) {
       return new Change<>(decided.next(), new Action.GiveUp(newRequestId,
@@ -472,19 +525,19 @@ public final class Decisions {
   }
 
   /** Merges the activity in, or returns {@code state} itself when the change is not worth a write. */
-  private static SnoozeState recordActivity(SnoozeState state, Activity activity, Policy policy) {
+  private static SnoozeState recordActivity(SnoozeState state, Activity activity, Policy policy, Instant now) {
     SnoozeState next = state;
     Instant last = state.lastActivity();
     if (last == null || !activity.publishTime().isBefore(last.plus(policy.granularity()))) {
       next = next.withActivity(activity.publishTime(), activity.source());
     }
     Integer inFlight = activity.inFlight();
-    Instant inFlightAt = state.inFlightAt();
-    if (inFlight != null && (inFlightAt == null
-        || activity.publishTime().isAfter(inFlightAt)
-            && (inFlight != state.inFlight()
-                || !activity.publishTime().isBefore(inFlightAt.plus(policy.granularity()))))) {
-      next = next.withInFlight(inFlight, activity.publishTime());
+    SnoozeState.Report known = state.report(activity.source());
+    if (inFlight != null && (known == null
+        || activity.publishTime().isAfter(known.at())
+            && (inFlight != known.inFlight()
+                || !activity.publishTime().isBefore(known.at().plus(policy.granularity()))))) {
+      next = next.withReport(new SnoozeState.Report(activity.source(), inFlight, activity.publishTime()));
     }
     return next;
   }
@@ -493,14 +546,18 @@ public final class Decisions {
   private static Change<Action> claimWake(SnoozeState state, Policy policy, Instant now, String requestId,
       String messageId, String reason) {
     String offer = policy.preferred().mig();
+    // Requests held for this wake may already need more than one VM: they get them from the start.
+    int size = wanted(state, policy, now);
     SnoozeState next = state.withPhase(Phase.WAKING, now)
         .withClaim(new Claim(requestId, ClaimKind.WAKE, now, messageId))
         .withLastError(null)
         .withOffer(offer, now)
         .withWokeAt(now)
-        .withLedger(state.ledger().opened(offer, now, policy.desiredSize()))
+        .withSize(size)
+        .withNeeded(Demand.record(List.of(), size, now, policy.granularity()))
+        .withLedger(state.ledger().opened(offer, now, size))
         .withEvent(new HistoryEvent(EventKind.WAKE, now, reason));
-    return new Change<>(next, new Action.Wake(requestId, reason, offer));
+    return new Change<>(next, new Action.Wake(requestId, reason, offer, size));
   }
 
   private static Change<Action> claimSleep(SnoozeState state, Policy policy, Instant now, String requestId,
@@ -508,9 +565,91 @@ public final class Decisions {
     SnoozeState next = state.withPhase(Phase.SLEEPING, now)
         .withClaim(new Claim(requestId, ClaimKind.SLEEP, now, null))
         .withOffer(null, now)
+        .withSize(0)
+        .withNeeded(List.of())
         .withLedger(state.ledger().closedAll(now, policy.budget().zone()))
         .withEvent(new HistoryEvent(EventKind.SLEEP, now, reason));
     return new Change<>(next, new Action.Sleep(requestId, reason));
+  }
+
+  /**
+   * The GPU VMs asked of the offer wanted: the state's count, never below the policy's least (a
+   * document from before scaling says 0).
+   */
+  public static int size(SnoozeState state, Policy policy) {
+    return Math.max(state.size(), policy.desiredSize());
+  }
+
+  /** The VMs the fresh reports' requests in flight need now, within the policy's bounds. */
+  public static int wanted(SnoozeState state, Policy policy, Instant now) {
+    return Demand.wanted(state.inFlight(now, policy.heartbeatTtl()), policy.desiredSize(), policy.scaling());
+  }
+
+  /** Waking or awake, allowed to scale, and within the budget: a VM added now is worth its cost. */
+  private static boolean scalable(SnoozeState state, Policy policy, Instant now) {
+    return policy.scales() && (state.phase() == Phase.WAKING || state.phase() == Phase.AWAKE)
+        && overBudget(state, policy, now) == null;
+  }
+
+  /** The state with today's demand remembered (the same state when that changes nothing worth a write). */
+  private static SnoozeState demanded(SnoozeState state, Policy policy, Instant now) {
+    List<Instant> needed = Demand.record(state.needed(), wanted(state, policy, now), now, policy.granularity());
+    return needed == state.needed() ? state : state.withNeeded(needed);
+  }
+
+  /** More VMs than the offer has been asked for are needed: ask for them now. Null when they are not. */
+  private static Change<Action> scaleOut(SnoozeState state, Policy policy, Instant now, String newRequestId) {
+    int size = size(state, policy);
+    int inFlight = state.inFlight(now, policy.heartbeatTtl());
+    int wanted = Demand.wanted(inFlight, policy.desiredSize(), policy.scaling());
+    if (wanted <= size) {
+      return null;
+    }
+    String reason = inFlight + " request(s) in flight need " + wanted + " GPU VMs at "
+        + policy.scaling().targetInFlight() + " per VM" + (wanted == policy.scaling().max() ? " (the most allowed)" : "")
+        + "; " + size + " asked for";
+    return resize(state, policy, now, newRequestId, size, wanted, reason);
+  }
+
+  /** Fewer VMs have been needed for the whole scale-in delay: remove the ones no longer needed. Null otherwise. */
+  private static Change<Action> scaleIn(SnoozeState state, Policy policy, Instant now, String newRequestId) {
+    int size = size(state, policy);
+    int keep = Math.max(wanted(state, policy, now),
+        Demand.keep(state.needed(), size, policy.desiredSize(), policy.scaling(), policy.granularity(), now));
+    if (keep >= size) {
+      return null;
+    }
+    String reason = "no more than " + keep + " GPU VM(s) needed for the scale-in delay of "
+        + human(policy.scaling().scaleInDelay()) + " (" + state.inFlight(now, policy.heartbeatTtl())
+        + " request(s) in flight now); the load balancer drains the VM(s) removed";
+    return resize(state, policy, now, newRequestId, size, keep, reason);
+  }
+
+  private static Change<Action> resize(SnoozeState state, Policy policy, Instant now, String newRequestId, int from,
+      int to, String reason) {
+    String offer = current(state, policy).mig();
+    SnoozeState next = state.withSize(to)
+        .withLedger(state.ledger().resized(offer, now, to, policy.budget().zone()))
+        .withEvent(new HistoryEvent(EventKind.SCALE, now, from + " → " + to + " GPU VMs: " + reason));
+    return new Change<>(next, new Action.Scale(newRequestId, reason, offer, from, to));
+  }
+
+  /**
+   * The resize of {@code done} has been carried out. If a sleep or a failover took the state
+   * meanwhile, that resize may have landed after theirs: its offer is given up again. If a newer
+   * size was decided meanwhile, that resize may have landed after this one: it is made again.
+   */
+  public static Change<Action> afterScale(SnoozeState state, Policy policy, Action.Scale done, String newRequestId) {
+    if (!state.phase().wantsGpu() || !current(state, policy).mig().equals(done.offer())) {
+      return new Change<>(null, new Action.GiveUp(newRequestId, "the GPU went to sleep or moved to another offer"
+          + " while " + done.offer() + " was resized to " + done.size(), List.of(done.offer())));
+    }
+    int size = size(state, policy);
+    if (size != done.size()) {
+      return new Change<>(null, new Action.Scale(newRequestId, "a newer size of " + size + " was decided while "
+          + done.offer() + " was resized to " + done.size(), done.offer(), done.size(), size));
+    }
+    return new Change<>(null, Action.NONE);
   }
 
   /** Why the budget allows no GPU now; null while it does. */
@@ -536,7 +675,7 @@ public final class Decisions {
     }
     Instant graceEnds = over.reachedAt().plus(policy.budget().grace());
     if (!now.isBefore(graceEnds)) {
-      return claimSleep(state, policy, now, newRequestId, "over budget, and " + state.inFlight()
+      return claimSleep(state, policy, now, newRequestId, "over budget, and " + state.inFlight(now, policy.heartbeatTtl())
           + " request(s) still in flight after the grace of " + human(policy.budget().grace()) + ": "
           + over.reason());
     }
@@ -558,8 +697,8 @@ public final class Decisions {
   }
 
   private static SnoozeState asleep(SnoozeState state, Instant now) {
-    return state.withPhase(Phase.ASLEEP, now).withClaim(null).withInFlight(0, state.inFlightAt())
-        .withOffer(null, now);
+    return state.withPhase(Phase.ASLEEP, now).withClaim(null).withNothingInFlight()
+        .withOffer(null, now).withSize(0).withNeeded(List.of());
   }
 
   private static String ago(Instant then, Instant now) {

@@ -3,6 +3,7 @@ package dev.snooze.functions.decision;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.functions.budget.Budget;
 import dev.snooze.functions.compute.SleepMode;
+import dev.snooze.functions.scale.Scaling;
 import dev.snooze.functions.schedule.WarmWindows;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * What the decisions need to know of the configuration.
  *
  * @param idleTimeout how long without activity before the GPU sleeps
- * @param desiredSize how many instances an awake MIG runs
+ * @param desiredSize how many instances an awake MIG runs at least (all it runs without scaling)
  * @param granularity activity closer than this to the recorded one is not written (bounded
  *     writes); the sleep waits {@code idleTimeout + granularity} so that activity skipped this
  *     way can never be inside the idle window
@@ -28,6 +29,7 @@ import java.util.List;
  * @param checkInterval how often the scheduled check runs: a window's wake is started this much
  *     earlier still, as the check that starts it may come that late
  * @param budget the caps on GPU time and money, and the zone the ledger's days are counted in
+ * @param scaling how far beyond {@code desiredSize} (the least while awake) requests in flight scale the MIG
  */
 public record Policy(
     Duration idleTimeout,
@@ -42,13 +44,22 @@ public record Policy(
     Duration expectedWake,
     WarmWindows windows,
     Duration checkInterval,
-    Budget budget) {
+    Budget budget,
+    Scaling scaling) {
 
   public Policy {
     offers = List.copyOf(offers);
     budget = budget == null ? Budget.NONE : budget;
+    scaling = scaling == null ? Scaling.fixed(desiredSize) : scaling;
     if (offers.isEmpty()) {
       throw new IllegalArgumentException("at least one GPU offer is needed");
+    }
+    if (desiredSize < 1) {
+      throw new IllegalArgumentException("desiredSize must be at least 1: " + desiredSize);
+    }
+    if (scaling.max() < desiredSize) {
+      throw new IllegalArgumentException("the most VMs (" + scaling.max() + ") must not be below the desired size ("
+          + desiredSize + ")");
     }
   }
 
@@ -56,7 +67,7 @@ public record Policy(
   public Policy(Duration idleTimeout, int desiredSize, Duration granularity, Duration wakeTimeout,
       Duration heartbeatTtl, Duration claimLease, List<GpuOffer> offers, Duration capacityTimeout) {
     this(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers, capacityTimeout,
-        SleepMode.DELETE, DEFAULT_EXPECTED_WAKE, WarmWindows.NONE, Duration.ofMinutes(1), Budget.NONE);
+        SleepMode.DELETE, DEFAULT_EXPECTED_WAKE, WarmWindows.NONE, Duration.ofMinutes(1), Budget.NONE, null);
   }
 
   /** A GPU VM created from a plain image, driver installed at boot: about four minutes (GCP-FACTS). */
@@ -70,25 +81,36 @@ public record Policy(
   /** The same policy with these warm windows. */
   public Policy withWindows(WarmWindows value) {
     return new Policy(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
-        capacityTimeout, sleepMode, expectedWake, value, checkInterval, budget);
+        capacityTimeout, sleepMode, expectedWake, value, checkInterval, budget, scaling);
   }
 
   /** The same policy with this budget. */
   public Policy withBudget(Budget value) {
     return new Policy(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
-        capacityTimeout, sleepMode, expectedWake, windows, checkInterval, value);
+        capacityTimeout, sleepMode, expectedWake, windows, checkInterval, value, scaling);
   }
 
   /** The same policy sleeping in {@code mode}, a wake expected to take {@code wake} until one is learned. */
   public Policy withSleepMode(SleepMode mode, Duration wake) {
     return new Policy(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
-        capacityTimeout, mode, wake, windows, checkInterval, budget);
+        capacityTimeout, mode, wake, windows, checkInterval, budget, scaling);
   }
 
   /** The same policy with this idle timeout. */
   public Policy withIdleTimeout(Duration value) {
     return new Policy(value, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
-        capacityTimeout, sleepMode, expectedWake, windows, checkInterval, budget);
+        capacityTimeout, sleepMode, expectedWake, windows, checkInterval, budget, scaling);
+  }
+
+  /** The same policy scaling this way. */
+  public Policy withScaling(Scaling value) {
+    return new Policy(idleTimeout, desiredSize, granularity, wakeTimeout, heartbeatTtl, claimLease, offers,
+        capacityTimeout, sleepMode, expectedWake, windows, checkInterval, budget, value);
+  }
+
+  /** Whether the MIG may run more than {@code desiredSize} VMs. */
+  public boolean scales() {
+    return scaling.max() > desiredSize;
   }
 
   /** The most preferred offer: every wake from sleep begins with it. */

@@ -85,6 +85,15 @@ public record Ledger(List<Open> open, List<Day> days) {
     return new Ledger(open.stream().filter(o -> o != charged).toList(), nextDays);
   }
 
+  /** {@code mig} charged for {@code size} VMs from {@code at} on (the time before at its old size); unchanged if not charged. */
+  public Ledger resized(String mig, Instant at, int size, ZoneId zone) {
+    Open charged = open.stream().filter(o -> o.mig().equals(mig)).findFirst().orElse(null);
+    if (charged == null || charged.size() == size) {
+      return this;
+    }
+    return closed(mig, at, zone).opened(mig, at, size);
+  }
+
   /** Every charge ends at {@code at}. */
   public Ledger closedAll(Instant at, ZoneId zone) {
     Ledger next = this;

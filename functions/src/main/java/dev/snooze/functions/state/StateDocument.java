@@ -37,8 +37,12 @@ final class StateDocument {
   static final String PHASE_SINCE = "phaseSince";
   static final String LAST_ACTIVITY = "lastActivity";
   static final String LAST_SOURCE = "lastSource";
+  /** Version 3 and before: the newest report's count and time, not each frontend's. */
   static final String IN_FLIGHT = "inFlight";
   static final String IN_FLIGHT_AT = "inFlightAt";
+  static final String FRONTENDS = "frontends";
+  static final String SIZE = "size";
+  static final String NEEDED = "needed";
   static final String CLAIM = "claim";
   static final String LAST_ERROR = "lastError";
   static final String HISTORY = "history";
@@ -60,8 +64,15 @@ final class StateDocument {
     fields.put(PHASE_SINCE, timestamp(state.phaseSince()));
     fields.put(LAST_ACTIVITY, timestamp(state.lastActivity()));
     fields.put(LAST_SOURCE, state.lastSource());
-    fields.put(IN_FLIGHT, (long) state.inFlight());
-    fields.put(IN_FLIGHT_AT, timestamp(state.inFlightAt()));
+    List<Map<String, Object>> frontends = new ArrayList<>();
+    for (SnoozeState.Report report : state.frontends()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("source", report.source());
+      map.put("inFlight", (long) report.inFlight());
+      map.put("at", timestamp(report.at()));
+      frontends.add(map);
+    }
+    fields.put(FRONTENDS, frontends);
     fields.put(CLAIM, claim(state.claim()));
     fields.put(LAST_ERROR, lastError(state.lastError()));
     List<Map<String, Object>> history = new ArrayList<>();
@@ -97,6 +108,8 @@ final class StateDocument {
     fields.put(OFFERS, offers);
     fields.put(LEDGER, ledger(state.ledger()));
     fields.put(BILLING, billing(state.billing()));
+    fields.put(SIZE, (long) state.size());
+    fields.put(NEEDED, state.needed().stream().map(StateDocument::timestamp).toList());
     return fields;
   }
 
@@ -204,8 +217,7 @@ final class StateDocument {
           instant(fields, PHASE_SINCE, true),
           instant(fields, LAST_ACTIVITY, false),
           optional(fields, LAST_SOURCE, String.class),
-          intValue(fields, IN_FLIGHT),
-          instant(fields, IN_FLIGHT_AT, false),
+          frontends(fields),
           claim(fields),
           lastError(fields, LAST_ERROR),
           history,
@@ -214,7 +226,55 @@ final class StateDocument {
           instant(fields, WOKE_AT, false),
           offers(fields),
           ledger(fields),
-          billing(fields));
+          billing(fields),
+          fields.containsKey(SIZE) ? nonNegative(fields, SIZE) : 0,
+          needed(fields));
+    }
+
+    /** Version 3 and before kept one count, the newest report's: it becomes that source's report. */
+    private List<SnoozeState.Report> frontends(Map<String, Object> fields) {
+      List<SnoozeState.Report> reports = new ArrayList<>();
+      List<?> items = optional(fields, FRONTENDS, List.class);
+      if (items == null) {
+        Instant at = instant(fields, IN_FLIGHT_AT, false);
+        if (at != null) {
+          String source = optional(fields, LAST_SOURCE, String.class);
+          reports.add(new SnoozeState.Report(source == null ? "unknown" : source, nonNegative(fields, IN_FLIGHT), at));
+        }
+        return reports;
+      }
+      for (int i = 0; i < items.size(); i++) {
+        String field = FRONTENDS + "[" + i + "]";
+        Map<String, Object> map = asMap(items.get(i), field);
+        Reader report = nested(field);
+        reports.add(new SnoozeState.Report(report.required(map, "source", String.class),
+            report.nonNegative(map, "inFlight"), report.instant(map, "at", true)));
+      }
+      return reports;
+    }
+
+    /** Absent before version 4: no VM count needed yet. */
+    private List<Instant> needed(Map<String, Object> fields) {
+      List<Instant> needed = new ArrayList<>();
+      List<?> items = optional(fields, NEEDED, List.class);
+      if (items == null) {
+        return needed;
+      }
+      for (int i = 0; i < items.size(); i++) {
+        if (!(items.get(i) instanceof Timestamp at)) {
+          throw unreadable(NEEDED + "[" + i + "]", "is " + describe(items.get(i)) + ", expected a timestamp");
+        }
+        needed.add(Instant.ofEpochSecond(at.getSeconds(), at.getNanos()));
+      }
+      return needed;
+    }
+
+    private int nonNegative(Map<String, Object> map, String field) {
+      int value = intValue(map, field);
+      if (value < 0) {
+        throw unreadable(field, "is " + value + ", expected 0 or more");
+      }
+      return value;
     }
 
     /** Absent before version 3: nothing counted yet (the old per-offer seconds are left behind). */

@@ -83,6 +83,16 @@ public class ActivityMessagesTest {
   }
 
   @Test
+  void anAbsurdCountInFlightIsClampedWithAWarningNotTrusted() {
+    ActivityMessages.Accepted accepted = accepted(published(
+        "{\"schemaVersion\":1,\"source\":\"fe-1\",\"kind\":\"heartbeat\",\"inFlight\":2000000000}"));
+
+    assertThat(accepted.activity().inFlight()).isEqualTo(ActivityMessages.MAX_IN_FLIGHT);
+    assertThat(accepted.warnings()).containsExactly(
+        "inFlight 2000000000 from fe-1 is more than a frontend can hold: counted as 100000");
+  }
+
+  @Test
   void withoutAPublishTimeTheEventTimeCounts() {
     CloudEvent event = event(ActivityMessages.EVENT_TYPE, "{\"message\":{\"messageId\":\"m-8\"}}");
 

@@ -29,7 +29,7 @@ class BootStagesTest {
       Duration.ofMinutes(2), Duration.ofMinutes(2),
       List.of(new GpuOffer("snooze-gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD)),
       Duration.ofMinutes(2), SleepMode.DELETE, Duration.ofSeconds(200), dev.snooze.functions.schedule.WarmWindows.NONE,
-      Duration.ofMinutes(1), null);
+      Duration.ofMinutes(1), null, null);
 
   /** Stage starts, seconds after T0: provisioning 30 s, booting 20, driver 60, image 40, container 5, model 45. */
   static final Map<String, Integer> STARTS = starts();

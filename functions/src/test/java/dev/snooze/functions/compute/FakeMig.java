@@ -28,6 +28,8 @@ public final class FakeMig implements Mig {
   private int created;
   private int wakes;
   private int sleeps;
+  private int scaleIns;
+  private final List<String> drained = new ArrayList<>();
   private int observes;
   private boolean bootInstantly = true;
   private MigView.MigError stockout;
@@ -190,6 +192,36 @@ public final class FakeMig implements Mig {
       failedAttempt();
     }
     return preempted;
+  }
+
+  /** The instances removed by scale-ins, in order: each drained by the load balancer before it went. */
+  public synchronized List<String> drained() {
+    return List.copyOf(drained);
+  }
+
+  public synchronized int scaleInCalls() {
+    return scaleIns;
+  }
+
+  /** As a MIG resizing down: the instances that serve nothing yet go first, then the newest. */
+  @Override
+  public synchronized void scaleIn(int size, String requestId) {
+    scaleIns++;
+    requestIds.add(requestId);
+    throwIfFailing(failures);
+    if (targetSize > size && firstTime("scale-in", requestId)) {
+      List<MigView.Instance> running = new ArrayList<>(instances.stream()
+          .filter(i -> !"TERMINATED".equals(i.status())).toList());
+      running.sort(java.util.Comparator.comparing(MigView.Instance::serving));
+      int remove = running.size() - size;
+      for (int k = 0; k < remove && k < running.size(); k++) {
+        MigView.Instance gone = running.get(k);
+        instances.remove(gone);
+        drained.add(gone.name());
+      }
+      targetSize = size;
+    }
+    throwIfFailing(failuresAfterApplying);
   }
 
   @Override

@@ -72,6 +72,33 @@ class SnoozeConfigTest {
   }
 
   @Test
+  void scalingDefaultsToAFixedSizeAndReadsItsKnobs() {
+    Map<String, String> base = Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_REGION", "us-central1",
+        "SNOOZE_DESIRED_SIZE", "2");
+    assertThat(SnoozeConfig.fromEnv(base).policy().scaling())
+        .isEqualTo(new dev.snooze.functions.scale.Scaling(2, 4, java.time.Duration.ofMinutes(5)));
+    assertThat(SnoozeConfig.fromEnv(base).policy().scales()).isFalse();
+
+    java.util.Map<String, String> scaled = new java.util.HashMap<>(base);
+    scaled.putAll(Map.of("SNOOZE_MAX_SIZE", "5", "SNOOZE_TARGET_IN_FLIGHT", "2", "SNOOZE_SCALE_IN_DELAY", "600"));
+    assertThat(SnoozeConfig.fromEnv(scaled).policy().scaling())
+        .isEqualTo(new dev.snooze.functions.scale.Scaling(5, 2, java.time.Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void refusesATargetOfZeroAMaximumBelowOneOrBelowTheDesiredSizeNamingTheFix() {
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_REGION", "us-central1",
+        "SNOOZE_TARGET_IN_FLIGHT", "0", "SNOOZE_MAX_SIZE", "0", "SNOOZE_SCALE_IN_DELAY", "-5")))
+        .hasMessageContaining("SNOOZE_TARGET_IN_FLIGHT=0 is invalid: set it to a whole number from 1 to 1000")
+        .hasMessageContaining("SNOOZE_MAX_SIZE=0 is invalid: set it to a whole number from 1 to 100")
+        .hasMessageContaining("SNOOZE_SCALE_IN_DELAY=-5 is not a positive duration");
+    assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of("SNOOZE_PROJECT", "my-project", "SNOOZE_REGION", "us-central1",
+        "SNOOZE_DESIRED_SIZE", "3", "SNOOZE_MAX_SIZE", "2")))
+        .hasMessageContaining("SNOOZE_MAX_SIZE=2 is below SNOOZE_DESIRED_SIZE=3: the most GPU VMs cannot be fewer than"
+            + " the least; raise SNOOZE_MAX_SIZE to at least 3 (or unset it for a fixed size)");
+  }
+
+  @Test
   void refusesAZoneAndARegionTogetherAndAGranularityAsLongAsTheIdleTimeout() {
     assertThatThrownBy(() -> SnoozeConfig.fromEnv(Map.of(
             "SNOOZE_PROJECT", "my-project", "SNOOZE_ZONE", "us-central1-a", "SNOOZE_REGION", "us-central1",

@@ -53,8 +53,7 @@ class DecisionsTest {
     void aPageOpenedWhileAsleepWakesTheGpuAndTheIdleTimeoutCountsFromThatWake() {
       Change<Action> change = Decisions.onActivity(SnoozeState.initial(), intent("i1", T0), POLICY, T0, "c1");
 
-      assertThat(change.result()).isEqualTo(new Action.Wake("c1", "intent (a page opened) from frontend (message i1)",
-          "snooze-gpu"));
+      assertThat(change.result()).isEqualTo(new Action.Wake("c1", "intent (a page opened) from frontend (message i1)", "snooze-gpu", 1));
       assertThat(change.next().lastActivity()).isEqualTo(T0);
     }
 
@@ -82,7 +81,7 @@ class DecisionsTest {
     void theFirstActivityWhileAsleepClaimsOneWake() {
       Change<Action> change = Decisions.onActivity(SnoozeState.initial(), activity("m1", T0), POLICY, T0, "c1");
 
-      assertThat(change.result()).isEqualTo(new Action.Wake("c1", "activity from frontend (message m1)", "snooze-gpu"));
+      assertThat(change.result()).isEqualTo(new Action.Wake("c1", "activity from frontend (message m1)", "snooze-gpu", 1));
       assertThat(change.next().phase()).isEqualTo(Phase.WAKING);
       assertThat(change.next().lastActivity()).isEqualTo(T0);
       assertThat(change.next().claim().messageId()).isEqualTo("m1");
@@ -153,8 +152,8 @@ class DecisionsTest {
 
       SnoozeState next = Decisions.onActivity(state, heartbeat("h1", T0.plusSeconds(3), 2), POLICY, T0.plusSeconds(3), "c").next();
 
-      assertThat(next.inFlight()).isEqualTo(2);
-      assertThat(next.inFlightAt()).isEqualTo(T0.plusSeconds(3));
+      assertThat(next.inFlight(T0.plusSeconds(3), POLICY.heartbeatTtl())).isEqualTo(2);
+      assertThat(next.frontends()).extracting(SnoozeState.Report::at).containsExactly(T0.plusSeconds(3));
       assertThat(next.lastActivity()).as("within the granularity").isEqualTo(T0);
     }
   }
@@ -285,7 +284,7 @@ class DecisionsTest {
 
       Change<Action> change = Decisions.afterSleep(woken, POLICY, "s1", at.plusSeconds(2), "w2");
 
-      assertThat(change.result()).isEqualTo(new Action.Wake("w2", "a wake arrived while going to sleep", "snooze-gpu"));
+      assertThat(change.result()).isEqualTo(new Action.Wake("w2", "a wake arrived while going to sleep", "snooze-gpu", 1));
       assertThat(change.next()).isNull();
     }
   }

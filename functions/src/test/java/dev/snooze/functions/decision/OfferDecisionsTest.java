@@ -47,7 +47,7 @@ class OfferDecisionsTest {
   /** The spot offer's wake claimed at T0 by message m1. */
   static SnoozeState waking() {
     Change<Action> change = Decisions.onActivity(SnoozeState.initial(), activity("m1", T0), POLICY, T0, "w1");
-    assertThat(change.result()).isEqualTo(new Action.Wake("w1", "activity from frontend (message m1)", "l4-spot"));
+    assertThat(change.result()).isEqualTo(new Action.Wake("w1", "activity from frontend (message m1)", "l4-spot", 1));
     return change.next();
   }
 
@@ -66,7 +66,7 @@ class OfferDecisionsTest {
     Change<Action> change = Decisions.onWakeError(waking(), POLICY, "l4-spot", error(code, now), now, "w2");
 
     assertThat(change.result()).isEqualTo(new Action.Wake("w2",
-        "l4-spot " + code + " (message of " + code + "): waking l4", "l4", List.of("l4-spot")));
+        "l4-spot " + code + " (message of " + code + "): waking l4", "l4", 1, List.of("l4-spot")));
     SnoozeState next = change.next();
     assertThat(next.offer()).isEqualTo("l4");
     assertThat(next.offerSince()).isEqualTo(now);
@@ -100,7 +100,7 @@ class OfferDecisionsTest {
     MigView listed = new MigView(1, 0, false, WAITING.instances(), error("ZONE_RESOURCE_POOL_EXHAUSTED", T0.plusSeconds(5)));
     assertThat(Decisions.onTick(state, views(listed, EMPTY, EMPTY), POLICY, now, "t1").result())
         .isEqualTo(new Action.Wake("t1", "l4-spot ZONE_RESOURCE_POOL_EXHAUSTED (message of ZONE_RESOURCE_POOL_EXHAUSTED):"
-            + " waking l4", "l4", List.of("l4-spot")));
+            + " waking l4", "l4", 1, List.of("l4-spot")));
 
     MigView lastAttempt = new MigView(1, 0, false,
         List.of(new MigView.Instance("vm", "", "", "", "CREATING", error("ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS", null))),
@@ -138,7 +138,7 @@ class OfferDecisionsTest {
         POLICY, now, "t2");
 
     assertThat(change.result()).isEqualTo(new Action.Wake("t2",
-        "l4-spot PREEMPTED (the spot VM of l4-spot was preempted): waking l4", "l4", List.of("l4-spot")));
+        "l4-spot PREEMPTED (the spot VM of l4-spot was preempted): waking l4", "l4", 1, List.of("l4-spot")));
     assertThat(change.next().phase()).isEqualTo(Phase.WAKING);
     assertThat(change.next().ledger().open()).as("the preempted offer's time is closed, the next one charged from now")
         .containsExactly(new Ledger.Open("l4", now, 1));
@@ -232,7 +232,7 @@ class OfferDecisionsTest {
     SnoozeState backOnSpot = awake.withOffer("l4-spot", t1.plusSeconds(121));
     assertThat(Decisions.afterGiveUp(backOnSpot, POLICY, List.of("l4-spot"), null, "x").result())
         .as("chosen again while being given up: woken again")
-        .isEqualTo(new Action.Wake("x", "l4-spot was chosen again while being given up", "l4-spot"));
+        .isEqualTo(new Action.Wake("x", "l4-spot was chosen again while being given up", "l4-spot", 1));
   }
 
   @Test

@@ -47,6 +47,15 @@ final class RacingMig implements Mig {
   }
 
   @Override
+  public void scaleIn(int size, String requestId) {
+    invocation.yieldPoint("Compute scale-in " + requestId);
+    invocation.interact(() -> {
+      shared.scaleIn(size, requestId);
+      return null;
+    });
+  }
+
+  @Override
   public void sleep(SleepMode mode, String requestId) {
     invocation.interact(() -> {
       watch.issued(requestId, name);

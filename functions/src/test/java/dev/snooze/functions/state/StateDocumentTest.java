@@ -78,7 +78,7 @@ class StateDocumentTest {
   @Test
   void absentOptionalFieldsReadAsNull() {
     Map<String, Object> fields = valid();
-    fields.keySet().removeAll(List.of("lastActivity", "lastSource", "inFlightAt", "claim", "lastError"));
+    fields.keySet().removeAll(List.of("lastActivity", "lastSource", "claim", "lastError"));
 
     assertThat(StateDocument.fromFields(DOC, fields)).isEqualTo(SnoozeState.initial());
   }
@@ -150,5 +150,33 @@ class StateDocumentTest {
     assertThatThrownBy(() -> StateDocument.fromFields(DOC, fields))
         .hasMessageContaining("ledger.days[0].date")
         .hasMessageContaining("expected a date such as 2026-12-03");
+  }
+
+  @Test
+  void eachFrontendsReportAndTheScaleRoundTripAndAVersionThreeDocumentKeepsItsOneCount() {
+    Instant at = Instant.parse("2026-12-03T10:00:00Z");
+    SnoozeState state = SnoozeState.initial()
+        .withReport(new SnoozeState.Report("fe-a", 5, at))
+        .withReport(new SnoozeState.Report("fe-b", 4, at.plusSeconds(2)))
+        .withSize(3)
+        .withNeeded(List.of(at.plusSeconds(2), at.plusSeconds(2), at));
+    assertThat(StateDocument.fromFields(DOC, StateDocument.toFields(state))).isEqualTo(state);
+    assertThat(state.inFlight(at.plusSeconds(3), Duration.ofMinutes(2))).isEqualTo(9);
+
+    Map<String, Object> v3 = valid();
+    v3.put("schemaVersion", 3L);
+    v3.keySet().removeAll(List.of("frontends", "size", "needed"));
+    v3.put("inFlight", 2L);
+    v3.put("inFlightAt", com.google.cloud.Timestamp.ofTimeSecondsAndNanos(at.getEpochSecond(), 0));
+    v3.put("lastSource", "frontend-1");
+    SnoozeState read = StateDocument.fromFields(DOC, v3);
+    assertThat(read.frontends()).containsExactly(new SnoozeState.Report("frontend-1", 2, at));
+    assertThat(read.size()).isZero();
+    assertThat(read.needed()).isEmpty();
+
+    Map<String, Object> broken = StateDocument.toFields(state);
+    broken.put("size", -1L);
+    assertThatThrownBy(() -> StateDocument.fromFields(DOC, broken)).hasMessageContaining("size")
+        .hasMessageContaining("expected 0 or more");
   }
 }

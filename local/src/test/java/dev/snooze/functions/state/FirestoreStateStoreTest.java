@@ -97,7 +97,9 @@ class FirestoreStateStoreTest {
     SnoozeState state = SnoozeState.initial()
         .withPhase(Phase.ERROR, T0.plusSeconds(5))
         .withActivity(T0.plusMillis(4_321), "frontend")
-        .withInFlight(7, T0.plusSeconds(3))
+        .withReport(new SnoozeState.Report("frontend", 7, T0.plusSeconds(3)))
+        .withSize(2)
+        .withNeeded(List.of(T0.plusSeconds(3), T0.plusSeconds(3)))
         .withClaim(new Claim("req-1", ClaimKind.WAKE, T0.plusSeconds(1), "msg-42"))
         .withLastError(new LastError("ZONE_RESOURCE_POOL_EXHAUSTED", "no L4 in us-central1-a", T0.plusSeconds(6)))
         .withOffer("l4", T0.plusSeconds(7))
@@ -167,9 +169,11 @@ class FirestoreStateStoreTest {
     Map<String, Object> doc = rawGet(store).getData();
 
     assertThat(doc).containsOnlyKeys(
-        "schemaVersion", "phase", "phaseSince", "lastActivity", "lastSource", "inFlight",
-        "inFlightAt", "claim", "lastError", "history", "offer", "offerSince", "wokeAt", "offers", "ledger", "billing");
-    assertThat(doc.get("schemaVersion")).isEqualTo(3L);
+        "schemaVersion", "phase", "phaseSince", "lastActivity", "lastSource", "frontends",
+        "claim", "lastError", "history", "offer", "offerSince", "wokeAt", "offers", "ledger", "billing", "size", "needed");
+    assertThat(doc.get("schemaVersion")).isEqualTo(4L);
+    assertThat(doc.get("size")).isEqualTo(2L);
+    assertThat(doc.get("needed")).asList().hasSize(2).allMatch(Timestamp.class::isInstance);
     assertThat(doc.get("ledger")).isEqualTo(Map.of(
         "open", List.of(Map.of("mig", "l4", "since", Timestamp.parseTimestamp("2026-11-28T10:15:37.123456Z"), "size", 2L)),
         "days", List.of(Map.of("date", "2026-11-28", "millis", Map.of("l4-spot", 60_000L)))));
@@ -193,8 +197,8 @@ class FirestoreStateStoreTest {
     assertThat(doc.get("phaseSince")).isEqualTo(Timestamp.parseTimestamp("2026-11-28T10:15:35.123456Z"));
     assertThat(doc.get("lastActivity")).isEqualTo(Timestamp.parseTimestamp("2026-11-28T10:15:34.444456Z"));
     assertThat(doc.get("lastSource")).isEqualTo("frontend");
-    assertThat(doc.get("inFlight")).isEqualTo(7L);
-    assertThat(doc.get("inFlightAt")).isInstanceOf(Timestamp.class);
+    assertThat(doc.get("frontends")).isEqualTo(List.of(Map.of("source", "frontend", "inFlight", 7L,
+        "at", Timestamp.parseTimestamp("2026-11-28T10:15:33.123456Z"))));
     assertThat(doc.get("claim")).isEqualTo(Map.of(
         "id", "req-1", "kind", "WAKE",
         "at", Timestamp.parseTimestamp("2026-11-28T10:15:31.123456Z"), "messageId", "msg-42"));
@@ -215,9 +219,10 @@ class FirestoreStateStoreTest {
 
     assertThat(doc).containsEntry("phase", "ASLEEP")
         .containsEntry("phaseSince", Timestamp.ofTimeSecondsAndNanos(0, 0))
-        .containsEntry("inFlight", 0L)
+        .containsEntry("frontends", List.of())
+        .containsEntry("size", 0L)
         .containsEntry("history", List.of());
-    for (String field : List.of("lastActivity", "lastSource", "inFlightAt", "claim", "lastError")) {
+    for (String field : List.of("lastActivity", "lastSource", "claim", "lastError")) {
       assertThat(doc).containsKey(field);
       assertThat(doc.get(field)).as(field).isNull();
     }
