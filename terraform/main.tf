@@ -1,6 +1,6 @@
 # Snooze: scale-to-zero GPU serving on Compute Engine.
 #
-#   user -> HTTPS LB + IAP -> frontend VM -> internal ALB -> GPU MIG per offer (0..desired_size)
+#   user -> HTTPS LB + IAP -> frontend VM -> internal ALB -> GPU MIG per offer (0 or desired..max_size)
 #                               |  publishes activity          ^ resized by (first offer with
 #                               v                              |  capacity, in order)
 #                        Pub/Sub topic -> Wake function -------+
@@ -82,6 +82,11 @@ resource "terraform_data" "checks" {
       condition     = (var.budget.money_per_day == null && var.budget.money_per_month == null) || alltrue([for o in var.gpu_offers : o.hourly_price != null])
       error_message = "budget money_per_day and money_per_month count money from each offer's hourly_price: set hourly_price on every gpu_offers entry (${join(", ", [for o in var.gpu_offers : o.name if o.hourly_price == null])} has none), or cap GPU hours only."
     }
+    # The functions refuse a SNOOZE_MAX_SIZE below SNOOZE_DESIRED_SIZE.
+    precondition {
+      condition     = var.max_size == null ? true : var.max_size >= var.desired_size
+      error_message = "max_size (${coalesce(var.max_size, var.desired_size)}) must be at least desired_size (${var.desired_size}), the GPU VMs of every wake: raise max_size, or leave it null for desired_size."
+    }
     precondition {
       condition     = local.expected_wake_seconds < var.wake_timeout_seconds
       error_message = "expected_wake_seconds (${local.expected_wake_seconds}) must be below wake_timeout_seconds (${var.wake_timeout_seconds}), after which a wake counts as failed: lower it, or raise wake_timeout_seconds."
@@ -113,23 +118,24 @@ module "network" {
 }
 
 module "gpu_backend" {
-  source                  = "./modules/gpu_backend"
-  project_id              = var.project_id
-  region                  = var.region
-  zones                   = var.zones
-  name                    = var.name
-  network_id              = module.network.network_id
-  subnet_id               = module.network.subnet_id
-  proxy_subnet_id         = module.network.proxy_subnet_id
-  network_tag             = module.network.backend_tag
-  gpu_offers              = var.gpu_offers
-  backend_image           = var.backend_image
-  backend_port            = var.backend_port
-  backend_env             = var.backend_env
-  backend_model           = var.backend_model
-  backend_warmup          = var.backend_warmup
-  boot_image              = var.boot_image
-  request_timeout_seconds = var.request_timeout_seconds
+  source                   = "./modules/gpu_backend"
+  project_id               = var.project_id
+  region                   = var.region
+  zones                    = var.zones
+  name                     = var.name
+  network_id               = module.network.network_id
+  subnet_id                = module.network.subnet_id
+  proxy_subnet_id          = module.network.proxy_subnet_id
+  network_tag              = module.network.backend_tag
+  gpu_offers               = var.gpu_offers
+  backend_image            = var.backend_image
+  backend_port             = var.backend_port
+  backend_env              = var.backend_env
+  backend_model            = var.backend_model
+  backend_warmup           = var.backend_warmup
+  boot_image               = var.boot_image
+  request_timeout_seconds  = var.request_timeout_seconds
+  draining_timeout_seconds = var.draining_timeout_seconds
 
   depends_on = [google_project_service.apis]
 }
@@ -161,6 +167,9 @@ module "controller" {
   wake_timeout_seconds     = var.wake_timeout_seconds
   expected_wake_seconds    = local.expected_wake_seconds
   desired_size             = var.desired_size
+  max_size                 = var.max_size
+  target_in_flight         = var.target_in_flight
+  scale_in_delay_seconds   = var.scale_in_delay_seconds
   sleep_mode               = var.sleep_mode
   functions_jar            = var.functions_jar
   warm_windows             = var.warm_windows

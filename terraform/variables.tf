@@ -286,6 +286,46 @@ variable "desired_size" {
   }
 }
 
+variable "max_size" {
+  description = "Most GPU VMs while awake (the functions' SNOOZE_MAX_SIZE): the functions grow the awake offer's MIG from desired_size up to max_size as requests in flight grow (one VM per target_in_flight) and shrink it once demand has been lower for scale_in_delay_seconds. null: desired_size, a fixed size while awake. An integer from 1 to 100, at least desired_size (checked by a precondition in main.tf)."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.max_size == null || try(var.max_size >= 1 && var.max_size <= 100 && floor(var.max_size) == var.max_size, false)
+    error_message = "max_size must be null (desired_size) or an integer from 1 to 100, at least desired_size."
+  }
+}
+
+variable "target_in_flight" {
+  description = "Requests in flight per GPU VM the functions aim for (SNOOZE_TARGET_IN_FLIGHT): while awake the MIG has ceil(requests in flight across the frontends / target_in_flight) VMs, from desired_size to max_size. About what one VM serves at once (Ollama: OLLAMA_NUM_PARALLEL in backend_env)."
+  type        = number
+  default     = 4
+  validation {
+    condition     = var.target_in_flight >= 1 && var.target_in_flight <= 1000 && floor(var.target_in_flight) == var.target_in_flight
+    error_message = "target_in_flight must be an integer from 1 to 1000."
+  }
+}
+
+variable "scale_in_delay_seconds" {
+  description = "How long demand must have been lower before the functions remove GPU VMs, in seconds (SNOOZE_SCALE_IN_DELAY): the stable window that keeps a short lull from removing a VM the next burst needs again. Matters only with max_size above desired_size."
+  type        = number
+  default     = 300
+  validation {
+    condition     = var.scale_in_delay_seconds >= 60 && var.scale_in_delay_seconds <= 3600 && floor(var.scale_in_delay_seconds) == var.scale_in_delay_seconds
+    error_message = "scale_in_delay_seconds must be an integer from 60 to 3600."
+  }
+}
+
+variable "draining_timeout_seconds" {
+  description = "Connection draining timeout of the internal load balancer's backend service, in seconds: a GPU VM the functions remove or stop (scale-in, and every sleep) gets no new requests, may finish its requests in flight for up to this long, and is deleted (stopped) up to 60 s after it, billed until then. null: request_timeout_seconds, at most 3600 (the API's maximum). A value shorter than the longest streamed answer cuts streams on scale-in; 0 turns draining off."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.draining_timeout_seconds == null || try(var.draining_timeout_seconds >= 0 && var.draining_timeout_seconds <= 3600 && floor(var.draining_timeout_seconds) == var.draining_timeout_seconds, false)
+    error_message = "draining_timeout_seconds must be null (request_timeout_seconds, at most 3600) or an integer from 0 to 3600."
+  }
+}
+
 variable "warm_windows" {
   description = "Times the GPU is kept awake whatever the traffic, woken a wake ahead so that it is ready at the start (the functions' SNOOZE_WARM_WINDOWS, joined with \"; \"), each \"DAYS HH:MM-HH:MM ZONE\": DAYS Mon, Mon-Fri, Sat,Sun or Daily; an end before the start runs past midnight (22:00-02:00); ZONE an IANA time zone. E.g. [\"Mon-Fri 09:00-17:30 Europe/Warsaw\"]; [] for none."
   type        = list(string)

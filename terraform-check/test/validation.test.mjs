@@ -294,6 +294,72 @@ test('a money cap needs an hourly_price on every GPU offer (main.tf\'s cross-var
   ]);
 });
 
+test('scaling (root and module controller): max_size null or 1 to 100, target_in_flight 1 to 1000, scale_in_delay_seconds 60 to 3600, whole numbers', { skip }, async () => {
+  for (const file of [path.join(ROOT, 'variables.tf'), path.join(ROOT, 'modules', 'controller', 'variables.tf')]) {
+    const max = variableBlock(file, 'max_size');
+    const range = 'max_size must be null (desired_size) or an integer from 1 to 100, at least desired_size.';
+    await expect(max, 'max_size', [
+      ['unset: desired_size', undefined, null],
+      ['null, as unset', null, null],
+      ['1', 1, null],
+      ['100', 100, null],
+      ['0', 0, range],
+      ['negative', -2, range],
+      ['101', 101, range],
+      ['2.5', 2.5, range],
+    ]);
+    const target = variableBlock(file, 'target_in_flight');
+    const targetRange = 'target_in_flight must be an integer from 1 to 1000.';
+    await expect(target, 'target_in_flight', [
+      ['the default, 4', undefined, null],
+      ['1', 1, null],
+      ['1000', 1000, null],
+      ['0', 0, targetRange],
+      ['negative', -4, targetRange],
+      ['1001', 1001, targetRange],
+      ['1.5', 1.5, targetRange],
+    ]);
+    const delay = variableBlock(file, 'scale_in_delay_seconds');
+    const delayRange = 'scale_in_delay_seconds must be an integer from 60 to 3600.';
+    await expect(delay, 'scale_in_delay_seconds', [
+      ['the default, 5 minutes', undefined, null],
+      ['60', 60, null],
+      ['an hour', 3600, null],
+      ['10 s', 10, delayRange],
+      ['59', 59, delayRange],
+      ['two hours', 7200, delayRange],
+      ['90.5', 90.5, delayRange],
+    ]);
+  }
+});
+
+test('max_size below desired_size is refused (main.tf\'s cross-variable check); null and equal pass', { skip }, async () => {
+  const tf = rootChecks();
+  const below = (max, desired) => `max_size (${max}) must be at least desired_size (${desired}), the GPU VMs of every wake: raise max_size, or leave it null for desired_size.`;
+  await expect(tf, 'max_size', [
+    ['unset, desired_size 3', undefined, null],
+    ['equal', 3, null],
+    ['above', 10, null],
+    ['below', 2, below(2, 3)],
+    ['0: its own range, not also this check', 0, 'max_size must be null (desired_size) or an integer from 1 to 100, at least desired_size.'],
+  ], { ...REQUIRED, desired_size: 3 });
+});
+
+test('draining_timeout_seconds (root and module gpu_backend): null (request_timeout_seconds, at most 3600) or 0 to 3600 whole seconds', { skip }, async () => {
+  for (const file of [path.join(ROOT, 'variables.tf'), path.join(ROOT, 'modules', 'gpu_backend', 'variables.tf')]) {
+    const tf = variableBlock(file, 'draining_timeout_seconds');
+    const range = 'draining_timeout_seconds must be null (request_timeout_seconds, at most 3600) or an integer from 0 to 3600.';
+    await expect(tf, 'draining_timeout_seconds', [
+      ['unset: the request timeout', undefined, null],
+      ['0: off', 0, null],
+      ['an hour, the API\'s maximum', 3600, null],
+      ['4000', 4000, range],
+      ['negative', -1, range],
+      ['300.5', 300.5, range],
+    ]);
+  }
+});
+
 const BILLING_BUDGET = { billing_account: '012345-6789AB-CDEF01', amount: 150 };
 
 test('billing_budget: null (none) or a billing account ID, an amount above 0, an ISO currency and thresholds; module billing_budget alike', { skip }, async () => {

@@ -1,8 +1,9 @@
-// Warm windows, the GPU budget and the Cloud Billing budget, from the root's variables to what the
-// functions get. The static half reads the HCL (what is wired to what); the evaluated half runs
-// Terraform itself on the real variables and locals (lib/terraform.mjs, skipped without a
-// terraform binary): the root's arguments of module "controller", then the controller's
-// function_env from them, and every instance count that billing_budget switches.
+// Warm windows, the GPU budget, the Cloud Billing budget and scaling while awake, from the root's
+// variables to what the functions get. The static half reads the HCL (what is wired to what); the
+// evaluated half runs Terraform itself on the real variables and locals (lib/terraform.mjs,
+// skipped without a terraform binary): the root's arguments of module "controller", then the
+// controller's function_env from them, every instance count that billing_budget switches, and
+// module gpu_backend's connection draining timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { TERRAFORM, evaluate, expression, nestedText, planErrors, pureLocalsOf, 
 const ROOT = path.join(import.meta.dirname, '..', '..', 'terraform');
 const CONTROLLER = path.join(ROOT, 'modules', 'controller');
 const BILLING = path.join(ROOT, 'modules', 'billing_budget');
+const GPU_BACKEND = path.join(ROOT, 'modules', 'gpu_backend');
 const skip = TERRAFORM ? false : 'no terraform on PATH';
 
 /** Values of the root variables that have no default. */
@@ -229,4 +231,68 @@ test('the controller refuses a money cap while an offer has no price, and a pric
     ['budget money_per_day and money_per_month need an hourly price for every offer: gpu_hourly_prices has none for snooze-l4-spot.']);
   assert.deepEqual(await planErrors(tf, { ...base, gpu_hourly_prices: { 'snooze-t4': 0.54 } }),
     ['gpu_hourly_prices prices snooze-t4, which is not an offer\'s MIG: key it by the offers\' mig_name.']);
+});
+
+// --- Scaling while awake: SNOOZE_MAX_SIZE, SNOOZE_TARGET_IN_FLIGHT, SNOOZE_SCALE_IN_DELAY, draining -
+
+const SCALING_ENV = ['SNOOZE_DESIRED_SIZE', 'SNOOZE_MAX_SIZE', 'SNOOZE_TARGET_IN_FLIGHT', 'SNOOZE_SCALE_IN_DELAY'];
+
+test('scaling wiring: the root passes max_size, target_in_flight and scale_in_delay_seconds to the controller and draining_timeout_seconds to gpu_backend, whose backend service drains for it', async () => {
+  const root = await loadModule(ROOT);
+  const controllerCall = root.decl.module.get('controller').body;
+  assert.deepEqual([controllerCall.desired_size, controllerCall.max_size, controllerCall.target_in_flight, controllerCall.scale_in_delay_seconds],
+    ['${var.desired_size}', '${var.max_size}', '${var.target_in_flight}', '${var.scale_in_delay_seconds}']);
+  const backendCall = root.decl.module.get('gpu_backend').body;
+  assert.deepEqual([backendCall.request_timeout_seconds, backendCall.draining_timeout_seconds], ['${var.request_timeout_seconds}', '${var.draining_timeout_seconds}']);
+  const gpu = await loadModule(GPU_BACKEND);
+  const service = gpu.decl.resource.get('google_compute_region_backend_service.gpu').body;
+  assert.equal(service.load_balancing_scheme, 'INTERNAL_MANAGED');
+  assert.equal(service.connection_draining_timeout_sec, '${local.draining_timeout_seconds}');
+});
+
+test('every function gets SNOOZE_MAX_SIZE (desired_size when unset), SNOOZE_TARGET_IN_FLIGHT (4) and SNOOZE_SCALE_IN_DELAY (300, in seconds as SNOOZE_IDLE_TIMEOUT)', { skip }, async () => {
+  const scaling = async (vars) => {
+    const { env } = await controller(await controllerArgs(vars), { env: 'local.function_env' });
+    return Object.fromEntries(SCALING_ENV.map((k) => [k, env[k]]));
+  };
+  assert.deepEqual(await scaling({}), { SNOOZE_DESIRED_SIZE: '1', SNOOZE_MAX_SIZE: '1', SNOOZE_TARGET_IN_FLIGHT: '4', SNOOZE_SCALE_IN_DELAY: '300' });
+  assert.deepEqual(await scaling({ desired_size: 2 }), { SNOOZE_DESIRED_SIZE: '2', SNOOZE_MAX_SIZE: '2', SNOOZE_TARGET_IN_FLIGHT: '4', SNOOZE_SCALE_IN_DELAY: '300' });
+  assert.deepEqual(await scaling({ desired_size: 2, max_size: 8, target_in_flight: 6, scale_in_delay_seconds: 900 }),
+    { SNOOZE_DESIRED_SIZE: '2', SNOOZE_MAX_SIZE: '8', SNOOZE_TARGET_IN_FLIGHT: '6', SNOOZE_SCALE_IN_DELAY: '900' });
+  // The same format as the other durations: whole seconds, the idle timeout's.
+  const { env } = await controller(await controllerArgs({ idle_timeout_seconds: 600, scale_in_delay_seconds: 600 }), { env: 'local.function_env' });
+  assert.equal(env.SNOOZE_SCALE_IN_DELAY, env.SNOOZE_IDLE_TIMEOUT);
+});
+
+test('the controller refuses max_size below desired_size (its function\'s precondition)', { skip }, async () => {
+  const lifecycle = nestedText(path.join(CONTROLLER, 'functions.tf'), ['resource', 'google_cloudfunctions2_function', 'function'], [['lifecycle', 0]]);
+  const tf = `${variablesOf(CONTROLLER)}\nresource "terraform_data" "checks" {\n  input = 1\n${lifecycle}\n}\n`;
+  const offers = [{ mig_name: 'snooze-gpu', provisioning_model: 'STANDARD' }];
+  const base = { project_id: 'my-gpu-project', region: 'us-central1', name: 'snooze', offers, idle_timeout_seconds: 900, wake_timeout_seconds: 600, expected_wake_seconds: 150, desired_size: 2, sleep_mode: 'delete', functions_jar: 'f.jar' };
+  assert.deepEqual(await planErrors(tf, base), []);
+  assert.deepEqual(await planErrors(tf, { ...base, max_size: 2 }), []);
+  assert.deepEqual(await planErrors(tf, { ...base, max_size: 1 }),
+    ['max_size (1) must be at least desired_size (2): the functions refuse a SNOOZE_MAX_SIZE below SNOOZE_DESIRED_SIZE.']);
+});
+
+test('connection draining: request_timeout_seconds by default, capped at the API\'s 3600; draining_timeout_seconds overrides it, 0 included', { skip }, async () => {
+  const tf = `${variablesOf(GPU_BACKEND)}\n${pureLocalsOf(GPU_BACKEND)}`;
+  const base = {
+    project_id: 'my-gpu-project', region: 'us-central1', zones: ['us-central1-a'], name: 'snooze',
+    network_id: 'projects/p/global/networks/snooze', subnet_id: 'projects/p/regions/us-central1/subnetworks/snooze',
+    proxy_subnet_id: 'projects/p/regions/us-central1/subnetworks/snooze-proxy', network_tag: 'snooze-gpu',
+    gpu_offers: [L4], backend_image: 'ollama/ollama', backend_port: 11434,
+  };
+  for (const [vars, want] of [
+    [{ request_timeout_seconds: 900 }, 900],
+    [{ request_timeout_seconds: 3600 }, 3600],
+    [{ request_timeout_seconds: 7200 }, 3600],
+    [{ request_timeout_seconds: 86400 }, 3600],
+    [{ request_timeout_seconds: 900, draining_timeout_seconds: 120 }, 120],
+    [{ request_timeout_seconds: 7200, draining_timeout_seconds: 3600 }, 3600],
+    [{ request_timeout_seconds: 900, draining_timeout_seconds: 0 }, 0],
+  ]) {
+    const got = await evaluate(tf, { draining: 'local.draining_timeout_seconds' }, { ...base, ...vars });
+    assert.equal(got.draining, want, JSON.stringify(vars));
+  }
 });

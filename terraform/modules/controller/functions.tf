@@ -22,6 +22,12 @@ locals {
     SNOOZE_DESIRED_SIZE     = tostring(var.desired_size)
     SNOOZE_SLEEP_MODE       = var.sleep_mode
     SNOOZE_STATE_COLLECTION = var.state_collection
+    # Scaling while awake: ceil(requests in flight / SNOOZE_TARGET_IN_FLIGHT) VMs, from
+    # SNOOZE_DESIRED_SIZE to SNOOZE_MAX_SIZE (desired_size unless set: a fixed size), fewer only
+    # once demand has been lower for SNOOZE_SCALE_IN_DELAY.
+    SNOOZE_MAX_SIZE         = tostring(coalesce(var.max_size, var.desired_size))
+    SNOOZE_TARGET_IN_FLIGHT = tostring(var.target_in_flight)
+    SNOOZE_SCALE_IN_DELAY   = tostring(var.scale_in_delay_seconds)
     # Same wake timeout as the frontend's hold, so the page and Status agree on ERROR.
     SNOOZE_WAKE_TIMEOUT = tostring(var.wake_timeout_seconds)
     # The ETA until Status has learned this deployment's stage times from its own wakes.
@@ -189,6 +195,11 @@ resource "google_cloudfunctions2_function" "function" {
   }
 
   lifecycle {
+    # The functions refuse a SNOOZE_MAX_SIZE below SNOOZE_DESIRED_SIZE.
+    precondition {
+      condition     = var.max_size == null ? true : var.max_size >= var.desired_size
+      error_message = "max_size (${coalesce(var.max_size, var.desired_size)}) must be at least desired_size (${var.desired_size}): the functions refuse a SNOOZE_MAX_SIZE below SNOOZE_DESIRED_SIZE."
+    }
     # A money cap counts each offer's VM hours at its price (Budget.priced in the functions).
     precondition {
       condition     = (var.budget.money_per_day == null && var.budget.money_per_month == null) || alltrue([for o in var.offers : contains(keys(var.gpu_hourly_prices), o.mig_name)])

@@ -115,6 +115,36 @@ variable "desired_size" {
   }
 }
 
+variable "max_size" {
+  description = "Most GPU VMs while awake (SNOOZE_MAX_SIZE): the functions scale the awake offer's MIG between desired_size and max_size by requests in flight. null: desired_size (a fixed size while awake). At least desired_size (checked by a precondition of the functions)."
+  type        = number
+  default     = null
+  validation {
+    condition     = var.max_size == null || try(var.max_size >= 1 && var.max_size <= 100 && floor(var.max_size) == var.max_size, false)
+    error_message = "max_size must be null (desired_size) or an integer from 1 to 100, at least desired_size."
+  }
+}
+
+variable "target_in_flight" {
+  description = "Requests in flight per GPU VM the functions aim for (SNOOZE_TARGET_IN_FLIGHT): ceil(requests in flight across the frontends / target_in_flight) VMs, from desired_size to max_size."
+  type        = number
+  default     = 4
+  validation {
+    condition     = var.target_in_flight >= 1 && var.target_in_flight <= 1000 && floor(var.target_in_flight) == var.target_in_flight
+    error_message = "target_in_flight must be an integer from 1 to 1000."
+  }
+}
+
+variable "scale_in_delay_seconds" {
+  description = "How long demand must have been lower before the functions remove GPU VMs, in seconds (SNOOZE_SCALE_IN_DELAY)."
+  type        = number
+  default     = 300
+  validation {
+    condition     = var.scale_in_delay_seconds >= 60 && var.scale_in_delay_seconds <= 3600 && floor(var.scale_in_delay_seconds) == var.scale_in_delay_seconds
+    error_message = "scale_in_delay_seconds must be an integer from 60 to 3600."
+  }
+}
+
 variable "sleep_mode" {
   description = "delete or stop (SNOOZE_SLEEP_MODE)."
   type        = string

@@ -28,6 +28,11 @@ locals {
   # load. "-1" keeps it loaded while the VM runs (the VM itself sleeps); the operator's value, if
   # any, wins (the root checks it is not shorter than the idle timeout). Other servers ignore it.
   container_env = merge({ OLLAMA_KEEP_ALIVE = "-1" }, var.backend_env)
+
+  # Connection draining: a VM the functions remove (resize down) or stop may finish its streams
+  # for this long before the MIG deletes or stops it, so by default the longest a request may
+  # take, capped at the API's 3600 s.
+  draining_timeout_seconds = coalesce(var.draining_timeout_seconds, min(var.request_timeout_seconds, 3600))
 }
 
 # The template and the MIG were single resources before offers. The default offer, "gpu", is
@@ -264,6 +269,9 @@ resource "google_compute_region_backend_service" "gpu" {
   port_name             = local.port_name
   timeout_sec           = var.request_timeout_seconds
   health_checks         = [google_compute_region_health_check.lb.id]
+
+  # Scale-in and sleep resize (or stop) the MIGs: their VMs drain before they go.
+  connection_draining_timeout_sec = local.draining_timeout_seconds
 
   dynamic "backend" {
     for_each = google_compute_region_instance_group_manager.gpu
