@@ -136,6 +136,7 @@ module "gpu_backend" {
   boot_image               = var.boot_image
   request_timeout_seconds  = var.request_timeout_seconds
   draining_timeout_seconds = var.draining_timeout_seconds
+  scales_in                = coalesce(var.max_size, var.desired_size) > var.desired_size
 
   depends_on = [google_project_service.apis]
 }

@@ -317,12 +317,12 @@ variable "scale_in_delay_seconds" {
 }
 
 variable "draining_timeout_seconds" {
-  description = "Connection draining timeout of the internal load balancer's backend service, in seconds: a GPU VM the functions remove or stop (scale-in, and every sleep) gets no new requests, may finish its requests in flight for up to this long, and is deleted (stopped) up to 60 s after it, billed until then. null: request_timeout_seconds, at most 3600 (the API's maximum). A value shorter than the longest streamed answer cuts streams on scale-in; 0 turns draining off."
+  description = "Connection draining timeout of the internal load balancer's backend service, in seconds: a GPU VM the functions remove or stop (scale-in, and every sleep) gets no new requests, may finish its requests in flight for up to this long, and is deleted (stopped) up to 60 s after it, billed until then. null: request_timeout_seconds, at most 3600 (the API's maximum), when max_size is above desired_size, else 0 (no VM is removed while others serve, and every sleep would wait it out). A value shorter than the longest streamed answer cuts streams on scale-in; 0 turns draining off."
   type        = number
   default     = null
   validation {
     condition     = var.draining_timeout_seconds == null || try(var.draining_timeout_seconds >= 0 && var.draining_timeout_seconds <= 3600 && floor(var.draining_timeout_seconds) == var.draining_timeout_seconds, false)
-    error_message = "draining_timeout_seconds must be null (request_timeout_seconds, at most 3600) or an integer from 0 to 3600."
+    error_message = "draining_timeout_seconds must be null (the default) or an integer from 0 to 3600."
   }
 }
 

@@ -345,10 +345,10 @@ test('max_size below desired_size is refused (main.tf\'s cross-variable check); 
   ], { ...REQUIRED, desired_size: 3 });
 });
 
-test('draining_timeout_seconds (root and module gpu_backend): null (request_timeout_seconds, at most 3600) or 0 to 3600 whole seconds', { skip }, async () => {
+test('draining_timeout_seconds (root and module gpu_backend): null (the default) or 0 to 3600 whole seconds', { skip }, async () => {
   for (const file of [path.join(ROOT, 'variables.tf'), path.join(ROOT, 'modules', 'gpu_backend', 'variables.tf')]) {
     const tf = variableBlock(file, 'draining_timeout_seconds');
-    const range = 'draining_timeout_seconds must be null (request_timeout_seconds, at most 3600) or an integer from 0 to 3600.';
+    const range = 'draining_timeout_seconds must be null (the default) or an integer from 0 to 3600.';
     await expect(tf, 'draining_timeout_seconds', [
       ['unset: the request timeout', undefined, null],
       ['0: off', 0, null],

@@ -244,6 +244,7 @@ test('scaling wiring: the root passes max_size, target_in_flight and scale_in_de
     ['${var.desired_size}', '${var.max_size}', '${var.target_in_flight}', '${var.scale_in_delay_seconds}']);
   const backendCall = root.decl.module.get('gpu_backend').body;
   assert.deepEqual([backendCall.request_timeout_seconds, backendCall.draining_timeout_seconds], ['${var.request_timeout_seconds}', '${var.draining_timeout_seconds}']);
+  assert.equal(backendCall.scales_in, '${coalesce(var.max_size, var.desired_size) > var.desired_size}');
   const gpu = await loadModule(GPU_BACKEND);
   const service = gpu.decl.resource.get('google_compute_region_backend_service.gpu').body;
   assert.equal(service.load_balancing_scheme, 'INTERNAL_MANAGED');
@@ -275,7 +276,7 @@ test('the controller refuses max_size below desired_size (its function\'s precon
     ['max_size (1) must be at least desired_size (2): the functions refuse a SNOOZE_MAX_SIZE below SNOOZE_DESIRED_SIZE.']);
 });
 
-test('connection draining: request_timeout_seconds by default, capped at the API\'s 3600; draining_timeout_seconds overrides it, 0 included', { skip }, async () => {
+test('connection draining: off by default without scale-in (every sleep would wait it out, billed); with scale-in request_timeout_seconds capped at the API\'s 3600; draining_timeout_seconds overrides it, 0 included', { skip }, async () => {
   const tf = `${variablesOf(GPU_BACKEND)}\n${pureLocalsOf(GPU_BACKEND)}`;
   const base = {
     project_id: 'my-gpu-project', region: 'us-central1', zones: ['us-central1-a'], name: 'snooze',
@@ -284,10 +285,12 @@ test('connection draining: request_timeout_seconds by default, capped at the API
     gpu_offers: [L4], backend_image: 'ollama/ollama', backend_port: 11434,
   };
   for (const [vars, want] of [
-    [{ request_timeout_seconds: 900 }, 900],
-    [{ request_timeout_seconds: 3600 }, 3600],
-    [{ request_timeout_seconds: 7200 }, 3600],
-    [{ request_timeout_seconds: 86400 }, 3600],
+    [{ request_timeout_seconds: 900 }, 0],
+    [{ request_timeout_seconds: 900, scales_in: false }, 0],
+    [{ request_timeout_seconds: 900, scales_in: true }, 900],
+    [{ request_timeout_seconds: 3600, scales_in: true }, 3600],
+    [{ request_timeout_seconds: 7200, scales_in: true }, 3600],
+    [{ request_timeout_seconds: 86400, scales_in: true }, 3600],
     [{ request_timeout_seconds: 900, draining_timeout_seconds: 120 }, 120],
     [{ request_timeout_seconds: 7200, draining_timeout_seconds: 3600 }, 3600],
     [{ request_timeout_seconds: 900, draining_timeout_seconds: 0 }, 0],

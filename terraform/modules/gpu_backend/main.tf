@@ -30,9 +30,10 @@ locals {
   container_env = merge({ OLLAMA_KEEP_ALIVE = "-1" }, var.backend_env)
 
   # Connection draining: a VM the functions remove (resize down) or stop may finish its streams
-  # for this long before the MIG deletes or stops it, so by default the longest a request may
-  # take, capped at the API's 3600 s.
-  draining_timeout_seconds = coalesce(var.draining_timeout_seconds, min(var.request_timeout_seconds, 3600))
+  # for this long before the MIG deletes or stops it. The MIG waits it out at every sleep too,
+  # billing the idle GPU, so by default it is on only where VMs are removed while others serve
+  # (scale-in): then the longest a request may take, capped at the API's 3600 s.
+  draining_timeout_seconds = var.draining_timeout_seconds != null ? var.draining_timeout_seconds : (var.scales_in ? min(var.request_timeout_seconds, 3600) : 0)
 }
 
 # The template and the MIG were single resources before offers. The default offer, "gpu", is

@@ -224,12 +224,19 @@ variable "request_timeout_seconds" {
   }
 }
 
+variable "scales_in" {
+  description = "Whether the functions remove VMs while others serve (max_size above desired_size): only then does the default draining timeout drain (it is waited out at every sleep too, billed)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "draining_timeout_seconds" {
-  description = "Connection draining timeout of the backend service, in seconds: a VM removed from or stopped in a MIG (scale-in, sleep) gets no new requests and may finish its requests in flight for up to this long; the MIG deletes (stops) it up to 60 s later. null: request_timeout_seconds, at most 3600. Shorter than the longest streamed answer cuts streams on scale-in; 0 turns draining off."
+  description = "Connection draining timeout of the backend service, in seconds: a VM removed from or stopped in a MIG (scale-in, sleep) gets no new requests and may finish its requests in flight for up to this long; the MIG deletes (stops) it up to 60 s later, billed until then. null: request_timeout_seconds (at most 3600) when scales_in, else 0. Shorter than the longest streamed answer cuts streams on scale-in; 0 turns draining off."
   type        = number
   default     = null
   validation {
     condition     = var.draining_timeout_seconds == null || try(var.draining_timeout_seconds >= 0 && var.draining_timeout_seconds <= 3600 && floor(var.draining_timeout_seconds) == var.draining_timeout_seconds, false)
-    error_message = "draining_timeout_seconds must be null (request_timeout_seconds, at most 3600) or an integer from 0 to 3600."
+    error_message = "draining_timeout_seconds must be null (the default) or an integer from 0 to 3600."
   }
 }
