@@ -611,11 +611,20 @@ public final class Decisions {
     return resize(state, policy, now, newRequestId, size, wanted, reason);
   }
 
+  /**
+   * The VMs an awake GPU keeps now: those the fresh reports need, or more if more were needed
+   * within the scale-in delay, at most its size.
+   */
+  public static int keep(SnoozeState state, Policy policy, Instant now) {
+    int size = size(state, policy);
+    return Math.min(size, Math.max(wanted(state, policy, now),
+        Demand.keep(state.needed(), size, policy.desiredSize(), policy.scaling(), policy.granularity(), now)));
+  }
+
   /** Fewer VMs have been needed for the whole scale-in delay: remove the ones no longer needed. Null otherwise. */
   private static Change<Action> scaleIn(SnoozeState state, Policy policy, Instant now, String newRequestId) {
     int size = size(state, policy);
-    int keep = Math.max(wanted(state, policy, now),
-        Demand.keep(state.needed(), size, policy.desiredSize(), policy.scaling(), policy.granularity(), now));
+    int keep = keep(state, policy, now);
     if (keep >= size) {
       return null;
     }

@@ -55,6 +55,8 @@ final class Simulation {
   private final List<Line> trace = new ArrayList<>();
   private long fingerprint = 0xcbf29ce484222325L;
   private final List<String> wrongSleeps = new ArrayList<>();
+  /** VMs of the offer serving taken away other than by a draining scale-in, while requests were in flight. */
+  final List<String> removedWhileStreaming = new ArrayList<>();
   private final java.util.Set<String> sleepsJudged = new java.util.HashSet<>();
   private int published;
   private int started;
@@ -93,6 +95,13 @@ final class Simulation {
         } else {
           giveUps++;
           note("  Compute give-up of " + mig + " issued (" + requestId + ")");
+          SnoozeState now = state();
+          // (A sleep decided earlier reaching its next offer's MIG is a sleep, judged by the wrong-sleep rules.)
+          if (!sleepsJudged.contains(requestId) && now.phase().wantsGpu()
+              && Decisions.current(now, policy).mig().equals(mig) && frontend.inFlight() > 0) {
+            removedWhileStreaming.add(stepLabel + ": " + mig + ", the offer serving, was given up (stopped or resized"
+                + " to 0, not drained) while " + frontend.inFlight() + " request(s) were in flight");
+          }
         }
       }
 
@@ -335,21 +344,25 @@ final class Simulation {
   }
 
   /**
-   * The wanted offer serves at its size, no other holds anything, and the state says AWAKE; or
+   * The wanted offer serves at its size, which the reports recorded need (no fewer, and no more
+   * than the scale-in delay keeps), no other holds anything, and the state says AWAKE; or
    * every offer is empty and the state says ASLEEP.
    */
   boolean settled() {
     Phase phase = state().phase();
     return phase == Phase.AWAKE && awake() && holding().size() == 1
+            && Decisions.size(state(), policy) >= Decisions.wanted(state(), policy, clock.instant())
+            && Decisions.size(state(), policy) <= Decisions.keep(state(), policy, clock.instant())
         || phase == Phase.ASLEEP && holding().isEmpty()
             && fakes.values().stream().allMatch(f -> f.observe().active() == 0);
   }
 
-  /** The offer the state wants serves at the desired size. */
+  /** The offer the state wants serves at the size the state asks for (the desired size without scaling). */
   boolean awake() {
     MigView view = fakes.get(Decisions.current(state(), policy).mig()).observe();
-    return view.targetSize() >= policy.desiredSize()
-        && view.instances().stream().filter(MigView.Instance::serving).count() >= policy.desiredSize();
+    int size = Decisions.size(state(), policy);
+    return view.targetSize() == size
+        && view.instances().stream().filter(MigView.Instance::serving).count() >= size;
   }
 
   /** The offers whose MIG holds instances or aims for some. */
@@ -365,6 +378,15 @@ final class Simulation {
   private boolean sleepClaimed(String requestId) {
     SnoozeState.Claim claim = state().claim();
     return claim != null && claim.kind() == SnoozeState.ClaimKind.SLEEP && claim.id().equals(requestId);
+  }
+
+  /** Scale steps out (or in) in the history: for the statistics. */
+  int scaleSteps(boolean out) {
+    return (int) state().history().stream()
+        .filter(e -> e.kind() == SnoozeState.EventKind.SCALE)
+        .filter(e -> e.reason().startsWith("1 → 2") || e.reason().startsWith("1 → 3") || e.reason().startsWith("2 → 3")
+            ? out : !out)
+        .count();
   }
 
   /** Failovers in the history: for the statistics. */

@@ -6,6 +6,8 @@ import dev.snooze.functions.activity.Activity;
 import dev.snooze.functions.compute.MigView;
 import dev.snooze.functions.compute.SleepMode;
 import dev.snooze.functions.decision.Policy;
+import dev.snooze.functions.scale.Scaling;
+import java.util.Objects;
 import dev.snooze.functions.state.Phase;
 import dev.snooze.functions.state.SnoozeState;
 import java.lang.management.ManagementFactory;
@@ -98,13 +100,16 @@ class WakeSleepRaceTest {
   static final int REQUIRED_INTERLEAVINGS = 10_000;
 
   /** Production's ratios, compressed so that a short schedule spans several sleeps and wakes. */
-  static Policy policy(int desiredSize, int offers) {
+  static Policy policy(int desiredSize, int offers, boolean scales) {
     List<GpuOffer> all = List.of(
         new GpuOffer("gpu-spot", "us-central1", GpuOffer.ProvisioningModel.SPOT),
         new GpuOffer("gpu", "us-central1", GpuOffer.ProvisioningModel.STANDARD),
         new GpuOffer("gpu-t4", "us-central1-b", GpuOffer.ProvisioningModel.STANDARD));
-    return new Policy(Duration.ofMinutes(2), desiredSize, Duration.ofSeconds(10), Duration.ofMinutes(3),
+    Policy policy = new Policy(Duration.ofMinutes(2), desiredSize, Duration.ofSeconds(10), Duration.ofMinutes(3),
         Duration.ofMinutes(3), Duration.ofMinutes(1), all.subList(0, offers), Duration.ofMinutes(2));
+    // One request per VM up to 3 VMs, so that a few requests scale out and their end scales in
+    // 30 s later: inside the schedules' span, and across ticks, heartbeats and the idle timeout.
+    return scales ? policy.withScaling(new Scaling(3, 1, Duration.ofSeconds(30))) : policy;
   }
 
   static {
@@ -136,8 +141,9 @@ class WakeSleepRaceTest {
       @ForAll @IntRange(min = 1, max = 2) int desiredSize,
       @ForAll @IntRange(min = 1, max = 3) int offers,
       @ForAll boolean startAwake,
-      @ForAll boolean preferredOut) {
-    Policy policy = policy(desiredSize, offers);
+      @ForAll boolean preferredOut,
+      @ForAll boolean scales) {
+    Policy policy = policy(desiredSize, offers, scales);
     Simulation sim = new Simulation(policy, mode);
     if (preferredOut) {
       sim.run(-1, new Step.Stockout(0, true));
@@ -148,12 +154,15 @@ class WakeSleepRaceTest {
     for (int i = 0; i < schedule.size(); i++) {
       sim.run(i, schedule.get(i));
       failOnWrongSleep(sim);
+      failOnVmRemovedWhileStreaming(sim);
     }
     countInterleaving(sim);
 
     List<String> problems = new ArrayList<>(sim.drain());
     failOnWrongSleep(sim);
+    failOnVmRemovedWhileStreaming(sim);
     failOnInexactLedger(sim);
+    failOnScaleInBelowDemand(sim);
     SnoozeState state = sim.state();
     Optional<Activity> youngest = sim.youngestAcknowledged();
     boolean fresh = youngest.filter(a -> sim.younger(a, policy.idleTimeout())).isPresent();
@@ -161,6 +170,16 @@ class WakeSleepRaceTest {
       problems.add(youngest.get().messageId() + " was published at " + Simulation.at(youngest.get().publishTime())
           + ", less than the idle timeout ago, yet the MIGs are at " + sim.describe() + " and the state says "
           + state.phase() + " wanting " + state.offer());
+    }
+    int size = Decisions.size(state, policy);
+    int wanted = Decisions.wanted(state, policy, sim.clock.instant());
+    if (state.phase() == Phase.AWAKE && size < wanted) {
+      problems.add("a scale-out was lost: the reports recorded need " + wanted + " VMs, the state asks for " + size);
+    }
+    int keep = Decisions.keep(state, policy, sim.clock.instant());
+    if (state.phase() == Phase.AWAKE && size > keep) {
+      problems.add("a scale-in was lost: " + size + " VMs asked for, although for the scale-in delay no more than "
+          + keep + " were needed");
     }
     if (sim.holding().size() > 1) {
       problems.add("two offers hold GPUs once settled: " + sim.holding() + " (" + sim.describe() + ")");
@@ -190,6 +209,43 @@ class WakeSleepRaceTest {
         .collect(sim.sleepsOverNewerActivity > 0);
     Statistics.label("faults injected").collect(Math.min(sim.faults, 3));
     Statistics.label("failovers").collect(Math.min(sim.failovers(), 3));
+    Statistics.label("scale steps (out, in)").collect(Math.min(sim.scaleSteps(true), 2), Math.min(sim.scaleSteps(false), 2));
+  }
+
+  private static void failOnVmRemovedWhileStreaming(Simulation sim) {
+    if (!sim.removedWhileStreaming.isEmpty()) {
+      throw failure("VM removed while it streams", sim.removedWhileStreaming, sim);
+    }
+  }
+
+  /**
+   * Every scale-in the committed states record keeps at least the VMs the reports it had
+   * recorded needed at its moment: VMs go only once demand is lower, and then by a draining resize.
+   */
+  private static void failOnScaleInBelowDemand(Simulation sim) {
+    SnoozeState previous = SnoozeState.initial();
+    for (SnoozeState next : sim.store.commits()) {
+      if (previous.phase().wantsGpu() && next.phase().wantsGpu() && next.size() < previous.size()
+          && Objects.equals(previous.offer(), next.offer())) {
+        Instant at = scaledAt(next);
+        int wanted = Decisions.wanted(next, sim.policy, at);
+        if (next.size() < wanted) {
+          throw failure("VM removed while it streams", List.of("at " + Simulation.at(at) + " the size went from "
+              + previous.size() + " to " + next.size() + " while the reports recorded needed " + wanted), sim);
+        }
+      }
+      previous = next;
+    }
+  }
+
+  /** When the newest size change of {@code state} was decided: its SCALE event. */
+  private static Instant scaledAt(SnoozeState state) {
+    for (int i = state.history().size() - 1; i >= 0; i--) {
+      if (state.history().get(i).kind() == SnoozeState.EventKind.SCALE) {
+        return state.history().get(i).at();
+      }
+    }
+    throw new AssertionError("a size change without its SCALE event: " + state);
   }
 
   private static void failOnWrongSleep(Simulation sim) {
@@ -211,6 +267,7 @@ class WakeSleepRaceTest {
   private static void failOnInexactLedger(Simulation sim) {
     Map<String, Long> expected = new TreeMap<>();
     Map<String, Instant> charged = new HashMap<>();
+    Map<String, Integer> sizes = new HashMap<>();
     SnoozeState previous = SnoozeState.initial();
     for (SnoozeState next : sim.store.commits()) {
       boolean was = previous.phase().wantsGpu();
@@ -219,21 +276,29 @@ class WakeSleepRaceTest {
       String after = Decisions.current(next, sim.policy).mig();
       if (!was && is) {
         charged.put(after, next.phaseSince());
+        sizes.put(after, Decisions.size(next, sim.policy));
       } else if (was && !is) {
         Instant since = charged.remove(before);
-        expected.merge(before, charge(since, next.phaseSince(), sim), Long::sum);
+        expected.merge(before, charge(since, next.phaseSince(), sizes.remove(before)), Long::sum);
       } else if (was && !before.equals(after)) {
         Instant since = charged.remove(before);
+        int size = sizes.remove(before);
         SnoozeState.LastError why = next.offerRecord(before).lastFailure();
         if (why != null && Decisions.PREEMPTED.equals(why.code())) {
-          expected.merge(before, charge(since, next.offerSince(), sim), Long::sum);
+          expected.merge(before, charge(since, next.offerSince(), size), Long::sum);
         }
         charged.put(after, next.offerSince());
+        sizes.put(after, Decisions.size(next, sim.policy));
+      } else if (was && next.size() != previous.size()) {
+        // A scale step: the time before it at the old size, after it at the new one.
+        Instant at = scaledAt(next);
+        Instant since = charged.put(after, at);
+        expected.merge(after, charge(since, at, sizes.put(after, Decisions.size(next, sim.policy))), Long::sum);
       }
       previous = next;
     }
     Instant now = sim.clock.instant();
-    charged.forEach((mig, since) -> expected.merge(mig, charge(since, now, sim), Long::sum));
+    charged.forEach((mig, since) -> expected.merge(mig, charge(since, now, sizes.get(mig)), Long::sum));
     expected.values().removeIf(millis -> millis == 0);
     Map<String, Long> counted = new TreeMap<>(sim.state().ledger().millis(LocalDate.MIN, LocalDate.MAX, now, ZoneOffset.UTC));
     counted.values().removeIf(millis -> millis == 0);
@@ -248,8 +313,8 @@ class WakeSleepRaceTest {
    * VM-milliseconds from {@code since} to {@code until}; none when an invocation that read the clock
    * earlier committed later (instances' clocks differ in production too): time never counts backwards.
    */
-  private static long charge(Instant since, Instant until, Simulation sim) {
-    return Math.max(0, Duration.between(since, until).toMillis()) * sim.policy.desiredSize();
+  private static long charge(Instant since, Instant until, int size) {
+    return Math.max(0, Duration.between(since, until).toMillis()) * size;
   }
 
   private static void countInterleaving(Simulation sim) {
@@ -297,7 +362,7 @@ class WakeSleepRaceTest {
   Arbitrary<List<Step>> schedules() {
     Arbitrary<StepKind> kind = Arbitraries.frequency(
         Tuple.of(10, StepKind.RESUME),
-        Tuple.of(3, StepKind.BEGIN),
+        Tuple.of(5, StepKind.BEGIN),
         Tuple.of(3, StepKind.END),
         Tuple.of(2, StepKind.PUBLISH_REQUEST),
         Tuple.of(1, StepKind.PUBLISH_HEARTBEAT),
