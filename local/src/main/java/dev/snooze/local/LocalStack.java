@@ -3,6 +3,7 @@ package dev.snooze.local;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.snooze.config.GpuOffer;
+import dev.snooze.local.compute.BackendInstances;
 import dev.snooze.local.compute.ComputeSimulator;
 import dev.snooze.local.compute.GroupRef;
 import dev.snooze.local.compute.Scheduling;
@@ -16,6 +17,8 @@ import dev.snooze.local.functions.SchedulerTicker;
 import dev.snooze.local.gpu.ModelSettings;
 import dev.snooze.local.gpu.StandInBackend;
 import dev.snooze.local.gpu.StartupScript;
+import dev.snooze.local.gpu.Upstreams;
+import dev.snooze.local.gpu.VmStats;
 import dev.snooze.local.process.HttpProbe;
 import dev.snooze.local.process.LogFollower;
 import dev.snooze.logging.JsonLog;
@@ -103,7 +106,8 @@ public final class LocalStack implements AutoCloseable {
     compute = started(ComputeSimulator.start(
         SimulatorConfig.defaults()
             .withStages(settings.simStages())
-            .withOperationLatency(settings.simOperationLatency())));
+            .withOperationLatency(settings.simOperationLatency())
+            .withDrainTimeout(settings.simDrainTimeout())));
     List<GroupRef> offered = new ArrayList<>();
     for (GpuOffer offer : settings.offers()) {
       GroupRef group = offer.zonal()
@@ -119,9 +123,12 @@ public final class LocalStack implements AutoCloseable {
     // Each VM, once healthy, loads the model (for the loading-model stage's time) and reports
     // loading-model then ready, as the real startup script does; keep_alive is left to the
     // container's own setting, as the deployment's warm-up leaves it to OLLAMA_KEEP_ALIVE.
-    backend = started(StandInBackend.start(0, () -> compute.servingInstances(groups), settings.simTokenInterval(),
+    // Each VM queues as its Ollama would (SNOOZE_SIM_PARALLEL, SNOOZE_SIM_MAX_QUEUE), and a VM that
+    // a resize removes drains (SNOOZE_SIM_DRAIN_TIMEOUT) before its streams are cut.
+    backend = started(StandInBackend.start(0, () -> upstreams(compute.backendInstances(groups)),
+        settings.simTokenInterval(),
         new ModelSettings(ModelSettings.DEFAULT_MODEL, settings.simModelLoadTime(), settings.simKeepAlive()),
-        StartupScript.reportingTo(compute.baseUrl(), null)));
+        settings.simConcurrency(), StartupScript.reportingTo(compute.baseUrl(), null)));
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
     // The functions and the frontend are JVMs that start in seconds: start them together. The
@@ -156,6 +163,10 @@ public final class LocalStack implements AutoCloseable {
     eventarc.route("snooze-wake", settings.topic(), URI.create(functions.url(LocalFunctions.Entry.WAKE)));
     started(SchedulerTicker.start(URI.create(functions.url(LocalFunctions.Entry.SLEEP)),
         settings.sleepCheckInterval()));
+  }
+
+  private static Upstreams upstreams(BackendInstances instances) {
+    return new Upstreams(instances.serving(), instances.draining());
   }
 
   /** What Terraform sets on the frontend's container, pointed at the local cloud. IAP is off. */
@@ -269,6 +280,14 @@ public final class LocalStack implements AutoCloseable {
     return compute;
   }
 
+  /**
+   * What each simulated GPU VM did so far: requests in flight, answered, turned away busy, cut
+   * when it went, and whether it drains (see {@link StandInBackend#vmStats()}).
+   */
+  public List<VmStats> gpuVms() {
+    return backend.vmStats();
+  }
+
   /** The first offer's group: the one functions that wake a single MIG wake. */
   public GroupRef mig() {
     return groups.get(0);
@@ -334,6 +353,9 @@ public final class LocalStack implements AutoCloseable {
         "simStages", stack.settings.simStages().fresh().toString(),
         "simRestartStages", stack.settings.simStages().restart().toString(),
         "simOperationLatency", stack.settings.simOperationLatency(),
+        "simDrainTimeout", stack.settings.simDrainTimeout(),
+        "simParallel", stack.settings.simConcurrency().numParallel(),
+        "simMaxQueue", stack.settings.simConcurrency().maxQueue(),
         "functionsFrom", stack.settings.functionsJar().map(Path::toString).orElse("classpath"));
     System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
     System.out.flush();

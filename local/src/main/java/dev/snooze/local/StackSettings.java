@@ -5,6 +5,7 @@ import dev.snooze.config.GcpNames;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.local.compute.SimStages;
 import dev.snooze.local.compute.SimulatorConfig;
+import dev.snooze.local.gpu.Concurrency;
 import dev.snooze.local.gpu.ModelSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,12 @@ import java.util.Optional;
  *     to at least the idle timeout)
  * @param simTokenInterval {@code SNOOZE_SIM_TOKEN_INTERVAL}: the stand-in model's pace, one token
  *     per this (60 ms by default, a readable stream; longer for a test that needs a long one)
+ * @param simDrainTimeout {@code SNOOZE_SIM_DRAIN_TIMEOUT}: the backend service's connection
+ *     draining timeout, how long a VM that a resize removes keeps serving the requests already on
+ *     it (0 by default: no draining; GCP allows up to an hour)
+ * @param simConcurrency {@code SNOOZE_SIM_PARALLEL} and {@code SNOOZE_SIM_MAX_QUEUE}, the stand-in
+ *     container's {@code OLLAMA_NUM_PARALLEL} and {@code OLLAMA_MAX_QUEUE} (Ollama's defaults, 1
+ *     and 512): requests each VM generates at once, and how many more wait before a 503
  */
 public record StackSettings(
     int frontendPort,
@@ -39,6 +46,8 @@ public record StackSettings(
     Duration simOperationLatency,
     Duration simKeepAlive,
     Duration simTokenInterval,
+    Duration simDrainTimeout,
+    Concurrency simConcurrency,
     String project,
     Location location,
     String mig,
@@ -70,6 +79,10 @@ public record StackSettings(
         SimulatorConfig.defaults().operationLatency());
     Duration keepAlive = simKeepAlive(reader);
     Duration tokenInterval = reader.duration("SNOOZE_SIM_TOKEN_INTERVAL", Duration.ofMillis(60));
+    Duration drainTimeout = simDrainTimeout(reader);
+    Concurrency concurrency = new Concurrency(
+        reader.integer("SNOOZE_SIM_PARALLEL", Concurrency.OLLAMA_DEFAULTS.numParallel(), 1, MAX_PARALLEL),
+        reader.integer("SNOOZE_SIM_MAX_QUEUE", Concurrency.OLLAMA_DEFAULTS.maxQueue(), 0, MAX_QUEUE));
     String project = reader.string("SNOOZE_PROJECT", "snooze-local", GcpNames.PROJECT, GcpNames.PROJECT_EXPECTED);
     String zone = reader.string("SNOOZE_ZONE", "", GcpNames.ZONE, GcpNames.ZONE_EXPECTED);
     String region = reader.string("SNOOZE_REGION", "us-central1", GcpNames.REGION, GcpNames.REGION_EXPECTED);
@@ -85,8 +98,26 @@ public record StackSettings(
             : new Zone(zone);
     List<GpuOffer> offers = offers(reader, mig, location);
     reader.throwIfInvalid();
-    return new StackSettings(port, idle, check, stages, operationLatency, keepAlive, tokenInterval, project, location, mig, offers, topic,
-        functionsJar);
+    return new StackSettings(port, idle, check, stages, operationLatency, keepAlive, tokenInterval, drainTimeout,
+        concurrency, project, location, mig, offers, topic, functionsJar);
+  }
+
+  /** A backend service's longest connection draining timeout. */
+  static final Duration MAX_DRAIN_TIMEOUT = Duration.ofHours(1);
+  /** Bounds that keep a typo (an extra zero or three) from starting thousands of threads per VM. */
+  static final int MAX_PARALLEL = 256;
+  static final int MAX_QUEUE = 100_000;
+
+  /** As the backend service's {@code connectionDraining.drainingTimeoutSec}: 0 to 3600 s. */
+  private static Duration simDrainTimeout(Env reader) {
+    Duration drain = reader.durationOrZero("SNOOZE_SIM_DRAIN_TIMEOUT", Duration.ZERO);
+    if (drain.compareTo(MAX_DRAIN_TIMEOUT) > 0) {
+      reader.problem("SNOOZE_SIM_DRAIN_TIMEOUT=" + reader.raw("SNOOZE_SIM_DRAIN_TIMEOUT")
+          + " is longer than a backend service's connection draining allows: give at most 3600 seconds"
+          + " (PT1H), or 0 for no draining");
+      return Duration.ZERO;
+    }
+    return drain;
   }
 
   /** A fresh simulated VM's provisioning: from creation until RUNNING ({@code SNOOZE_SIM_BOOT_TIME}). */

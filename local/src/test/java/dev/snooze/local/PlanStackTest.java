@@ -86,6 +86,9 @@ class PlanStackTest {
     knobs.put("SNOOZE_IDLE_TIMEOUT", Double.toString(IDLE.toMillis() / 1000.0));
     knobs.put("SNOOZE_SLEEP_CHECK_INTERVAL", Double.toString(CHECK.toMillis() / 1000.0));
     knobs.put("SNOOZE_SIM_TOKEN_INTERVAL", Double.toString(TOKEN.toMillis() / 1000.0));
+    // The plan gives every request the same duration from its send: prompts that meet on the VM
+    // (those held through a wake) must not queue behind each other, as with OLLAMA_NUM_PARALLEL=1.
+    knobs.put("SNOOZE_SIM_PARALLEL", "64");
     knobs.put("SNOOZE_ACTIVITY_DEBOUNCE", Double.toString(DEBOUNCE.toMillis() / 1000.0));
     knobs.put("SNOOZE_SIM_STAGES", "provisioning=0.1,booting=0.1,driver=0.1,pulling-image=0.1,"
         + "starting-container=0.1,loading-model=0.1");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snooze.config.GpuOffer;
+import dev.snooze.local.gpu.Concurrency;
 import dev.snooze.local.gpu.ModelSettings;
 import dev.snooze.local.compute.BootTimes;
 import dev.snooze.local.compute.SimStages;
@@ -142,6 +143,33 @@ class StackSettingsTest {
     assertThatThrownBy(() -> keepAlive("five minutes"))
         .hasMessageContaining("SNOOZE_SIM_KEEP_ALIVE=five minutes is not a keep-alive: give it as OLLAMA_KEEP_ALIVE,"
             + " a duration (e.g. 5m, 30s, 1h, PT5M), seconds (e.g. 300), or -1 to never unload the model");
+  }
+
+  @Test
+  void noDrainingAndOllamasQueueByDefaultEachSetByItsKnob() {
+    StackSettings defaults = StackSettings.fromEnv(Map.of());
+    assertThat(defaults.simDrainTimeout()).isZero();
+    assertThat(defaults.simConcurrency()).isEqualTo(new Concurrency(1, 512));
+
+    StackSettings set = StackSettings.fromEnv(Map.of(
+        "SNOOZE_SIM_DRAIN_TIMEOUT", "30", "SNOOZE_SIM_PARALLEL", "4", "SNOOZE_SIM_MAX_QUEUE", "0"));
+    assertThat(set.simDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(set.simConcurrency()).isEqualTo(new Concurrency(4, 0));
+    assertThat(StackSettings.fromEnv(Map.of("SNOOZE_SIM_DRAIN_TIMEOUT", "PT1H")).simDrainTimeout())
+        .as("GCP's longest").isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void aBadDrainTimeoutOrQueueIsNamedWithItsFix() {
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of(
+            "SNOOZE_SIM_DRAIN_TIMEOUT", "3601", "SNOOZE_SIM_PARALLEL", "0", "SNOOZE_SIM_MAX_QUEUE", "-1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SNOOZE_SIM_DRAIN_TIMEOUT=3601 is longer than a backend service's connection draining"
+            + " allows: give at most 3600 seconds (PT1H), or 0 for no draining")
+        .hasMessageContaining("SNOOZE_SIM_PARALLEL=0 is invalid: set it to a whole number from 1 to 256")
+        .hasMessageContaining("SNOOZE_SIM_MAX_QUEUE=-1 is invalid: set it to a whole number from 0 to 100000");
+    assertThatThrownBy(() -> StackSettings.fromEnv(Map.of("SNOOZE_SIM_DRAIN_TIMEOUT", "a minute")))
+        .hasMessageContaining("SNOOZE_SIM_DRAIN_TIMEOUT=a minute is not a non-negative duration");
   }
 
   private static Duration keepAlive(String value) {

@@ -57,7 +57,10 @@ import java.util.Map;
  * recreation it covers wait for capacity: the instance is listed with its
  * {@code lastAttempt.errors.errors[{code,message}]}, {@code listErrors} gets an entry, and the
  * resize or start operation ends DONE with the error (HTTP 503 for a stockout, 403 for quota).
- * When it ends, the waiting instances boot. A preempted Spot VM is STOPPING for the stop time,
+ * When it ends, the waiting instances boot. A RUNNING VM that a resize removes first drains for
+ * {@link SimulatorConfig#drainTimeout()} (RUNNING, currentAction DELETING, health DRAINING), as
+ * the backend service's connection draining holds it, then stops and goes; stopInstances never
+ * drains. A preempted Spot VM is STOPPING for the stop time,
  * then recreated (currentAction RECREATING): started again from TERMINATED (termination action
  * STOP) or created afresh (DELETE), if the stockouts in force at that moment allow.
  */
@@ -113,6 +116,15 @@ public final class ComputeSimulator implements AutoCloseable {
   /** The names of these groups' RUNNING, HEALTHY instances, in the groups' order, oldest first. */
   public List<String> servingInstances(List<GroupRef> refs) {
     return state.servingInstances(refs);
+  }
+
+  /**
+   * These groups' instances as their load balancer sees them now: those that take new requests,
+   * and those draining (being deleted with {@link SimulatorConfig#drainTimeout()}: the requests on
+   * them go on, no new ones come), both read at the same moment.
+   */
+  public BackendInstances backendInstances(List<GroupRef> refs) {
+    return state.backendInstances(refs);
   }
 
   /**

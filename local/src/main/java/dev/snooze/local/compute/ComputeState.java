@@ -94,19 +94,30 @@ final class ComputeState {
 
   /** The RUNNING, healthy instances of these groups, in the groups' order, then oldest first. */
   synchronized List<String> servingInstances(List<GroupRef> refs) {
+    return backendInstances(refs).serving();
+  }
+
+  /**
+   * What the load balancer in front of these groups sees, read at one moment so that a VM that
+   * turns from serving to draining is never missing from both lists.
+   */
+  synchronized BackendInstances backendInstances(List<GroupRef> refs) {
     Instant now = now();
     List<String> serving = new ArrayList<>();
+    List<String> draining = new ArrayList<>();
     for (GroupRef ref : refs) {
       GroupState g = groups.get(key(ref.project(), ref.scope(), ref.location(), ref.name()));
       if (g != null) {
         instances(g, now).forEach((r, v) -> {
           if (v.servingTraffic()) {
             serving.add(r.name());
+          } else if (v.draining()) {
+            draining.add(r.name());
           }
         });
       }
     }
-    return serving;
+    return new BackendInstances(serving, draining);
   }
 
   /** The operation already answered for this request id, so that a retry changes nothing. */
@@ -150,8 +161,13 @@ final class ComputeState {
       active.sort(Comparator.comparingInt((InstanceRecord r) -> deletionRank(live.get(r)))
           .thenComparing((InstanceRecord r) -> r.command().at(), Comparator.reverseOrder()));
       for (InstanceRecord r : active.subList(0, active.size() - size)) {
-        boolean hasVm = !live.get(r).waitingForCapacity();
-        g.instances.put(r.name(), r.then(new InstanceCommand.Delete(now, hasVm ? config.stopTime() : Duration.ZERO)));
+        InstanceView view = live.get(r);
+        boolean hasVm = !view.waitingForCapacity();
+        // The backend service drains a removed VM that could have requests on it: a RUNNING one. A
+        // VM still provisioning has none, and reporting it RUNNING while it drains would be false.
+        Duration drain = "RUNNING".equals(view.status()) ? config.drainTimeout() : Duration.ZERO;
+        g.instances.put(r.name(), r.then(
+            new InstanceCommand.Delete(now, drain, hasVm ? config.stopTime() : Duration.ZERO)));
       }
     }
     g.targetSize = size;
@@ -229,7 +245,11 @@ final class ComputeState {
       // A stopped VM keeps its disk (driver, cached image) and restarts quicker; a deleted one boots afresh.
       BootTimes boot = action == Scheduling.TerminationAction.STOP ? config.stages().restart() : fresh;
       instances(g, now).forEach((r, v) -> {
-        if ((instance == null || r.name().equals(instance)) && hasRunningVm(v)) {
+        if ((instance == null || r.name().equals(instance)) && v.draining()) {
+          // A VM the group is deleting is not recreated: preempted, it stops now, its drain cut short.
+          g.instances.put(r.name(), r.then(new InstanceCommand.Delete(now, config.stopTime())));
+          preempted.add(r.name());
+        } else if ((instance == null || r.name().equals(instance)) && hasRunningVm(v)) {
           g.instances.put(r.name(), r.then(
               new InstanceCommand.Preempt(now, config.stopTime(), action, now.plus(config.stopTime()), boot)));
           g.recreationsDue.add(r.name());
@@ -318,7 +338,11 @@ final class ComputeState {
         Lifecycle.reportedStages(run, now).forEach(a -> shown.put(a.path(), a));
       }
       // The VM's own writes win: a startup script that reports a stage itself has the last word.
-      shown.putAll(current.isPresent() ? r.written() : run.written());
+      // A draining VM still runs the run its delete ended: what it writes meanwhile adds to that run's.
+      if (current.isEmpty()) {
+        shown.putAll(run.written());
+      }
+      shown.putAll(r.written());
     }
     return Optional.of(List.copyOf(shown.values()));
   }

@@ -39,8 +39,18 @@ sealed interface InstanceCommand {
 
   record Stop(Instant at, Duration stop) implements InstanceCommand {}
 
-  /** Delete; {@code stop} is zero for an instance that never got a VM. */
-  record Delete(Instant at, Duration stop) implements InstanceCommand {}
+  /**
+   * Delete: the VM first drains for {@code drain} (still RUNNING, no new requests from the load
+   * balancer, the requests already on it go on), then stops for {@code stop}, then is gone.
+   * {@code stop} is zero for an instance that never got a VM, {@code drain} zero without draining.
+   */
+  record Delete(Instant at, Duration drain, Duration stop) implements InstanceCommand {
+
+    /** A delete without draining, as stopInstances-like paths and a VM never serving have it. */
+    Delete(Instant at, Duration stop) {
+      this(at, Duration.ZERO, stop);
+    }
+  }
 
   /**
    * Compute preempted a Spot VM: it is STOPPING for {@code stop}, then the group recreates it

@@ -48,7 +48,11 @@ final class Lifecycle {
       return preempted(preempt, now);
     }
     InstanceCommand.Delete delete = (InstanceCommand.Delete) command;
-    return elapsed(delete.at(), now).compareTo(delete.stop()) < 0
+    Duration since = elapsed(delete.at(), now);
+    if (since.compareTo(delete.drain()) < 0) {
+      return new InstanceView("RUNNING", "DELETING", InstanceView.DRAINING, false, false);
+    }
+    return since.compareTo(delete.drain().plus(delete.stop())) < 0
         ? new InstanceView("STOPPING", "DELETING", null, false, false)
         : new InstanceView(null, "NONE", null, false, true);
   }

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param stageReports whether the VMs report their guest stages as guest attributes, as a VM running
  *     Snooze's startup script does; false: a VM image without it, which reports nothing (Status then
  *     goes by the instance's status and health alone)
+ * @param drainTimeout the backend service's connection draining timeout: how long a RUNNING VM that
+ *     a resize removes stays up (RUNNING, DELETING, health DRAINING) for the requests already on it
+ *     before it stops; zero = no draining. Stopping a VM never drains.
  */
 public record SimulatorConfig(
     int port,
@@ -27,12 +30,13 @@ public record SimulatorConfig(
     Duration stopTime,
     Duration operationLatency,
     Duration waitCap,
-    boolean stageReports) {
+    boolean stageReports,
+    Duration drainTimeout) {
 
   public SimulatorConfig {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(stages, "stages");
-    for (Duration d : new Duration[] {stopTime, operationLatency, waitCap}) {
+    for (Duration d : new Duration[] {stopTime, operationLatency, waitCap, drainTimeout}) {
       if (d == null || d.isNegative()) {
         throw new IllegalArgumentException("timings must be non-negative durations");
       }
@@ -51,7 +55,8 @@ public record SimulatorConfig(
         Duration.ofSeconds(3),
         Duration.ofMillis(500),
         Duration.ofMinutes(2),
-        true);
+        true,
+        Duration.ZERO);
   }
 
   /** From the start of creation until the VM is RUNNING: a fresh VM's provisioning. */
@@ -65,15 +70,15 @@ public record SimulatorConfig(
   }
 
   public SimulatorConfig withPort(int value) {
-    return new SimulatorConfig(value, clock, stages, stopTime, operationLatency, waitCap, stageReports);
+    return new SimulatorConfig(value, clock, stages, stopTime, operationLatency, waitCap, stageReports, drainTimeout);
   }
 
   public SimulatorConfig withClock(Clock value) {
-    return new SimulatorConfig(port, value, stages, stopTime, operationLatency, waitCap, stageReports);
+    return new SimulatorConfig(port, value, stages, stopTime, operationLatency, waitCap, stageReports, drainTimeout);
   }
 
   public SimulatorConfig withStages(SimStages value) {
-    return new SimulatorConfig(port, clock, value, stopTime, operationLatency, waitCap, stageReports);
+    return new SimulatorConfig(port, clock, value, stopTime, operationLatency, waitCap, stageReports, drainTimeout);
   }
 
   /** A fresh VM's provisioning: from the start of creation until RUNNING. */
@@ -95,18 +100,22 @@ public record SimulatorConfig(
   }
 
   public SimulatorConfig withStopTime(Duration value) {
-    return new SimulatorConfig(port, clock, stages, value, operationLatency, waitCap, stageReports);
+    return new SimulatorConfig(port, clock, stages, value, operationLatency, waitCap, stageReports, drainTimeout);
   }
 
   public SimulatorConfig withOperationLatency(Duration value) {
-    return new SimulatorConfig(port, clock, stages, stopTime, value, waitCap, stageReports);
+    return new SimulatorConfig(port, clock, stages, stopTime, value, waitCap, stageReports, drainTimeout);
   }
 
   public SimulatorConfig withWaitCap(Duration value) {
-    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, value, stageReports);
+    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, value, stageReports, drainTimeout);
+  }
+
+  public SimulatorConfig withDrainTimeout(Duration value) {
+    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, waitCap, stageReports, value);
   }
 
   public SimulatorConfig withStageReports(boolean value) {
-    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, waitCap, value);
+    return new SimulatorConfig(port, clock, stages, stopTime, operationLatency, waitCap, value, drainTimeout);
   }
 }

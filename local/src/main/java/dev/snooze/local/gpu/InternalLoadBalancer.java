@@ -19,9 +19,10 @@ import java.util.function.Supplier;
 /**
  * The regional internal Application Load Balancer in front of the GPU MIG, as the frontend sees
  * it: always accepting connections, answering {@code 503 no healthy upstream} (Envoy's reply) while
- * no VM serves, forwarding to the VM while one does, and cutting the client's stream when the VM
- * goes mid-answer. This is what makes the frontend's production path (a 503 from the load
- * balancer, not a refused connection) the one the local stack exercises.
+ * no VM takes new requests, forwarding each request to the VM its {@link Route router} picks
+ * while one does, and cutting the client's stream when the VM goes mid-answer. This is what makes
+ * the frontend's production path (a 503 from the load balancer, not a refused connection) the one
+ * the local stack exercises.
  */
 final class InternalLoadBalancer implements HttpHandler {
   static final String NO_HEALTHY_UPSTREAM = "no healthy upstream";
@@ -30,24 +31,35 @@ final class InternalLoadBalancer implements HttpHandler {
   private static final Set<String> NOT_FORWARDED = Set.of("connection", "content-length", "expect",
       "host", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
 
-  private final Supplier<URI> vm;
+  /** Where one request goes, and what to call once its answer is relayed (or failed). */
+  record Route(URI vm, Runnable done) {}
+
+  private final Supplier<Route> router;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2))
       .build();
 
-  /** @param vm the serving VM's base URL, or null while none serves */
-  InternalLoadBalancer(Supplier<URI> vm) {
-    this.vm = vm;
+  /** @param router picks the VM for the next request; null while none takes new requests */
+  InternalLoadBalancer(Supplier<Route> router) {
+    this.router = router;
   }
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    URI target = vm.get();
-    if (target == null) {
+    Route route = router.get();
+    if (route == null) {
       noHealthyUpstream(exchange);
       return;
     }
+    try {
+      forward(exchange, route.vm());
+    } finally {
+      route.done().run();
+    }
+  }
+
+  private void forward(HttpExchange exchange, URI target) throws IOException {
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(MAX_BODY);

@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The subset of Ollama's HTTP API that Snooze proxies and probes: {@code GET /} ("Ollama is
@@ -29,7 +30,10 @@ import java.util.Map;
  * it, Ollama's warm-up, or with {@code "keep_alive": 0} unloads it. Under {@code /v1/} the same
  * server speaks the OpenAI-compatible API ({@link OpenAiApi}). Field names follow Ollama's.
  *
- * <p>One instance serves one VM: its model memory is that VM's.
+ * <p>One instance serves one VM: its model memory and its queue ({@link Admission}) are that VM's.
+ * A generation (or load) request the queue cannot take gets Ollama's 503
+ * {@code {"error":"server busy, please try again.  maximum pending requests exceeded"}}; the
+ * health check, tags and ps are never queued.
  */
 final class OllamaApi implements HttpHandler {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -37,6 +41,7 @@ final class OllamaApi implements HttpHandler {
   private final Duration tokenInterval;
   private final Clock clock;
   private final ModelMemory memory;
+  private final Admission admission;
   private final OpenAiApi openAi;
 
   /** A VM whose model is loaded at once and never unloaded. */
@@ -44,17 +49,24 @@ final class OllamaApi implements HttpHandler {
     this(tokenInterval, clock, new ModelMemory("vm", ModelSettings.instant(), clock, ModelMemory.LoadWait.SLEEP));
   }
 
+  /** A VM that takes any number of requests at once. */
   OllamaApi(Duration tokenInterval, Clock clock, ModelMemory memory) {
+    this(tokenInterval, clock, memory, new Admission(Concurrency.UNLIMITED));
+  }
+
+  OllamaApi(Duration tokenInterval, Clock clock, ModelMemory memory, Admission admission) {
     this.tokenInterval = tokenInterval;
     this.clock = clock;
     this.memory = memory;
-    this.openAi = new OpenAiApi(tokenInterval, clock, memory);
+    this.admission = admission;
+    this.openAi = new OpenAiApi(tokenInterval, clock, memory, admission);
   }
 
-  /** The API of one simulated VM, with a model memory of its own that loads in real time. */
-  static OllamaApi forVm(String vm, Duration tokenInterval, ModelSettings model) {
+  /** The API of one simulated VM, with a model memory of its own that loads in real time and its queue. */
+  static OllamaApi forVm(String vm, Duration tokenInterval, ModelSettings model, Admission admission) {
     Clock clock = Clock.systemUTC();
-    return new OllamaApi(tokenInterval, clock, new ModelMemory(vm, model, clock, ModelMemory.LoadWait.SLEEP));
+    return new OllamaApi(tokenInterval, clock, new ModelMemory(vm, model, clock, ModelMemory.LoadWait.SLEEP),
+        admission);
   }
 
   @Override
@@ -121,48 +133,67 @@ final class OllamaApi implements HttpHandler {
         ? request.getAsJsonArray("messages") : new JsonArray();
     String prompt = chat ? RequestJson.lastUserMessage(messages) : RequestJson.string(request, "prompt");
     boolean loadOnly = chat ? messages.isEmpty() : prompt.isEmpty();
-    if (loadOnly) {
-      loadOrUnload(exchange, model, chat, keepAlive);
+    if (loadOnly && keepAlive != null && keepAlive.isZero()) {
+      unload(exchange, model, chat); // Ollama expires the model without scheduling: never queued
       return;
     }
-    int promptTokens = StandInModel.promptTokens(chat ? RequestJson.allMessages(messages) : prompt);
-    List<String> tokens = StandInModel.answer(prompt);
-    boolean stream = RequestJson.flag(request, "stream", true);
     long started = System.nanoTime();
-    try (ModelMemory.Lease lease = memory.use(keepAlive)) {
-      Usage usage = new Usage(promptTokens, tokens.size(), started, lease.loadNanos());
-      if (!stream) {
-        StandInModel.generate(tokenInterval, tokens.size());
-        JsonObject done = done(model, chat, String.join("", tokens), usage);
-        LoopbackServer.sendJson(exchange, 200, GSON.toJson(done));
+    Optional<Admission.Ticket> entered = admission.enter();
+    if (entered.isEmpty()) {
+      error(exchange, 503, Admission.BUSY);
+      return;
+    }
+    try (Admission.Ticket ticket = entered.get()) {
+      if (loadOnly) {
+        load(exchange, model, chat, keepAlive);
         return;
       }
-      exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
-      exchange.sendResponseHeaders(200, 0);
-      try (OutputStream out = exchange.getResponseBody()) {
-        for (String token : tokens) {
-          StandInModel.generate(tokenInterval, 1);
-          writeLine(out, chunk(model, chat, token));
+      int promptTokens = StandInModel.promptTokens(chat ? RequestJson.allMessages(messages) : prompt);
+      List<String> tokens = StandInModel.answer(prompt);
+      boolean stream = RequestJson.flag(request, "stream", true);
+      // Ollama's order: the scheduler loads the model, then the request waits for a parallel slot.
+      try (ModelMemory.Lease lease = memory.use(keepAlive)) {
+        long queuedFrom = System.nanoTime();
+        ticket.awaitSlot();
+        Usage usage = new Usage(promptTokens, tokens.size(), started, lease.loadNanos(), System.nanoTime() - queuedFrom);
+        if (!stream) {
+          StandInModel.generate(tokenInterval, tokens.size());
+          JsonObject done = done(model, chat, String.join("", tokens), usage);
+          LoopbackServer.sendJson(exchange, 200, GSON.toJson(done));
+          ticket.answered();
+          return;
         }
-        writeLine(out, done(model, chat, "", usage));
+        exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+          for (String token : tokens) {
+            StandInModel.generate(tokenInterval, 1);
+            writeLine(out, chunk(model, chat, token));
+          }
+          writeLine(out, done(model, chat, "", usage));
+        }
+        ticket.answered();
       }
     }
   }
 
   /**
    * Ollama's answer to a request without a prompt: it loads the model (the warm-up a deployment
-   * sends so the first user does not wait for the load), or unloads it with keep_alive 0.
+   * sends so the first user does not wait for the load). It takes a place in the queue while it
+   * waits for the load, but no generation slot.
    */
-  private void loadOrUnload(HttpExchange exchange, String model, boolean chat, Duration keepAlive)
-      throws IOException {
-    String reason;
-    if (keepAlive != null && keepAlive.isZero()) {
-      memory.unload();
-      reason = "unload";
-    } else {
-      memory.use(keepAlive).close();
-      reason = "load";
-    }
+  private void load(HttpExchange exchange, String model, boolean chat, Duration keepAlive) throws IOException {
+    memory.use(keepAlive).close();
+    loadOnlyDone(exchange, model, chat, "load");
+  }
+
+  /** A request without a prompt and with {@code keep_alive} 0: unloads the model (once the requests using it end). */
+  private void unload(HttpExchange exchange, String model, boolean chat) throws IOException {
+    memory.unload();
+    loadOnlyDone(exchange, model, chat, "unload");
+  }
+
+  private void loadOnlyDone(HttpExchange exchange, String model, boolean chat, String reason) throws IOException {
     JsonObject line = chunk(model, chat, "");
     line.addProperty("done", true);
     line.addProperty("done_reason", reason);
@@ -190,8 +221,8 @@ final class OllamaApi implements HttpHandler {
     throw new IllegalArgumentException("Unsupported type: keep_alive must be a number of seconds or a duration such as \"5m\"");
   }
 
-  /** The counts and times of the last line. */
-  private record Usage(int promptTokens, int tokens, long startedNanos, long loadNanos) {}
+  /** The counts and times of the last line; {@code queuedNanos}: the wait for a generation slot. */
+  private record Usage(int promptTokens, int tokens, long startedNanos, long loadNanos, long queuedNanos) {}
 
   // A client that went away makes the write fail: the stream simply ends, as Ollama's does.
   private static void writeLine(OutputStream out, JsonObject line) throws IOException {
@@ -222,7 +253,7 @@ final class OllamaApi implements HttpHandler {
     line.addProperty("prompt_eval_count", usage.promptTokens());
     line.addProperty("prompt_eval_duration", 0);
     line.addProperty("eval_count", usage.tokens());
-    line.addProperty("eval_duration", total - usage.loadNanos());
+    line.addProperty("eval_duration", total - usage.loadNanos() - usage.queuedNanos());
     return line;
   }
 

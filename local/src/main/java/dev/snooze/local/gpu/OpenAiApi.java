@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -23,7 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * events: one {@code data: {chunk}} event per token, flushed as it is produced, a last chunk with
  * a {@code finish_reason}, then {@code data: [DONE]}. Field names and error bodies follow
  * OpenAI's (and Ollama's compatibility layer). The model memory and the token pace are the
- * native API's: a request waits for the model to load as one to {@code /api/chat} does.
+ * native API's: a request waits for the model to load as one to {@code /api/chat} does, and
+ * queues with the native API's requests; one the queue cannot take gets 503 with Ollama's
+ * "server busy" message in OpenAI's error body, as Ollama's compatibility layer turns it.
  */
 final class OpenAiApi {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
@@ -36,11 +39,13 @@ final class OpenAiApi {
   private final Duration tokenInterval;
   private final Clock clock;
   private final ModelMemory memory;
+  private final Admission admission;
 
-  OpenAiApi(Duration tokenInterval, Clock clock, ModelMemory memory) {
+  OpenAiApi(Duration tokenInterval, Clock clock, ModelMemory memory, Admission admission) {
     this.tokenInterval = tokenInterval;
     this.clock = clock;
     this.memory = memory;
+    this.admission = admission;
   }
 
   void handle(HttpExchange exchange) throws IOException {
@@ -131,10 +136,18 @@ final class OpenAiApi {
         (chat ? "chatcmpl-" : "cmpl-") + ThreadLocalRandom.current().nextInt(1_000_000),
         clock.instant().getEpochSecond(), model, chat, promptTokens, tokens.size(), finish);
     boolean stream = RequestJson.flag(request, "stream", false);
-    try (ModelMemory.Lease lease = memory.use(null)) {
+    Optional<Admission.Ticket> entered = admission.enter();
+    if (entered.isEmpty()) {
+      // Ollama's compatibility layer types every error but a 400 or a 404 as an api_error.
+      error(exchange, 503, Admission.BUSY, null, null, "api_error");
+      return;
+    }
+    try (Admission.Ticket ticket = entered.get(); ModelMemory.Lease lease = memory.use(null)) {
+      ticket.awaitSlot();
       if (!stream) {
         StandInModel.generate(tokenInterval, tokens.size());
         send(exchange, 200, answer.whole(String.join("", tokens)));
+        ticket.answered();
         return;
       }
       exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -151,6 +164,7 @@ final class OpenAiApi {
         }
         event(out, "[DONE]");
       }
+      ticket.answered();
     }
   }
 
@@ -291,9 +305,14 @@ final class OpenAiApi {
   /** OpenAI's error body: {@code {"error":{"message","type","param","code"}}}. */
   private static void error(HttpExchange exchange, int status, String message, String param, String code)
       throws IOException {
+    error(exchange, status, message, param, code, "invalid_request_error");
+  }
+
+  private static void error(HttpExchange exchange, int status, String message, String param, String code,
+      String type) throws IOException {
     JsonObject error = new JsonObject();
     error.addProperty("message", message);
-    error.addProperty("type", "invalid_request_error");
+    error.addProperty("type", type);
     error.addProperty("param", param);
     error.addProperty("code", code);
     JsonObject body = new JsonObject();

@@ -60,6 +60,18 @@ class LifecycleTest {
   }
 
   @Test
+  void aDrainingDeleteKeepsTheVmRunningForTheDrainTimeoutThenStopsAndGoes() {
+    var delete = new InstanceCommand.Delete(T0, Duration.ofSeconds(30), Duration.ofSeconds(3));
+    assertThat(at(delete, 0)).isEqualTo(new InstanceView("RUNNING", "DELETING", "DRAINING", false, false));
+    assertThat(at(delete, 29)).isEqualTo(new InstanceView("RUNNING", "DELETING", "DRAINING", false, false));
+    assertThat(at(delete, 29).draining()).isTrue();
+    assertThat(at(delete, 29).servingTraffic()).as("no new requests while draining").isFalse();
+    assertThat(at(delete, 30)).isEqualTo(new InstanceView("STOPPING", "DELETING", null, false, false));
+    assertThat(at(delete, 30).draining()).isFalse();
+    assertThat(at(delete, 33).gone()).isTrue();
+  }
+
+  @Test
   void aPreemptedVmStopsThenIsRecreatedUnderTheRecreatingAction() {
     // DELETE: once stopped, the VM is gone and a fresh one boots (20 s).
     var deleted = new InstanceCommand.Preempt(T0, Duration.ofSeconds(3), Scheduling.TerminationAction.DELETE,

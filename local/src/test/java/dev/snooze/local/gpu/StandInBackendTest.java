@@ -139,6 +139,11 @@ class StandInBackendTest {
     }
     assertThat(received).noneMatch(line -> line.contains("\"done\":true"));
     assertNoHealthyUpstream(get("/"));
+    assertThat(backend.vmStats()).singleElement().satisfies(vm -> {
+      assertThat(vm.state()).isEqualTo(VmStats.State.GONE);
+      assertThat(vm.cut()).as("the stream it held").isEqualTo(1);
+      assertThat(vm.answered()).isZero();
+    });
   }
 
   @Test
