@@ -7,6 +7,7 @@ const el = {
   status: $('status'), phase: $('phase'), detail: $('phase-detail'), progress: $('wake-progress'),
   boot: $('boot'), bootBar: $('boot-bar'), eta: $('eta'), stages: $('boot-stages'),
   offers: $('offers'), instances: $('instances'), warmWindow: $('warm-window'), gpuToday: $('gpu-today'),
+  scale: $('gpu-scale'), scaleMarks: $('gpu-marks'), scaleCount: $('gpu-count'), scaleLimit: $('gpu-limit'),
   conversation: $('conversation'), empty: $('empty'),
   error: $('error'), errorText: $('error-text'), retry: $('retry'),
   form: $('composer'), model: $('model'), modelList: $('model-list'), prompt: $('prompt'),
@@ -173,6 +174,7 @@ function renderStatus() {
   el.offers.hidden = offerLines.length === 0;
   setText(el.offers, offerLines.join('\n'));
   renderInstances(phase, fn);
+  renderScale(phase, fn);
   // While over budget no window keeps the GPU warm: the line would promise what the cap forbids.
   const warm = phase === 'OVER_BUDGET' ? null : warmWindowText(fn?.warmWindow, now);
   el.warmWindow.hidden = warm === null;
@@ -412,6 +414,61 @@ function renderInstances(phase, fn) {
       i.action && i.action !== 'NONE' ? i.action.toLowerCase() : null].filter(Boolean);
     return `${i.name}${i.zone ? ` (${i.zone})` : ''} ${bits.join(', ')}`;
   }).join('; '));
+}
+
+// --- GPUs serving -------------------------------------------------------------------------------
+
+// Status's scale while its group may serve with more than one GPU and some are wanted, else
+// null: a deployment of one GPU at most (max 1), or a function without scale, reads as before.
+// A first GPU waking is the wake's own line above; more than one asked for while waking is news.
+function scaleShown(phase, fn) {
+  const scale = fn?.scale;
+  if (!scale || typeof scale !== 'object' || count(scale.max) < 2) return null;
+  const size = count(scale.size);
+  if (size === 0 && count(scale.wanted) === 0) return null;
+  return phase === 'AWAKE' || (phase === 'WAKING' && size > 1) ? scale : null;
+}
+
+function renderScale(phase, fn) {
+  const scale = scaleShown(phase, fn);
+  el.scale.hidden = scale === null;
+  if (scale === null) return;
+  setText(el.scaleMarks, scaleMarks(scale));
+  setText(el.scaleCount, scaleText(scale));
+  const limit = typeof scale.limit === 'string' && scale.limit.trim() ? `No more GPUs: ${scale.limit.trim()}` : null;
+  el.scaleLimit.hidden = limit === null;
+  setText(el.scaleLimit, limit ?? '');
+}
+
+// "2 of 3 GPUs serving · 9 requests in flight · Adding a GPU…"; "3 GPUs serving · 12 requests in flight".
+function scaleText(scale) {
+  const size = count(scale.size);
+  const serving = count(scale.serving);
+  const parts = [serving < size ? `${serving} of ${gpus(size)} serving` : `${gpus(serving)} serving`];
+  if (Number.isInteger(scale.inFlight) && scale.inFlight >= 0) {
+    parts.push(`${scale.inFlight} request${scale.inFlight === 1 ? '' : 's'} in flight`);
+  }
+  if (serving < size) parts.push(size - serving === 1 ? 'Adding a GPU…' : `Adding ${size - serving} GPUs…`);
+  return parts.join(' · ');
+}
+
+// One mark per GPU the group may have: "●●○" (2 serving, 1 coming), "●··" (1 serving, up to 3).
+// None for a group too large to draw: the words say it all.
+function scaleMarks(scale) {
+  const max = count(scale.max);
+  if (max > 12) return '';
+  const size = Math.min(count(scale.size), max);
+  const serving = Math.min(count(scale.serving), size);
+  return '●'.repeat(serving) + '○'.repeat(size - serving) + '·'.repeat(max - size);
+}
+
+function gpus(n) {
+  return `${n} GPU${n === 1 ? '' : 's'}`;
+}
+
+// A count from Status, or 0 for anything that is not one.
+function count(n) {
+  return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 // The GPU offers (MIGs, in the operator's order of preference, e.g. spot then on-demand) the

@@ -25,108 +25,203 @@ class DebouncerTest {
 
   @Test
   void firstRequestPublishesNextOnesWithinTheWindowDoNotAfterTheWindowOneDoes() {
-    assertThat(debouncer.onRequest(false)).isTrue();
-    assertThat(debouncer.onRequest(false)).isFalse();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isFalse();
     advance(Duration.ofSeconds(29).plusMillis(999));
-    assertThat(debouncer.onRequest(false)).isFalse();
+    assertThat(debouncer.onRequest(false, 1)).isFalse();
     advance(Duration.ofMillis(1));
-    assertThat(debouncer.onRequest(false)).isTrue();
-    assertThat(debouncer.onRequest(false)).isFalse();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isFalse();
   }
 
   @Test
   void asleepPublishesAtOnceButAtMostOncePerShortWindow() {
-    assertThat(debouncer.onRequest(false)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
     advance(Duration.ofSeconds(5));
     // Within the 30 s window, but the backend is asleep: at once.
-    assertThat(debouncer.onRequest(true)).isTrue();
-    assertThat(debouncer.onRequest(true)).isFalse();
+    assertThat(debouncer.onRequest(true, 1)).isTrue();
+    assertThat(debouncer.onRequest(true, 1)).isFalse();
     advance(Duration.ofMillis(999));
-    assertThat(debouncer.onRequest(true)).isFalse();
-    assertThat(debouncer.onRequest(false)).isFalse();
+    assertThat(debouncer.onRequest(true, 1)).isFalse();
+    assertThat(debouncer.onRequest(false, 1)).isFalse();
     advance(Duration.ofMillis(1));
-    assertThat(debouncer.onRequest(true)).isTrue();
+    assertThat(debouncer.onRequest(true, 1)).isTrue();
   }
 
   @Test
   void aRequestTheWindowDidNotReportIsCoveredWhenTheWindowCloses() {
     long first = in(Duration.ZERO);
-    assertThat(debouncer.onRequest(false)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
     assertThat(debouncer.trailingDue()).as("everything reported").isEqualTo(Debouncer.NEVER);
     advance(Duration.ofSeconds(20));
-    assertThat(debouncer.onRequest(false)).isFalse();
+    assertThat(debouncer.onRequest(false, 1)).isFalse();
 
     assertThat(debouncer.trailingDue()).isEqualTo(first + WINDOW.toNanos());
     advance(Duration.ofSeconds(9));
-    assertThat(debouncer.tryTrailing()).as("the window is still open").isFalse();
+    assertThat(debouncer.tryTrailing(1)).as("the window is still open").isFalse();
     advance(Duration.ofSeconds(1));
-    assertThat(debouncer.tryTrailing()).isTrue();
-    assertThat(debouncer.tryTrailing()).as("once").isFalse();
+    assertThat(debouncer.tryTrailing(1)).isTrue();
+    assertThat(debouncer.tryTrailing(1)).as("once").isFalse();
     assertThat(debouncer.trailingDue()).isEqualTo(Debouncer.NEVER);
   }
 
   @Test
   void theEndOfARequestIsActivityToo() {
-    assertThat(debouncer.onRequest(false)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
     advance(Duration.ofMinutes(5)); // a long answer, its heartbeats skipped here
     debouncer.onEnd();
     assertThat(debouncer.trailingDue()).as("the window since the last message closed long ago: due now")
         .isLessThanOrEqualTo(clock.get());
-    assertThat(debouncer.tryTrailing()).isTrue();
+    assertThat(debouncer.tryTrailing(1)).isTrue();
   }
 
   @Test
   void aMessageSentMeanwhileCoversWhatCameBeforeIt() {
-    assertThat(debouncer.onRequest(false)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
     advance(Duration.ofSeconds(10));
     debouncer.onEnd();
     advance(Duration.ofSeconds(5));
-    assertThat(debouncer.tryHeartbeat(Duration.ofSeconds(10))).isTrue();
+    assertThat(debouncer.tryHeartbeat(Duration.ofSeconds(10), 1)).isTrue();
     assertThat(debouncer.trailingDue()).isEqualTo(Debouncer.NEVER);
     advance(WINDOW);
-    assertThat(debouncer.tryTrailing()).isFalse();
+    assertThat(debouncer.tryTrailing(1)).isFalse();
   }
 
   @Test
   void goingAwayCoversWhatIsLeftAtOnceWindowOrNot() {
-    assertThat(debouncer.tryFinal()).as("nothing happened").isFalse();
-    assertThat(debouncer.onRequest(false)).isTrue();
-    assertThat(debouncer.tryFinal()).as("everything reported").isFalse();
+    assertThat(debouncer.tryFinal(1)).as("nothing happened").isFalse();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
+    assertThat(debouncer.tryFinal(1)).as("everything reported").isFalse();
     advance(Duration.ofSeconds(1));
     debouncer.onEnd();
-    assertThat(debouncer.tryFinal()).isTrue();
-    assertThat(debouncer.tryFinal()).isFalse();
+    assertThat(debouncer.tryFinal(1)).isTrue();
+    assertThat(debouncer.tryFinal(1)).isFalse();
   }
 
   @Test
   void aHeartbeatStartsTheRequestsWindowAgain() {
-    assertThat(debouncer.tryHeartbeat(Duration.ofSeconds(10))).isTrue();
-    assertThat(debouncer.onRequest(false)).isFalse();
+    assertThat(debouncer.tryHeartbeat(Duration.ofSeconds(10), 1)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isFalse();
     advance(Duration.ofSeconds(29));
-    assertThat(debouncer.onRequest(false)).isFalse();
+    assertThat(debouncer.onRequest(false, 1)).isFalse();
     advance(Duration.ofSeconds(1));
-    assertThat(debouncer.onRequest(false)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
   }
 
   @Test
   void aHeartbeatRightAfterARequestsMessageIsSkippedButNeverOneAfterAnother() {
     Duration interval = Duration.ofSeconds(10);
-    assertThat(debouncer.onRequest(false)).isTrue();
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
     advance(Duration.ofSeconds(9).plusMillis(999));
-    assertThat(debouncer.tryHeartbeat(interval)).isFalse();
+    assertThat(debouncer.tryHeartbeat(interval, 1)).isFalse();
     advance(Duration.ofMillis(1));
-    assertThat(debouncer.tryHeartbeat(interval)).isTrue();
+    assertThat(debouncer.tryHeartbeat(interval, 1)).isTrue();
     // A tick that comes early (the previous one ran late) still goes out.
     advance(Duration.ofSeconds(9));
-    assertThat(debouncer.tryHeartbeat(interval)).isTrue();
+    assertThat(debouncer.tryHeartbeat(interval, 1)).isTrue();
   }
 
   @Test
   void asleepWindowNeverExceedsTheDebounceWindow() {
     Debouncer odd = new Debouncer(Duration.ofMillis(100), Duration.ofSeconds(1), clock::get);
-    assertThat(odd.onRequest(true)).isTrue();
+    assertThat(odd.onRequest(true, 1)).isTrue();
     advance(Duration.ofMillis(100));
-    assertThat(odd.onRequest(true)).isTrue();
+    assertThat(odd.onRequest(true, 1)).isTrue();
+  }
+
+  /** Requests begin one after another, none ending, a millisecond apart: the counts published. */
+  private List<Integer> step(int from, int to) {
+    List<Integer> published = new ArrayList<>();
+    for (int inFlight = from; inFlight <= to; inFlight++) {
+      if (debouncer.onRequest(false, inFlight)) {
+        published.add(inFlight);
+      }
+      advance(Duration.ofMillis(1));
+    }
+    return published;
+  }
+
+  @Test
+  void aBurstFrom1To20IsReportedAtEachDoublingNotAWindowLater() {
+    assertThat(step(1, 20)).as("the leading edge, then one message per doubling").containsExactly(1, 2, 4, 8, 16);
+    assertThat(debouncer.reported()).isEqualTo(16);
+  }
+
+  @Test
+  void requestsBelowTwiceTheLastCountInsideTheWindowPublishNothing() {
+    assertThat(debouncer.onRequest(false, 3)).as("leading edge").isTrue();
+    assertThat(step(4, 5)).isEmpty();
+    advance(Duration.ofSeconds(20));
+    assertThat(debouncer.onRequest(false, 5)).as("still inside the window, still below 6").isFalse();
+    assertThat(debouncer.onRequest(false, 6)).isTrue();
+    assertThat(debouncer.reported()).isEqualTo(6);
+  }
+
+  @Test
+  void aSingleRequestIsNoSurgeEvenAfterAMessageThatReportedNone() {
+    assertThat(debouncer.onRequest(false, 1)).isTrue();
+    advance(Duration.ofSeconds(2));
+    debouncer.onEnd();
+    advance(WINDOW);
+    assertThat(debouncer.tryTrailing(0)).isTrue();
+    advance(Duration.ofSeconds(1));
+    assertThat(debouncer.onRequest(false, 1)).as("1 is not twice anything worth a message").isFalse();
+    assertThat(debouncer.onRequest(false, 2)).isTrue();
+  }
+
+  @Test
+  void theTrailingEdgeStillReportsWhatTheSurgesLeftOut() {
+    long surgeStart = in(Duration.ZERO);
+    step(1, 20); // the last message reported 16, at 16 ms
+    long lastSurge = surgeStart + Duration.ofMillis(15).toNanos();
+    assertThat(debouncer.trailingDue()).as("one window after the last message").isEqualTo(lastSurge + WINDOW.toNanos());
+    advance(WINDOW.minus(Duration.ofMillis(6))); // the step ended 5 ms after its last message
+    assertThat(debouncer.tryTrailing(20)).as("the window since the message at 16 is open").isFalse();
+    advance(Duration.ofMillis(1));
+    assertThat(debouncer.tryTrailing(20)).isTrue();
+    assertThat(debouncer.reported()).isEqualTo(20);
+    assertThat(step(21, 39)).as("the next surge is twice what the functions were told last").isEmpty();
+    assertThat(debouncer.onRequest(false, 40)).isTrue();
+  }
+
+  @Test
+  void aHeartbeatsCountIsWhatTheNextSurgeIsMeasuredFrom() {
+    step(1, 16);
+    // The burst is answered; one request is left when the heartbeat reports.
+    advance(Duration.ofSeconds(10));
+    assertThat(debouncer.tryHeartbeat(Duration.ofSeconds(10), 1)).isTrue();
+    assertThat(debouncer.reported()).isEqualTo(1);
+    assertThat(debouncer.onRequest(false, 2)).as("a new burst is told at once, not measured from 16").isTrue();
+  }
+
+  @Test
+  void exactlyOneWinnerPerDoublingUnderContention() throws Exception {
+    assertThat(debouncer.onRequest(false, 2)).isTrue();
+    AtomicInteger wins = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 1000; i++) {
+          if (debouncer.onRequest(false, 4)) {
+            wins.incrementAndGet();
+          }
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(wins.get()).isEqualTo(1);
+    assertThat(debouncer.reported()).isEqualTo(4);
   }
 
   /** The clock stands still, so the outcome cannot depend on how the threads are scheduled. */
@@ -145,10 +240,10 @@ class DebouncerTest {
           return;
         }
         for (int i = 0; i < 1250; i++) {
-          if (debouncer.onRequest(asleep && i == 0)) {
+          if (debouncer.onRequest(asleep && i == 0, 1)) {
             wins.incrementAndGet();
           }
-          if (debouncer.tryFinal()) {
+          if (debouncer.tryFinal(1)) {
             trailing.incrementAndGet();
           }
         }

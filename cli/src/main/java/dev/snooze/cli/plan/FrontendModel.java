@@ -59,7 +59,7 @@ final class FrontendModel {
   void begin(long at, boolean backendAsleep) {
     now = at;
     inFlight++;
-    boolean publish = debouncer.onRequest(backendAsleep);
+    boolean publish = debouncer.onRequest(backendAsleep, inFlight);
     if (inFlight == 1) {
       heartbeatAt = at + heartbeatMillis;
     }
@@ -91,13 +91,13 @@ final class FrontendModel {
     now = at;
     if (heartbeatAt <= at) {
       heartbeatAt += heartbeatMillis;
-      if (debouncer.tryHeartbeat(heartbeat)) {
+      if (debouncer.tryHeartbeat(heartbeat, inFlight)) {
         topic.publish(Kind.HEARTBEAT, inFlight);
       }
     }
     if (trailingAt <= at) {
       trailingAt = NONE;
-      if (debouncer.tryTrailing()) {
+      if (debouncer.tryTrailing(inFlight)) {
         topic.publish(Kind.REQUEST, inFlight);
       } else {
         scheduleTrailing();

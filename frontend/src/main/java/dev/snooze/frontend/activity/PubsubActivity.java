@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Activity to Pub/Sub, paced by {@link Debouncer}: a {@code request} message when user requests
- * begin (at once while the backend is asleep, else at most one per debounce window), one more when
- * the window closes over requests it did not report (begun or ended since), and a {@code heartbeat}
+ * begin (at once while the backend is asleep, or when the requests in flight have doubled since the
+ * last message's count, so that a burst reaches the functions' scaling at once; else at most one
+ * per debounce window), one more when the window closes over requests it did not report (begun or
+ * ended since), and a {@code heartbeat}
  * every {@code heartbeatInterval} while any request is in flight, unless a request's message went
  * out within that interval. So every moment a request begins or ends is covered by a message at
  * most one window later, and the GPU never sleeps earlier than the idle timeout after it. An
@@ -134,7 +136,7 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     }
     try {
       int now = inFlight.incrementAndGet();
-      boolean publish = debouncer.onRequest(backendAsleep);
+      boolean publish = debouncer.onRequest(backendAsleep, now);
       // Scheduled after the request's message is timed, so the first heartbeat, one interval
       // later, is not taken for one due too soon after it.
       if (now == 1) {
@@ -227,8 +229,9 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     if (closed.get()) {
       return;
     }
-    if (debouncer.tryTrailing()) {
-      enqueue(ActivityMessage.request(settings.source(), inFlight.get()));
+    int now = inFlight.get();
+    if (debouncer.tryTrailing(now)) {
+      enqueue(ActivityMessage.request(settings.source(), now));
     } else {
       // A message went out meanwhile: what came after it is due a window after that one.
       scheduleTrailing();
@@ -253,7 +256,7 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
       }
     }
     // Skipped right after a request's message: two messages in one window say nothing more.
-    if (debouncer.tryHeartbeat(settings.heartbeatInterval())) {
+    if (debouncer.tryHeartbeat(settings.heartbeatInterval(), now)) {
       enqueue(ActivityMessage.heartbeat(settings.source(), now));
     }
   }
@@ -340,9 +343,10 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
     synchronized (heartbeatLock) {
       cancelHeartbeat();
     }
-    if (debouncer.tryFinal()) {
+    int now = inFlight.get();
+    if (debouncer.tryFinal(now)) {
       // Going away (a redeploy): the activity since the last message must not be lost with us.
-      queue.offer(ActivityMessage.request(settings.source(), inFlight.get()));
+      queue.offer(ActivityMessage.request(settings.source(), now));
     }
     try {
       if (ownedExecutor != null) {

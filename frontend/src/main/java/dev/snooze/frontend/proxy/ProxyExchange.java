@@ -17,9 +17,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One proxied request, from arrival to the last byte, as steps on the server request's context:
@@ -28,7 +30,8 @@ import java.util.function.Consumer;
  * asked before holding, and held requests let go when a later reading finds it); forwarded
  * ({@link UpstreamRequest}) with its body streamed under the cap ({@link BodyPump}) and the answer
  * streamed back ({@link ResponseRelay}), within the request timeout ({@link Deadline}); held and
- * sent again when it finds the GPU just gone to sleep ({@link SleepRetry}, {@link ReplayBody}).
+ * sent again when it finds the GPU just gone to sleep ({@link SleepRetry}, {@link ReplayBody}), or
+ * every GPU busy, its queue full ({@link BusyRetry}: sent again after a pause, within the timeout).
  * Where it is, is its {@link Stage}; a failure is answered by {@link ProxyFailure}, a stream the
  * backend stopped mid-way ended by {@link CutStream}; a client that leaves lets go of the backend.
  * How it ended is said once, at its end, in its {@link RequestLog} line.
@@ -41,6 +44,7 @@ final class ProxyExchange {
   private final ProxySettings settings;
   private final ColdStartHold coldStart;
   private final SleepRetry sleepRetry;
+  private final BusyRetry busyRetry;
   private final BudgetWatch budget;
   private final Clock clock;
   private final RequestLog.Entry log;
@@ -53,15 +57,18 @@ final class ProxyExchange {
 
   private Stage stage = Stage.ADMITTING;
   private ReplayBody replay = ReplayBody.keeping();
+  private int forwards;
+  private int busyRetries;
 
   ProxyExchange(Vertx vertx, HttpClient client, ProxySettings settings, ColdStartHold coldStart,
-      SleepRetry sleepRetry, ActivitySignal activity, BudgetWatch budget, Clock clock, RoutingContext ctx,
-      String path, RequestLog.Entry log) {
+      SleepRetry sleepRetry, BusyRetry busyRetry, ActivitySignal activity, BudgetWatch budget, Clock clock,
+      RoutingContext ctx, String path, RequestLog.Entry log) {
     this.vertx = vertx;
     this.client = client;
     this.settings = settings;
     this.coldStart = coldStart;
     this.sleepRetry = sleepRetry;
+    this.busyRetry = busyRetry;
     this.budget = budget;
     this.clock = clock;
     this.log = log;
@@ -143,6 +150,12 @@ final class ProxyExchange {
   }
 
   private void forward(Attempt attempt) {
+    forward(attempt, () -> Deadline.start(vertx, settings.requestTimeout(), this::timedOut));
+  }
+
+  /** @param limit the forward's request timeout, from the connection on: a new one, or what is left of one */
+  private void forward(Attempt attempt, Supplier<Deadline> limit) {
+    forwards++;
     stage = Stage.CONNECTING;
     client.request(UpstreamRequest.of(settings.backend(), request, path)).onComplete(connected -> {
       if (done()) {
@@ -161,8 +174,9 @@ final class ProxyExchange {
         return;
       }
       HttpClientRequest upstream = connected.result();
-      stage = new Stage.Forwarding(upstream, Deadline.start(vertx, settings.requestTimeout(), this::timedOut));
-      upstream.response().onComplete(answer -> answered(attempt, answer));
+      Deadline deadline = limit.get();
+      stage = new Stage.Forwarding(upstream, deadline);
+      upstream.response().onComplete(answer -> answered(attempt, deadline, answer));
       if (attempt.body() instanceof Attempt.Again again) {
         upstream.end(again.bytes());
       } else {
@@ -172,38 +186,74 @@ final class ProxyExchange {
     });
   }
 
-  private void answered(Attempt attempt, AsyncResult<HttpClientResponse> answer) {
+  private void answered(Attempt attempt, Deadline deadline, AsyncResult<HttpClientResponse> answer) {
     if (done()) {
       return;
     }
     if (answer.failed()) {
       unreachable(answer.cause());
-    } else if (sleepRetry.mayBeAsleep(attempt, answer.result().statusCode(), request.isEnded())) {
-      retryIfAsleep(attempt, answer.result());
+      return;
+    }
+    int status = answer.result().statusCode();
+    if (sleepRetry.mayBeAsleep(attempt, status, request.isEnded())
+        || BusyRetry.mayBeBusy(status, request.isEnded())) {
+      unavailable(attempt, deadline, answer.result());
     } else {
       relay(answer.result(), attempt);
     }
   }
 
-  /** A 503 that may be the load balancer's with no GPU behind it: the health check tells. */
-  private void retryIfAsleep(Attempt attempt, HttpClientResponse answer) {
+  /**
+   * A 503 to a forward whose body was sent whole: the load balancer's with no GPU behind it, or a
+   * busy GPU's. The health check tells which.
+   */
+  private void unavailable(Attempt attempt, Deadline deadline, HttpClientResponse answer) {
     answer.pause();
     sleepRetry.asleep().onComplete(asleep -> context.runOnContext(v -> {
       if (done()) {
         return;
       }
-      if (!asleep.result()) {
-        relay(answer, attempt);
-        answer.resume();
+      if (asleep.result() && SleepRetry.retryable(attempt)) {
+        LOG.info("backend answered 503 and is not ready: holding the request to send it again",
+            "path", path);
+        letGo(answer);
+        admit(attempt.retried(replay.again()));
         return;
       }
-      LOG.info("backend answered 503 and is not ready: holding the request to send it again",
-          "path", path);
-      answer.exceptionHandler(ignored -> { }); // the reset below ends it; nothing to report
-      stage.abandon();
-      stage = Stage.ADMITTING;
-      admit(attempt.retried(replay.again()));
+      Optional<Duration> pause = asleep.result() ? Optional.empty() : busyRetry.pause(busyRetries, deadline.left());
+      if (pause.isPresent()) {
+        waitForRoom(attempt, deadline, answer, pause.get());
+      } else {
+        relay(answer, attempt);
+        answer.resume();
+      }
     }));
+  }
+
+  /**
+   * Every GPU is busy: the request waits, still in flight, so that this frontend's activity asks
+   * for more GPUs, and is sent again after {@code pause}, on what is left of its deadline.
+   */
+  private void waitForRoom(Attempt attempt, Deadline deadline, HttpClientResponse answer, Duration pause) {
+    if (busyRetries == 0) {
+      LOG.info("backend busy: holding the request until a GPU has room", "path", path, "attempt", forwards);
+    }
+    busyRetries++;
+    log.busyRetry();
+    letGo(answer);
+    long timer = vertx.setTimer(Math.max(1, pause.toMillis()), id -> {
+      if (!done()) {
+        forward(attempt.again(replay.again()), deadline::resumed);
+      }
+    });
+    stage = new Stage.WaitingForRoom(vertx, timer);
+  }
+
+  /** Lets go of a 503 not passed on: its connection is reset, its deadline stopped. */
+  private void letGo(HttpClientResponse answer) {
+    answer.exceptionHandler(ignored -> { }); // the reset ends it; nothing to report
+    stage.abandon();
+    stage = Stage.ADMITTING;
   }
 
   private void relay(HttpClientResponse answer, Attempt attempt) {

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.function.DoubleSupplier;
 
 /**
  * The streaming reverse proxy to the GPU backend, for paths the router has already checked
@@ -29,13 +30,15 @@ public final class ProxyHandler implements Handler<RoutingContext> {
   private final ActivitySignal activity;
   private final ColdStartHold coldStart;
   private final SleepRetry sleepRetry;
+  private final BusyRetry busyRetry;
   private final BudgetWatch budget;
   private final RequestLog requests;
   private final Clock clock;
   private final HttpClient client;
 
+  /** @param busyJitter uniform in [0, 1), shortening each pause before a busy GPU is asked again; null: random */
   public ProxyHandler(Vertx vertx, ProxySettings settings, BackendReadiness readiness, Hold hold,
-      ActivitySignal activity, BudgetWatch budget, RequestLog requests, Clock clock) {
+      ActivitySignal activity, BudgetWatch budget, RequestLog requests, Clock clock, DoubleSupplier busyJitter) {
     this.vertx = vertx;
     this.settings = settings;
     this.activity = activity;
@@ -44,6 +47,7 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     this.clock = clock;
     this.coldStart = new ColdStartHold(readiness, hold);
     this.sleepRetry = new SleepRetry(readiness);
+    this.busyRetry = busyJitter == null ? new BusyRetry() : new BusyRetry(busyJitter);
     // No idle timeout (0): a model may think for minutes between tokens. The total is capped per
     // request (requestTimeout). No decompression: bytes pass through untouched.
     this.client = vertx.createHttpClient(new HttpClientOptions()
@@ -86,7 +90,8 @@ public final class ProxyHandler implements Handler<RoutingContext> {
     }
     String query = request.query();
     String path = ctx.normalizedPath() + (query == null ? "" : "?" + query);
-    new ProxyExchange(vertx, client, settings, coldStart, sleepRetry, activity, budget, clock, ctx, path, log)
+    new ProxyExchange(vertx, client, settings, coldStart, sleepRetry, busyRetry, activity, budget, clock, ctx,
+        path, log)
         .start();
   }
 

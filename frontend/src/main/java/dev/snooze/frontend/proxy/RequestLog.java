@@ -15,7 +15,7 @@ import java.util.Map;
  * {"severity":"INFO","message":"POST /api/generate 200","time":"…Z","component":"frontend.request",
  *  "httpRequest":{"requestMethod":"POST","requestUrl":"/api/generate","status":200,
  *                 "responseSize":"5120","latency":"5.120s","remoteIp":"203.0.113.7"},
- *  "outcome":"answered","held":83.214}
+ *  "outcome":"answered","held":83.214,"busyRetries":2}
  * }</pre>
  * {@code time} is the end (JsonLog's clock when the line is written), so the request began at
  * {@code time - latency} (the planner reads it so); {@code latency} counts from the proxy's first
@@ -23,7 +23,8 @@ import java.util.Map;
  * string could carry a prompt. {@code status} is what the client was sent, 499 when it left before
  * any answer; 5xx lines are WARNING. {@code responseSize} counts the body bytes written to the
  * client. {@code held} (seconds waiting for the GPU to wake) is there only for a request that was
- * held; {@code outcome} is {@code answered} (the backend's answer relayed whole, whatever its
+ * held; {@code busyRetries} (how often it was sent again because every GPU was busy, the
+ * backend's queue full: {@link BusyRetry}) only for a request that was; {@code outcome} is {@code answered} (the backend's answer relayed whole, whatever its
  * status), {@code refused} (answered by the frontend, never forwarded: {@code refusal} says why:
  * {@code over_budget}, {@code waking}, {@code too_large}, {@code bad_request}), {@code failed}
  * (timed out, backend unreachable, its stream broken) or {@code client_left}. The page, the
@@ -69,6 +70,7 @@ public final class RequestLog {
     private long heldNanos;
     private long holdingSince = -1;
     private boolean held;
+    private int busyRetries;
     private Outcome outcome;
     private String refusal;
 
@@ -91,6 +93,11 @@ public final class RequestLog {
         heldNanos += System.nanoTime() - holdingSince;
         holdingSince = -1;
       }
+    }
+
+    /** Sent again because the GPU was busy. */
+    void busyRetry() {
+      busyRetries++;
     }
 
     /** Answered by the frontend itself, never forwarded, because of {@code why}. */
@@ -129,7 +136,8 @@ public final class RequestLog {
       String message = method + " " + path + " " + status;
       JsonLog.Severity severity = status >= 500 ? JsonLog.Severity.WARNING : JsonLog.Severity.INFO;
       boolean why = how == Outcome.REFUSED && refusal != null;
-      Object[] fields = new Object[4 + (held ? 2 : 0) + (why ? 2 : 0)];
+      boolean busy = busyRetries > 0;
+      Object[] fields = new Object[4 + (held ? 2 : 0) + (why ? 2 : 0) + (busy ? 2 : 0)];
       int i = 0;
       fields[i++] = "httpRequest";
       fields[i++] = http;
@@ -141,7 +149,11 @@ public final class RequestLog {
       }
       if (held) {
         fields[i++] = "held";
-        fields[i] = heldSeconds();
+        fields[i++] = heldSeconds();
+      }
+      if (busy) {
+        fields[i++] = "busyRetries";
+        fields[i] = busyRetries;
       }
       log.log(severity, message, fields);
     }

@@ -9,8 +9,8 @@ import java.net.ConnectException;
  * gone, its connection refused, or the internal load balancer answering 503 while the health
  * check fails too (the readiness probe had not seen the sleep yet). Such a forward is held until
  * the GPU wakes and sent once more. Not retried: a forward that already waited for a wake or is
- * itself that second send (its failure is the backend's), and the backend's own 503 (its health
- * check passes), which is passed on.
+ * itself that second send (its failure is the backend's); and the backend's own 503 (its health
+ * check passes), a busy GPU's, which is {@link BusyRetry}'s.
  */
 final class SleepRetry {
   private final BackendReadiness readiness;

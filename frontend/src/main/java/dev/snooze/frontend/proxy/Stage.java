@@ -1,6 +1,7 @@
 package dev.snooze.frontend.proxy;
 
 import dev.snooze.frontend.coldstart.Hold;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientRequest;
 
 /** Where one exchange is, with what it holds there that must be let go should it end there. */
@@ -25,6 +26,14 @@ sealed interface Stage {
     @Override
     public void abandon() {
       waiter.cancel();
+    }
+  }
+
+  /** Waiting before sending again to a busy GPU ({@link BusyRetry}). */
+  record WaitingForRoom(Vertx vertx, long timer) implements Stage {
+    @Override
+    public void end() {
+      vertx.cancelTimer(timer);
     }
   }
 

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleSupplier;
 
 /**
  * The frontend's HTTP server on {@code 0.0.0.0:port}. Routes, in order:
@@ -61,6 +62,7 @@ public final class FrontendServer {
   private StatusSource statusSource;
   private boolean statusSourceSet;
   private RequestLog requestLog = RequestLog.toStdout();
+  private DoubleSupplier busyJitter;
 
   /** Connections that sent a request without valid framing; they are closed after answering. */
   private final Set<HttpConnection> untrusted =
@@ -112,6 +114,15 @@ public final class FrontendServer {
     return this;
   }
 
+  /**
+   * For tests: the jitter of the pauses before a busy GPU is asked again, uniform in [0, 1)
+   * (0: the whole backoff, every time). Default random. Before {@link #start()}.
+   */
+  public FrontendServer busyJitter(DoubleSupplier jitter) {
+    this.busyJitter = jitter;
+    return this;
+  }
+
   public Future<FrontendServer> start() {
     URI statusUrl = config.server().statusUrl();
     if (!statusSourceSet && statusUrl != null) {
@@ -132,7 +143,8 @@ public final class FrontendServer {
     // Held requests wait for a wake that a used-up budget forbids: they are let go at once.
     budget.onOverBudget(over -> hold.rejectAll(new BudgetUsedUp(over)));
     budget.start(vertx, () -> hold.pending() > 0);
-    proxy = new ProxyHandler(vertx, config.proxy(), readiness, hold, activity, budget, requestLog, clock);
+    proxy = new ProxyHandler(vertx, config.proxy(), readiness, hold, activity, budget, requestLog, clock,
+        busyJitter);
     Router router = router(watched);
     int port = listenPort != null ? listenPort : config.server().port();
     readiness.start();

@@ -169,20 +169,21 @@ class PubsubActivityTest {
     scheduler.advance(HEARTBEAT);
     assertThat(summary(sink.messages())).containsExactly("request:1", "heartbeat:1");
 
-    InFlight second = activity.begin(false); // debounced
+    InFlight second = activity.begin(false); // twice the last count: told at once, window or not
     scheduler.advance(HEARTBEAT);
-    assertThat(summary(sink.messages())).containsExactly("request:1", "heartbeat:1", "heartbeat:2");
+    assertThat(summary(sink.messages())).containsExactly("request:1", "heartbeat:1", "request:2", "heartbeat:2");
 
     first.close();
     first.close(); // twice is harmless
     scheduler.advance(HEARTBEAT);
-    assertThat(summary(sink.messages())).containsExactly("request:1", "heartbeat:1", "heartbeat:2", "heartbeat:1");
+    assertThat(summary(sink.messages()))
+        .containsExactly("request:1", "heartbeat:1", "request:2", "heartbeat:2", "heartbeat:1");
     assertThat(activity.inFlight()).isEqualTo(1);
 
     second.close();
     assertThat(scheduler.repeatingCount()).isZero();
     scheduler.advance(Duration.ofMinutes(10));
-    assertThat(sink.messages()).hasSize(4);
+    assertThat(sink.messages()).hasSize(5);
     assertThat(activity.inFlight()).isZero();
   }
 
@@ -224,13 +225,14 @@ class PubsubActivityTest {
     scheduler.advance(Duration.ofSeconds(25));
     InFlight stream = activity.begin(false); // debounced; heartbeats due at 35 s, 45 s...
     scheduler.advance(Duration.ofSeconds(5));
-    activity.begin(false).close(); // 30 s: the window's trailing message covers it
+    // 30 s: the window's trailing message reports the stream; then two in flight, twice that: told at once
+    activity.begin(false).close();
     scheduler.runPending();
-    scheduler.advance(Duration.ofSeconds(5)); // 35 s: the trailing message said it 5 s ago
-    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1");
+    scheduler.advance(Duration.ofSeconds(5)); // 35 s: those messages said it 5 s ago
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1", "request:2");
 
     scheduler.advance(HEARTBEAT);
-    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1", "heartbeat:1");
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:1", "request:2", "heartbeat:1");
     stream.close();
   }
 
@@ -387,8 +389,33 @@ class PubsubActivityTest {
     for (Thread thread : threads) {
       thread.join();
     }
-    assertThat(sink.messages()).hasSize(1);
+    // Up to eight in flight at once: the first message, then one per doubling (at most 1, 2, 4, 8).
+    List<Integer> counts = sink.messages().stream().map(ActivityMessage::inFlight).sorted().toList();
+    assertThat(counts).hasSizeBetween(1, 4).allSatisfy(n -> assertThat(n).isBetween(1, 8));
+    for (int i = 1; i < counts.size(); i++) {
+      assertThat(counts.get(i)).as("each at least twice the one before: " + counts).isGreaterThanOrEqualTo(2 * counts.get(i - 1));
+    }
     assertThat(activity.inFlight()).isZero();
     assertThat(activity.dropped()).isZero();
+  }
+
+  /**
+   * Twenty prompts at once reach the functions as they come, one message per doubling, not as one
+   * prompt for a whole window: the functions size the GPU group on these counts.
+   */
+  @Test
+  void aBurstIsToldAtEachDoublingThenInFullByTheNextMessage() {
+    PubsubActivity activity = activity();
+    List<InFlight> burst = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      burst.add(activity.begin(false));
+    }
+    scheduler.runPending();
+    assertThat(summary(sink.messages())).containsExactly("request:1", "request:2", "request:4", "request:8", "request:16");
+
+    scheduler.advance(HEARTBEAT);
+    assertThat(summary(sink.messages())).as("the heartbeat says the rest")
+        .containsExactly("request:1", "request:2", "request:4", "request:8", "request:16", "heartbeat:20");
+    burst.forEach(InFlight::close);
   }
 }

@@ -28,6 +28,24 @@ class DeadlineTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started[0])).isGreaterThanOrEqualTo(Duration.ofMillis(100));
   }
 
+  /** A forward sent again to a busy GPU: the pause counts, the timeout is the request's, not each forward's. */
+  @Test
+  void aResumedDeadlineRunsOnWhatWasLeftOfTheFirst() throws Exception {
+    CompletableFuture<Long> expiredAt = new CompletableFuture<>();
+    CompletableFuture<Duration> left = new CompletableFuture<>();
+    long[] started = new long[1];
+    vertx.runOnContext(v -> {
+      started[0] = System.nanoTime();
+      Deadline first = Deadline.start(vertx, Duration.ofMillis(300), () -> expiredAt.complete(System.nanoTime()));
+      first.cancel(); // the pause before sending again
+      vertx.setTimer(100, id -> left.complete(first.resumed().left()));
+    });
+    assertThat(left.get(5, TimeUnit.SECONDS)).as("at most 300 ms less the 100 ms pause")
+        .isLessThanOrEqualTo(Duration.ofMillis(200)).isPositive();
+    assertThat(Duration.ofNanos(expiredAt.get(5, TimeUnit.SECONDS) - started[0]))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
   @Test
   void aCancelledDeadlineNeverExpires() throws Exception {
     AtomicBoolean cancelledExpired = new AtomicBoolean();

@@ -169,22 +169,6 @@ class ColdStartTest {
   }
 
   @Test
-  void theBackendsOwn503IsPassedOnWhileItsHealthCheckPasses() throws Exception {
-    Fixtures.Backend backend = new Fixtures.Backend(vertx, backendPort, request ->
-        request.body().onSuccess(body -> request.response().setStatusCode(503)
-            .putHeader("Content-Type", "application/json").end("{\"error\":\"server busy\"}")));
-    start(Map.of());
-    await().atMost(Duration.ofSeconds(30)).until(() -> frontend.readiness().isReady());
-
-    HttpResponse<String> response = post("/api/generate").get(10, TimeUnit.SECONDS);
-    assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(response.body()).isEqualTo("{\"error\":\"server busy\"}");
-    assertThat(response.headers().firstValue("X-Snooze-Cold-Start")).isEmpty();
-    assertThat(backend.requests).hasSize(1);
-    assertThat(frontend.readiness().isReady()).isTrue();
-  }
-
-  @Test
   void statusReportsReadinessPendingAndTheFunction() throws Exception {
     frontend = new FrontendServer(vertx, Fixtures.config(backendPort, Map.of()), activity, null, null)
         .listenPort(0).probeInterval(Duration.ofMillis(200))

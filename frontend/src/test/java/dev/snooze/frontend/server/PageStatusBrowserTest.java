@@ -35,8 +35,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the Status function's JSON set by each test: the GPU offers it names while waking (and the one
  * given up for the next), while serving and when every offer failed, and nothing more than before
  * with one offer or none; the GPU budget used up (said plainly, with its reset in the viewer's own
- * time, and no wake progress); the warm window under way or next; today's GPU time; and a phase
- * newer than the page.
+ * time, and no wake progress); the warm window under way or next; today's GPU time; how many
+ * GPUs serve a group that scales (and nothing of it for a group of one); and a phase newer than
+ * the page.
  *
  * <p>Skipped when Chromium is not installed, unless SNOOZE_REQUIRE_BROWSER is set (CI sets it).
  */
@@ -276,5 +277,50 @@ class PageStatusBrowserTest {
     show(function("AWAKE", since, null), "AWAKE");
     assertThat(detail()).startsWith("GPU awake — sleeps in ");
     assertThat(offers().isDisplayed()).isFalse();
+  }
+
+  /** Status's scale, as the functions write it. */
+  private static JsonObject scale(int max, int inFlight, int size, int serving, String limit) {
+    return new JsonObject().put("min", 1).put("max", max).put("targetInFlight", 4).put("inFlight", inFlight)
+        .put("wanted", size).put("size", size).put("serving", serving).put("limit", limit).put("scaleInAt", null);
+  }
+
+  @Test
+  void aGroupAddingAGpuSaysHowManyServeOfHowManyAndWhyNoMore() {
+    show(function("AWAKE", Instant.now().minusSeconds(600), null)
+        .put("scale", scale(3, 9, 3, 2, "at the maximum of 3 GPU VMs (9 requests in flight, 4 per VM)")), "AWAKE");
+    assertThat(shown("gpu-scale")).isTrue();
+    assertThat(text("gpu-count")).isEqualTo("2 of 3 GPUs serving · 9 requests in flight · Adding a GPU…");
+    assertThat(text("gpu-limit")).isEqualTo("No more GPUs: at the maximum of 3 GPU VMs (9 requests in flight, 4 per VM)");
+    assertThat(text("gpu-marks")).as("a mark per GPU, beside the words").isEqualTo("●●○");
+    assertThat(browser.findElement(By.id("gpu-marks")).getAttribute("aria-hidden")).isEqualTo("true");
+  }
+
+  @Test
+  void aGroupWhoseGpusAllServeSaysHowManyAndNoLimitWhenThereIsNone() {
+    show(function("AWAKE", Instant.now().minusSeconds(600), null).put("scale", scale(4, 1, 2, 2, null)), "AWAKE");
+    assertThat(text("gpu-count")).isEqualTo("2 GPUs serving · 1 request in flight");
+    assertThat(shown("gpu-limit")).isFalse();
+    assertThat(text("gpu-marks")).isEqualTo("●●··");
+  }
+
+  @Test
+  void aGroupOutOfCapacityForMoreSaysSo() {
+    String limit = "gpu-l4: ZONE_RESOURCE_POOL_EXHAUSTED (us-central1-a): no more VMs of this offer now";
+    show(function("AWAKE", Instant.now().minusSeconds(600), null).put("scale", scale(3, 14, 3, 1, limit)), "AWAKE");
+    assertThat(text("gpu-count")).isEqualTo("1 of 3 GPUs serving · 14 requests in flight · Adding 2 GPUs…");
+    assertThat(text("gpu-limit")).isEqualTo("No more GPUs: " + limit);
+  }
+
+  @Test
+  void aGroupOfOneGpuAtMostOrAnAsleepOneShowsNothingNew() {
+    show(function("AWAKE", Instant.now().minusSeconds(600), null).put("scale", scale(1, 3, 1, 1, null)), "AWAKE");
+    assertThat(shown("gpu-scale")).as("max 1: today's deployments").isFalse();
+
+    show(function("ASLEEP", Instant.now().minusSeconds(600), null).put("scale", scale(3, 0, 0, 0, null)), "ASLEEP");
+    assertThat(shown("gpu-scale")).as("no GPU wanted").isFalse();
+
+    show(function("AWAKE", Instant.now().minusSeconds(600), null), "AWAKE");
+    assertThat(shown("gpu-scale")).as("a function without scale").isFalse();
   }
 }

@@ -46,7 +46,7 @@ final class Frontend {
   void begin(boolean backendAsleep) {
     activity.add(clock.instant());
     inFlight++;
-    boolean publish = debouncer.onRequest(backendAsleep);
+    boolean publish = debouncer.onRequest(backendAsleep, inFlight);
     if (inFlight == 1) {
       heartbeatAt = clock.instant().plus(HEARTBEAT);
     }
@@ -89,13 +89,13 @@ final class Frontend {
     Instant now = clock.instant();
     if (heartbeatAt != null && !heartbeatAt.isAfter(now)) {
       heartbeatAt = heartbeatAt.plus(HEARTBEAT);
-      if (debouncer.tryHeartbeat(HEARTBEAT)) {
+      if (debouncer.tryHeartbeat(HEARTBEAT, inFlight)) {
         publish(ActivityMessage.Kind.HEARTBEAT, "heartbeat");
       }
     }
     if (trailingAt != null && !trailingAt.isAfter(now)) {
       trailingAt = null;
-      if (debouncer.tryTrailing()) {
+      if (debouncer.tryTrailing(inFlight)) {
         publish(ActivityMessage.Kind.REQUEST, "trailing");
       } else {
         scheduleTrailing();
