@@ -97,7 +97,9 @@ class BootReadinessTest {
     AtomicLong order = new AtomicLong();
     AtomicLong answeredAt = new AtomicLong();
     CompletableFuture<HttpResponse<String>> answer = post();
-    answer.whenComplete((response, error) -> answeredAt.set(order.incrementAndGet()));
+    // Awaited below, not the answer itself: get() may return before a dependent action has run.
+    CompletableFuture<HttpResponse<String>> recorded =
+        answer.whenComplete((response, error) -> answeredAt.set(order.incrementAndGet()));
     await().atMost(Duration.ofSeconds(30)).until(() -> frontend.hold().pending() == 1);
 
     for (String stage : List.of("starting-container", "loading-model")) {
@@ -109,7 +111,7 @@ class BootReadinessTest {
 
     long switchedAt = order.incrementAndGet();
     say(booting("ready").put("phase", "AWAKE"));
-    HttpResponse<String> response = answer.get(10, TimeUnit.SECONDS);
+    HttpResponse<String> response = recorded.get(10, TimeUnit.SECONDS);
 
     assertThat(answeredAt.get()).as("answered after the switch to ready").isGreaterThan(switchedAt);
     assertThat(response.statusCode()).isEqualTo(200);
