@@ -65,6 +65,11 @@ public final class BenchStack implements AutoCloseable {
     return new BenchStack(LocalStack.start(env), logDir.toAbsolutePath());
   }
 
+  /** Each stand-in GPU VM's requests: answered, turned away busy, cut. */
+  public List<dev.snooze.local.gpu.VmStats> gpuVms() {
+    return stack.gpuVms();
+  }
+
   /** The READY line's object. */
   public Map<String, Object> endpoints() {
     return endpoints;

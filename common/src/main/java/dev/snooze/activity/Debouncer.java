@@ -24,10 +24,13 @@ import java.util.function.LongSupplier;
  *       in flight have reached at least twice what the last message reported, and at least 2. The
  *       functions size the GPU group on the counts they are told: a burst of 20 prompts must not
  *       read as 1 for a whole window. A step from 1 to 20 publishes at 2, 4, 8 and 16 (one message
- *       per doubling), and the trailing edge reports the rest.
+ *       per doubling), and the trailing edge reports the rest one short window later (below).
  *   <li>Trailing edge: activity after the last message (a request that was not published, a
  *       request that ended) is covered by one more message when the window since that message
- *       closes ({@link #trailingDue()}, {@link #tryTrailing}).
+ *       closes ({@link #trailingDue}, {@link #tryTrailing}); when the requests in flight are more
+ *       than it reported (a rise short of a doubling: 6 after a message saying 4), when the short
+ *       window ({@code asleepWindow}) closes, so that the functions hear of the VM it may need
+ *       within a second, not a window.
  *   <li>Heartbeats: see {@link #tryHeartbeat}; a heartbeat covers what came before it too.
  * </ul>
  *
@@ -102,22 +105,28 @@ public final class Debouncer {
   }
 
   /**
-   * When the trailing message is due (on the clock's scale): one window after the last message,
-   * or {@link #NEVER} when no activity is left uncovered.
+   * When the trailing message is due (on the clock's scale), with {@code inFlight} requests in
+   * flight now: one window after the last message, or one short window after it when more are in
+   * flight than it reported; {@link #NEVER} when no activity is left uncovered.
    */
-  public long trailingDue() {
-    long published = lastPublished.get().at();
+  public long trailingDue(int inFlight) {
+    Published last = lastPublished.get();
     long activity = lastActivity.get();
-    if (activity == NEVER || published != NEVER && activity - published <= 0) {
+    if (activity == NEVER || last.at() != NEVER && activity - last.at() <= 0) {
       return NEVER;
     }
-    return published == NEVER ? activity : published + windowNanos;
+    return last.at() == NEVER ? activity : last.at() + window(last, inFlight);
+  }
+
+  /** The window after {@code last} for a message reporting {@code inFlight}: short for a rise it did not report. */
+  private long window(Published last, int inFlight) {
+    return inFlight > last.inFlight() ? asleepWindowNanos : windowNanos;
   }
 
   /**
    * The trailing message is due: true when the caller must publish it now, reporting
    * {@code inFlight}. False when a message went out since (covering everything before it) or the
-   * window since the last one is still open; then ask {@link #trailingDue()} again.
+   * window since the last one is still open; then ask {@link #trailingDue} again.
    */
   public boolean tryTrailing(int inFlight) {
     return tryCover(false, inFlight);
@@ -136,7 +145,7 @@ public final class Debouncer {
       if (activity == NEVER || last.at() != NEVER && activity - last.at() <= 0) {
         return false;
       }
-      if (!evenInsideWindow && last.at() != NEVER && now - last.at() < windowNanos) {
+      if (!evenInsideWindow && last.at() != NEVER && now - last.at() < window(last, inFlight)) {
         return false;
       }
       if (lastPublished.compareAndSet(last, new Published(now, inFlight))) {

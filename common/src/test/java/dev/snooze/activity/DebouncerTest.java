@@ -52,17 +52,17 @@ class DebouncerTest {
   void aRequestTheWindowDidNotReportIsCoveredWhenTheWindowCloses() {
     long first = in(Duration.ZERO);
     assertThat(debouncer.onRequest(false, 1)).isTrue();
-    assertThat(debouncer.trailingDue()).as("everything reported").isEqualTo(Debouncer.NEVER);
+    assertThat(debouncer.trailingDue(1)).as("everything reported").isEqualTo(Debouncer.NEVER);
     advance(Duration.ofSeconds(20));
     assertThat(debouncer.onRequest(false, 1)).isFalse();
 
-    assertThat(debouncer.trailingDue()).isEqualTo(first + WINDOW.toNanos());
+    assertThat(debouncer.trailingDue(1)).isEqualTo(first + WINDOW.toNanos());
     advance(Duration.ofSeconds(9));
     assertThat(debouncer.tryTrailing(1)).as("the window is still open").isFalse();
     advance(Duration.ofSeconds(1));
     assertThat(debouncer.tryTrailing(1)).isTrue();
     assertThat(debouncer.tryTrailing(1)).as("once").isFalse();
-    assertThat(debouncer.trailingDue()).isEqualTo(Debouncer.NEVER);
+    assertThat(debouncer.trailingDue(1)).isEqualTo(Debouncer.NEVER);
   }
 
   @Test
@@ -70,7 +70,7 @@ class DebouncerTest {
     assertThat(debouncer.onRequest(false, 1)).isTrue();
     advance(Duration.ofMinutes(5)); // a long answer, its heartbeats skipped here
     debouncer.onEnd();
-    assertThat(debouncer.trailingDue()).as("the window since the last message closed long ago: due now")
+    assertThat(debouncer.trailingDue(0)).as("the window since the last message closed long ago: due now")
         .isLessThanOrEqualTo(clock.get());
     assertThat(debouncer.tryTrailing(1)).isTrue();
   }
@@ -82,7 +82,7 @@ class DebouncerTest {
     debouncer.onEnd();
     advance(Duration.ofSeconds(5));
     assertThat(debouncer.tryHeartbeat(Duration.ofSeconds(10), 1)).isTrue();
-    assertThat(debouncer.trailingDue()).isEqualTo(Debouncer.NEVER);
+    assertThat(debouncer.trailingDue(1)).isEqualTo(Debouncer.NEVER);
     advance(WINDOW);
     assertThat(debouncer.tryTrailing(1)).isFalse();
   }
@@ -170,18 +170,31 @@ class DebouncerTest {
   }
 
   @Test
-  void theTrailingEdgeStillReportsWhatTheSurgesLeftOut() {
+  void theTrailingEdgeReportsWhatTheSurgesLeftOutOneShortWindowLater() {
     long surgeStart = in(Duration.ZERO);
     step(1, 20); // the last message reported 16, at 16 ms
     long lastSurge = surgeStart + Duration.ofMillis(15).toNanos();
-    assertThat(debouncer.trailingDue()).as("one window after the last message").isEqualTo(lastSurge + WINDOW.toNanos());
-    advance(WINDOW.minus(Duration.ofMillis(6))); // the step ended 5 ms after its last message
-    assertThat(debouncer.tryTrailing(20)).as("the window since the message at 16 is open").isFalse();
+    assertThat(debouncer.trailingDue(20)).as("20 in flight, 16 reported: one short window after the last message")
+        .isEqualTo(lastSurge + Duration.ofSeconds(1).toNanos());
+    assertThat(debouncer.trailingDue(16)).as("no rise left unreported: one window").isEqualTo(lastSurge + WINDOW.toNanos());
+    advance(Duration.ofSeconds(1).minus(Duration.ofMillis(6))); // the step ended 5 ms after its last message
+    assertThat(debouncer.tryTrailing(20)).as("the short window since the message at 16 is open").isFalse();
     advance(Duration.ofMillis(1));
     assertThat(debouncer.tryTrailing(20)).isTrue();
     assertThat(debouncer.reported()).isEqualTo(20);
     assertThat(step(21, 39)).as("the next surge is twice what the functions were told last").isEmpty();
     assertThat(debouncer.onRequest(false, 40)).isTrue();
+  }
+
+  @Test
+  void fewerInFlightThanReportedWaitTheWholeWindow() {
+    step(1, 8); // the last message reported 8
+    long last = clock.get() - Duration.ofMillis(1).toNanos();
+    debouncer.onEnd();
+    debouncer.onEnd();
+    advance(Duration.ofSeconds(2));
+    assertThat(debouncer.tryTrailing(6)).as("a fall is no hurry: the functions scale in slowly anyway").isFalse();
+    assertThat(debouncer.trailingDue(6)).isEqualTo(last + WINDOW.toNanos());
   }
 
   @Test

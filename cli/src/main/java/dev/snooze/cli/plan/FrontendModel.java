@@ -109,11 +109,12 @@ final class FrontendModel {
     return inFlight;
   }
 
+  /** As PubsubActivity: a timer for the trailing message, moved earlier when a rise makes it due sooner. */
   private void scheduleTrailing() {
-    long due = debouncer.trailingDue();
-    if (due == Debouncer.NEVER || trailingAt != NONE) {
+    long due = debouncer.trailingDue(inFlight);
+    if (due == Debouncer.NEVER) {
       return;
     }
-    trailingAt = Math.max(now, origin + due / 1_000_000L);
+    trailingAt = Math.min(trailingAt, Math.max(now, origin + due / 1_000_000L));
   }
 }

@@ -85,7 +85,8 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
   private final Object heartbeatLock = new Object();
   private Scheduler.Cancellable heartbeat; // guarded by heartbeatLock
   private final Object trailingLock = new Object();
-  private boolean trailingScheduled; // guarded by trailingLock
+  /** When the trailing timer set fires (the scheduler's nanoTime), or {@link Debouncer#NEVER}: none is set. */
+  private long trailingScheduled = Debouncer.NEVER; // guarded by trailingLock
 
   /** For tests: an injected sink, scheduler (and so clock) and log. */
   public PubsubActivity(Settings settings, ActivitySink sink, Scheduler scheduler, JsonLog log) {
@@ -205,15 +206,17 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
    * always schedules another.
    */
   private void scheduleTrailing() {
-    long due = debouncer.trailingDue();
+    long due = debouncer.trailingDue(inFlight.get());
     if (due == Debouncer.NEVER || closed.get()) {
       return;
     }
     synchronized (trailingLock) {
-      if (trailingScheduled) {
+      // One timer, unless a rise makes the message due sooner than the one set (a later timer
+      // that fires finds nothing left to cover, or schedules what is).
+      if (trailingScheduled != Debouncer.NEVER && due - trailingScheduled >= 0) {
         return;
       }
-      trailingScheduled = true;
+      trailingScheduled = due;
     }
     try {
       scheduler.after(Duration.ofNanos(Math.max(0, due - scheduler.nanoTime())), this::trailing);
@@ -224,7 +227,7 @@ public final class PubsubActivity implements ActivitySignal, AutoCloseable {
 
   private void trailing() {
     synchronized (trailingLock) {
-      trailingScheduled = false;
+      trailingScheduled = Debouncer.NEVER;
     }
     if (closed.get()) {
       return;

@@ -103,11 +103,16 @@ final class Frontend {
     }
   }
 
+  /** As PubsubActivity: a timer for the trailing message, moved earlier when a rise makes it due sooner. */
   private void scheduleTrailing() {
-    long due = debouncer.trailingDue();
-    if (due != Debouncer.NEVER && trailingAt == null) {
-      Instant at = Simulation.START.plusNanos(due);
-      trailingAt = at.isBefore(clock.instant()) ? clock.instant() : at;
+    long due = debouncer.trailingDue(inFlight);
+    if (due == Debouncer.NEVER) {
+      return;
+    }
+    Instant at = Simulation.START.plusNanos(due);
+    at = at.isBefore(clock.instant()) ? clock.instant() : at;
+    if (trailingAt == null || at.isBefore(trailingAt)) {
+      trailingAt = at;
     }
   }
 
