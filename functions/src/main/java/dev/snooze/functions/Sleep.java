@@ -39,6 +39,11 @@ public final class Sleep implements HttpFunction {
       } else if (action instanceof Action.Sleep sleep) {
         body.put("action", "sleep");
         body.put("reason", sleep.reason());
+      } else if (action instanceof Action.Scale scale) {
+        body.put("action", scale.out() ? "scale-out" : "scale-in");
+        body.put("reason", scale.reason());
+        body.put("from", scale.from());
+        body.put("to", scale.size());
       } else {
         body.put("action", "none");
       }
