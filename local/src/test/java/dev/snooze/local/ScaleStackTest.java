@@ -55,11 +55,12 @@ class ScaleStackTest {
     knobs.put("SNOOZE_SLEEP_CHECK_INTERVAL", "0.5");
     knobs.put("SNOOZE_MAX_SIZE", "3");
     knobs.put("SNOOZE_TARGET_IN_FLIGHT", "2");
-    knobs.put("SNOOZE_SCALE_IN_DELAY", "20");
+    knobs.put("SNOOZE_SCALE_IN_DELAY", "10");
+    knobs.put("SNOOZE_ACTIVITY_GRANULARITY", "1");
     knobs.put("SNOOZE_SIM_PARALLEL", "2");
     knobs.put("SNOOZE_SIM_MAX_QUEUE", "1");
     knobs.put("SNOOZE_SIM_DRAIN_TIMEOUT", "60");
-    knobs.put("SNOOZE_SIM_TOKEN_INTERVAL", "0.25"); // each answer's ~30 tokens stream for ~7.5 s
+    knobs.put("SNOOZE_SIM_TOKEN_INTERVAL", "0.15"); // each answer's ~30 tokens stream for ~4.5 s
     // A VM serves ~2 s after its resize: well within the burst's first answers.
     knobs.put("SNOOZE_SIM_STAGES", "provisioning=0.5,booting=0.2,driver=0.2,pulling-image=0.2,starting-container=0.2,"
         + "loading-model=0.5");
@@ -89,8 +90,8 @@ class ScaleStackTest {
 
     // The lull. The VMs stay for the scale-in delay after 3 were last needed.
     Instant scaleInAt = Instant.parse(scale().get("scaleInAt").getAsString());
-    await().atMost(WAIT).until(() -> Instant.now().isAfter(scaleInAt.minusSeconds(4)));
-    assertThat(scale().get("size").getAsInt()).as("4 s before the scale-in delay ends").isEqualTo(3);
+    await().atMost(WAIT).until(() -> Instant.now().isAfter(scaleInAt.minusSeconds(3)));
+    assertThat(scale().get("size").getAsInt()).as("3 s before the scale-in delay ends").isEqualTo(3);
 
     // Three streams, one per VM (least requests first), across the moment a VM goes.
     List<CompletableFuture<HttpResponse<String>>> across = new ArrayList<>();
