@@ -149,7 +149,7 @@ class StackSettingsTest {
   void noDrainingAndOllamasQueueByDefaultEachSetByItsKnob() {
     StackSettings defaults = StackSettings.fromEnv(Map.of());
     assertThat(defaults.simDrainTimeout()).isZero();
-    assertThat(defaults.simConcurrency()).isEqualTo(new Concurrency(1, 512));
+    assertThat(defaults.simConcurrency()).isEqualTo(new Concurrency(4, 512));
 
     StackSettings set = StackSettings.fromEnv(Map.of(
         "SNOOZE_SIM_DRAIN_TIMEOUT", "30", "SNOOZE_SIM_PARALLEL", "4", "SNOOZE_SIM_MAX_QUEUE", "0"));

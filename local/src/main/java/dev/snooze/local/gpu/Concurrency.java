@@ -8,8 +8,11 @@ package dev.snooze.local.gpu;
  *     more is answered 503 "server busy"
  */
 public record Concurrency(int numParallel, int maxQueue) {
-  /** Ollama's own defaults when neither variable is set. */
-  public static final Concurrency OLLAMA_DEFAULTS = new Concurrency(1, 512);
+  /**
+   * Ollama's own defaults when neither variable is set on a GPU with room for them: it picks 4
+   * parallel requests where memory allows (an L4's 24 GB for a small model), else 1; a queue of 512.
+   */
+  public static final Concurrency OLLAMA_DEFAULTS = new Concurrency(4, 512);
   /** No request ever waits or is turned away: the stand-in before it modelled Ollama's queue. */
   public static final Concurrency UNLIMITED = new Concurrency(Integer.MAX_VALUE, 0);
 
