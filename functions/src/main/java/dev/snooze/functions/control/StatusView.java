@@ -167,7 +167,7 @@ public record StatusView(
         limit = "at the maximum of " + policy.scaling().max() + " GPU VMs (" + inFlight + " requests in flight, "
             + policy.scaling().targetInFlight() + " per VM)";
       }
-      MigView.MigError shortage = mig.noCapacitySince(state.offerWakeBegan() == null ? now : state.offerWakeBegan());
+      MigView.MigError shortage = mig.noCapacitySince(state.offerWakeBegan());
       if (wanting && serving > 0 && serving < size && shortage != null) {
         limit = wantedOffer + ": " + shortage.code() + " (" + shortage.message() + "): " + serving + " of " + size
             + " VMs serve; the MIG keeps trying for the rest";

@@ -384,8 +384,11 @@ final class Simulation {
   int scaleSteps(boolean out) {
     return (int) state().history().stream()
         .filter(e -> e.kind() == SnoozeState.EventKind.SCALE)
-        .filter(e -> e.reason().startsWith("1 → 2") || e.reason().startsWith("1 → 3") || e.reason().startsWith("2 → 3")
-            ? out : !out)
+        .filter(e -> {
+          // "2 → 3 GPU VMs: …": out when the second number is the larger.
+          String[] sizes = e.reason().substring(0, e.reason().indexOf(" GPU VMs")).split(" → ");
+          return Integer.parseInt(sizes[1]) > Integer.parseInt(sizes[0]) == out;
+        })
         .count();
   }
 
