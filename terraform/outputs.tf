@@ -1,10 +1,15 @@
 output "page_url" {
-  description = "URL of the Snooze page (IAP asks for a Google sign-in; only var.iap_members get through)."
+  description = "URL of the Snooze page, https://<certificate_domain>/, once its certificate is ACTIVE (IAP asks for a Google sign-in; only var.iap_members get through)."
   value       = module.frontend.url
 }
 
+output "certificate_domain" {
+  description = "Domain of the Google-managed certificate: var.domain, or without it <a-b-c-d>.sslip.io for lb_ip a.b.c.d."
+  value       = module.frontend.certificate_domain
+}
+
 output "lb_ip" {
-  description = "External IP of the HTTPS load balancer: create an A record for var.domain pointing here, then the managed certificate provisions."
+  description = "External IP of the HTTPS load balancer: with var.domain, create an A record for it pointing here, then the managed certificate provisions; without, nothing to do (the sslip.io name resolves here)."
   value       = module.frontend.lb_ip
 }
 

@@ -218,11 +218,12 @@ variable "iap_oauth_client" {
 }
 
 variable "domain" {
-  description = "Fully qualified domain name of the page; point its A record at the output lb_ip so the Google-managed certificate can be provisioned."
+  description = "Fully qualified domain name of the page; point its A record at the output lb_ip so the Google-managed certificate can be provisioned. null (no domain at hand): the page is <a-b-c-d>.sslip.io for the load balancer's address a.b.c.d, which resolves there with no DNS work (README, \"No domain? sslip.io\")."
   type        = string
+  default     = null
   validation {
-    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain))
-    error_message = "domain must be a lowercase fully qualified domain name such as llm.example.com."
+    condition     = var.domain == null ? true : can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain))
+    error_message = "domain must be null or a lowercase fully qualified domain name such as llm.example.com."
   }
 }
 

@@ -150,7 +150,7 @@ function rootChecks() {
 }
 
 /** Values of the root variables that have no default. */
-const REQUIRED = { project_id: 'my-gpu-project', frontend_image: 'snooze/frontend:1', domain: 'llm.example.com', iap_members: ['user:a@example.com'] };
+const REQUIRED = { project_id: 'my-gpu-project', frontend_image: 'snooze/frontend:1', iap_members: ['user:a@example.com'] };
 
 test('OLLAMA_KEEP_ALIVE set by the operator: a number of seconds or a duration, not shorter than the idle timeout', { skip }, async () => {
   const tf = rootChecks();

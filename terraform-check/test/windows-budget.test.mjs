@@ -17,7 +17,7 @@ const GPU_BACKEND = path.join(ROOT, 'modules', 'gpu_backend');
 const skip = TERRAFORM ? false : 'no terraform on PATH';
 
 /** Values of the root variables that have no default. */
-const REQUIRED = { project_id: 'my-gpu-project', frontend_image: 'snooze/frontend:1', domain: 'llm.example.com', iap_members: ['user:a@example.com'] };
+const REQUIRED = { project_id: 'my-gpu-project', frontend_image: 'snooze/frontend:1', iap_members: ['user:a@example.com'] };
 const SPOT = { name: 'l4-spot', machine_type: 'g2-standard-4', gpu_type: 'nvidia-l4', provisioning_model: 'SPOT' };
 const L4 = { name: 'gpu', machine_type: 'g2-standard-4', gpu_type: 'nvidia-l4' };
 const BILLING_BUDGET = { billing_account: '012345-6789AB-CDEF01', amount: 150 };

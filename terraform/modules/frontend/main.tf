@@ -1,5 +1,6 @@
 # Frontend: one always-on small VM running the Snooze frontend container, behind a global
-# external Application Load Balancer with IAP and a Google-managed certificate.
+# external Application Load Balancer with IAP and a Google-managed certificate for var.domain,
+# or without one for <a-b-c-d>.sslip.io (the reserved address, dashed).
 
 locals {
   mig_name  = "${var.name}-frontend"
@@ -244,7 +245,7 @@ resource "google_compute_managed_ssl_certificate" "frontend" {
   name    = "${local.mig_name}-cert"
 
   managed {
-    domains = [var.domain]
+    domains = [local.certificate_domain]
   }
 }
 
@@ -266,6 +267,13 @@ resource "google_compute_global_address" "frontend" {
   name    = "${local.mig_name}-ip"
 }
 
+# The page's name: var.domain, or without one <a-b-c-d>.sslip.io, which sslip.io's public DNS
+# resolves to the reserved address a.b.c.d itself (the dashed form is one label under sslip.io):
+# no DNS record to create (terraform/README.md, "No domain? sslip.io").
+locals {
+  certificate_domain = var.domain != null ? var.domain : "${replace(google_compute_global_address.frontend.address, ".", "-")}.sslip.io"
+}
+
 resource "google_compute_global_forwarding_rule" "https" {
   project               = var.project_id
   name                  = "${local.mig_name}-https"
@@ -280,7 +288,7 @@ resource "google_compute_global_forwarding_rule" "https" {
 resource "google_compute_url_map" "redirect" {
   project     = var.project_id
   name        = "${local.mig_name}-redirect"
-  description = "Redirects http:// to https:// for ${var.domain}."
+  description = "Redirects http:// to https:// for ${local.certificate_domain}."
 
   default_url_redirect {
     https_redirect         = true

@@ -1,10 +1,15 @@
 output "url" {
-  description = "URL of the page (behind IAP)."
-  value       = "https://${var.domain}/"
+  description = "URL of the page (behind IAP): https://<certificate_domain>/."
+  value       = "https://${local.certificate_domain}/"
+}
+
+output "certificate_domain" {
+  description = "Domain of the Google-managed certificate: var.domain, or without it <a-b-c-d>.sslip.io for the reserved address."
+  value       = local.certificate_domain
 }
 
 output "lb_ip" {
-  description = "External IP of the HTTPS load balancer: the domain's A record must point here."
+  description = "External IP of the HTTPS load balancer: with var.domain, its A record must point here; without, the sslip.io name already resolves here."
   value       = google_compute_global_address.frontend.address
 }
 

@@ -168,11 +168,12 @@ variable "request_timeout_seconds" {
 }
 
 variable "domain" {
-  description = "Domain of the Google-managed certificate."
+  description = "Domain of the Google-managed certificate, whose A record points at lb_ip; null: <a-b-c-d>.sslip.io for the reserved address a.b.c.d, which resolves to it with no DNS record."
   type        = string
+  default     = null
   validation {
-    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain))
-    error_message = "domain must be a lowercase fully qualified domain name."
+    condition     = var.domain == null ? true : can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain))
+    error_message = "domain must be null or a lowercase fully qualified domain name."
   }
 }
 
