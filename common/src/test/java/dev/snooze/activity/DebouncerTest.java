@@ -211,28 +211,13 @@ class DebouncerTest {
   void exactlyOneWinnerPerDoublingUnderContention() throws Exception {
     assertThat(debouncer.onRequest(false, 2)).isTrue();
     AtomicInteger wins = new AtomicInteger();
-    CountDownLatch start = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      Thread thread = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
+    together(8, t -> {
+      for (int i = 0; i < 1000; i++) {
+        if (debouncer.onRequest(false, 4)) {
+          wins.incrementAndGet();
         }
-        for (int i = 0; i < 1000; i++) {
-          if (debouncer.onRequest(false, 4)) {
-            wins.incrementAndGet();
-          }
-        }
-      });
-      thread.start();
-      threads.add(thread);
-    }
-    start.countDown();
-    for (Thread thread : threads) {
-      thread.join();
-    }
+      }
+    });
     assertThat(wins.get()).isEqualTo(1);
     assertThat(debouncer.reported()).isEqualTo(4);
   }
@@ -242,33 +227,41 @@ class DebouncerTest {
   void exactlyOneWinnerUnderContention() throws Exception {
     AtomicInteger wins = new AtomicInteger();
     AtomicInteger trailing = new AtomicInteger();
-    CountDownLatch start = new CountDownLatch(1);
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
+    together(8, t -> {
       boolean asleep = t % 2 == 0;
+      for (int i = 0; i < 1250; i++) {
+        if (debouncer.onRequest(asleep && i == 0, 1)) {
+          wins.incrementAndGet();
+        }
+        if (debouncer.tryFinal(1)) {
+          trailing.incrementAndGet();
+        }
+      }
+    });
+    assertThat(wins.get()).isEqualTo(1);
+    assertThat(trailing.get()).as("every request came at the instant of the one message").isZero();
+  }
+
+  /** Runs {@code body(t)} on {@code threads} threads released at once, and waits for them all. */
+  private static void together(int threads, java.util.function.IntConsumer body) throws InterruptedException {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> started = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int index = t;
       Thread thread = new Thread(() -> {
         try {
           start.await();
         } catch (InterruptedException e) {
           return;
         }
-        for (int i = 0; i < 1250; i++) {
-          if (debouncer.onRequest(asleep && i == 0, 1)) {
-            wins.incrementAndGet();
-          }
-          if (debouncer.tryFinal(1)) {
-            trailing.incrementAndGet();
-          }
-        }
+        body.accept(index);
       });
       thread.start();
-      threads.add(thread);
+      started.add(thread);
     }
     start.countDown();
-    for (Thread thread : threads) {
+    for (Thread thread : started) {
       thread.join();
     }
-    assertThat(wins.get()).isEqualTo(1);
-    assertThat(trailing.get()).as("every request came at the instant of the one message").isZero();
   }
 }

@@ -192,23 +192,21 @@ public final class Decisions {
               + " (idle timeout " + human(policy.idleTimeout()) + ")");
         }
         GpuOffer offer = current(state, policy);
-        if (over == null && scalable(state, policy, now)) {
-          SnoozeState demanded = demanded(state, policy, now);
-          Change<Action> scaled = scaleOut(demanded, policy, now, newRequestId);
+        SnoozeState base = state; // with today's demand remembered, when the GPU may scale
+        if (scalable(state, policy, now)) {
+          base = demanded(state, policy, now);
+          Change<Action> scaled = scaleOut(base, policy, now, newRequestId);
           if (scaled == null && state.phase() == Phase.AWAKE) {
-            scaled = scaleIn(demanded, policy, now, newRequestId);
+            scaled = scaleIn(base, policy, now, newRequestId);
           }
           if (scaled != null) {
             return withStrays(scaled, state, offer, views, now, newRequestId);
           }
-          if (demanded != state) {
-            Change<Action> decided = whileWanted(demanded, offer, views.get(offer.mig()), policy, now, newRequestId,
-                claimAbandoned);
-            return withStrays(new Change<>(decided.next() == null ? demanded : decided.next(), decided.result()),
-                demanded, offer, views, now, newRequestId);
-          }
         }
-        Change<Action> decided = whileWanted(state, offer, views.get(offer.mig()), policy, now, newRequestId, claimAbandoned);
+        Change<Action> decided = whileWanted(base, offer, views.get(offer.mig()), policy, now, newRequestId, claimAbandoned);
+        if (decided.next() == null && base != state) {
+          decided = new Change<>(base, decided.result());
+        }
         return withStrays(decided, state, offer, views, now, newRequestId);
       }
     }

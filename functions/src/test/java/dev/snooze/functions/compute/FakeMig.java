@@ -214,7 +214,7 @@ public final class FakeMig implements Mig {
           .filter(i -> !"TERMINATED".equals(i.status())).toList());
       running.sort(java.util.Comparator.comparing(MigView.Instance::serving));
       int remove = running.size() - size;
-      for (int k = 0; k < remove && k < running.size(); k++) {
+      for (int k = 0; k < remove; k++) {
         MigView.Instance gone = running.get(k);
         instances.remove(gone);
         drained.add(gone.name());
