@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One JSON object per line in the shape Cloud Logging parses from stdout/stderr
@@ -19,6 +20,10 @@ import java.util.Map;
  * {@code LOG.info("waking the GPU", "reason", reason, "requestId", id)}. Values may be null.
  * Logging never throws: a key that is not a string is written as text, and an unpaired last
  * value goes under {@code "unpaired"}.
+ *
+ * <p>{@link #forComponent} writes to whatever {@code System.out}/{@code System.err} are when a line
+ * is written, not when the log was made: a program may still choose its console (the local stack
+ * renders lines for a terminal) after classes holding a static log have loaded.
  */
 public final class JsonLog {
   public enum Severity { DEBUG, INFO, WARNING, ERROR }
@@ -26,15 +31,15 @@ public final class JsonLog {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
   private final String component;
-  private final PrintStream out;
-  private final PrintStream err;
+  private final Supplier<PrintStream> out;
+  private final Supplier<PrintStream> err;
   private final Object[] context;
 
   public JsonLog(String component, PrintStream out, PrintStream err) {
-    this(component, out, err, new Object[0]);
+    this(component, () -> out, () -> err, new Object[0]);
   }
 
-  private JsonLog(String component, PrintStream out, PrintStream err, Object[] context) {
+  private JsonLog(String component, Supplier<PrintStream> out, Supplier<PrintStream> err, Object[] context) {
     this.component = component;
     this.out = out;
     this.err = err;
@@ -42,7 +47,7 @@ public final class JsonLog {
   }
 
   public static JsonLog forComponent(String component) {
-    return new JsonLog(component, System.out, System.err);
+    return new JsonLog(component, () -> System.out, () -> System.err, new Object[0]);
   }
 
   /** This log with {@code fields} (key/value pairs) added to every line, after the line's own. */
@@ -76,7 +81,7 @@ public final class JsonLog {
     put(entry, fields);
     put(entry, context);
     String line = GSON.toJson(entry);
-    PrintStream stream = severity.compareTo(Severity.WARNING) >= 0 ? err : out;
+    PrintStream stream = (severity.compareTo(Severity.WARNING) >= 0 ? err : out).get();
     // println on a shared PrintStream is synchronized, so lines never interleave.
     stream.println(line);
   }

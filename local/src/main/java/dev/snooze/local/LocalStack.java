@@ -1,7 +1,5 @@
 package dev.snooze.local;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import dev.snooze.config.GpuOffer;
 import dev.snooze.local.compute.BackendInstances;
 import dev.snooze.local.compute.ComputeSimulator;
@@ -34,23 +32,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * Snooze's local cloud: Google's Pub/Sub and Firestore emulators, the Compute Engine simulator
  * with a GPU MIG per offer ({@code SNOOZE_OFFERS}), the stand-in GPU backend behind them all,
  * Snooze's functions under the Functions Framework, the local Eventarc bridge from the activity
  * topic to Wake, and a ticker that calls Sleep as Cloud Scheduler would, all on loopback.
- * {@link #main} prints one {@code SNOOZE READY {json}} line once everything answers and stops
- * everything, emulator processes included, on Ctrl-C.
+ * {@link Main} runs it until Ctrl-C. Each part logs its start with its time ({@code part},
+ * {@code millis}), which the readable console shows as it happens.
  */
 public final class LocalStack implements AutoCloseable {
-  static final String READY_PREFIX = "SNOOZE READY ";
   private static final JsonLog LOG = JsonLog.forComponent("local-stack");
-  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   /** The functions' own knobs that the stack hands on when they are set. */
-  private static final List<String> PASSED_TO_FUNCTIONS = List.of(
+  static final List<String> PASSED_TO_FUNCTIONS = List.of(
       "SNOOZE_DESIRED_SIZE", "SNOOZE_SLEEP_MODE", "SNOOZE_STATE_COLLECTION",
       "SNOOZE_ACTIVITY_GRANULARITY", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_HEARTBEAT_TTL",
       "SNOOZE_OPERATION_TIMEOUT", "SNOOZE_CAPACITY_TIMEOUT", "SNOOZE_WARM_WINDOWS",
@@ -58,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
       "SNOOZE_BUDGET_MONEY_PER_MONTH", "SNOOZE_GPU_PRICES", "SNOOZE_BUDGET_ZONE", "SNOOZE_BUDGET_GRACE",
       "SNOOZE_MAX_SIZE", "SNOOZE_TARGET_IN_FLIGHT", "SNOOZE_SCALE_IN_DELAY");
   /** The frontend's own knobs that the stack hands on when they are set. */
-  private static final List<String> PASSED_TO_FRONTEND = List.of(
+  static final List<String> PASSED_TO_FRONTEND = List.of(
       "SNOOZE_ALLOWED_PATHS", "SNOOZE_REQUEST_TIMEOUT", "SNOOZE_WAKE_TIMEOUT", "SNOOZE_MAX_PENDING",
       "SNOOZE_MAX_BODY_BYTES", "SNOOZE_ACTIVITY_DEBOUNCE", "SNOOZE_HEARTBEAT_INTERVAL", "SNOOZE_WAKE_ON");
 
@@ -73,8 +69,11 @@ public final class LocalStack implements AutoCloseable {
   private LocalFrontend frontend;
   private EventarcBridge eventarc;
 
-  private LocalStack(StackSettings settings) {
+  private final Path logDir;
+
+  private LocalStack(StackSettings settings, Path logDir) {
     this.settings = settings;
+    this.logDir = logDir;
   }
 
   /**
@@ -83,7 +82,7 @@ public final class LocalStack implements AutoCloseable {
    * @param env the environment: the knobs of {@link StackSettings} and the emulator hosts
    */
   public static LocalStack start(Map<String, String> env) throws Exception {
-    LocalStack stack = new LocalStack(StackSettings.fromEnv(env));
+    LocalStack stack = new LocalStack(StackSettings.fromEnv(env), logDir(env));
     // One stack starts at a time in a JVM: starting means five JVMs and their JIT at once, and two
     // such starts on a small machine (tests run two stack classes side by side) starve each other
     // past their readiness timeouts. Running stacks side by side is fine: they mostly wait.
@@ -102,7 +101,9 @@ public final class LocalStack implements AutoCloseable {
 
   private void startParts(Map<String, String> env) throws Exception {
     String project = settings.project();
+    long partStart = System.nanoTime();
     emulators = started(LocalEmulators.start(project, env));
+    partStart = partStarted("Pub/Sub and Firestore emulators", partStart);
     compute = started(ComputeSimulator.start(
         SimulatorConfig.defaults()
             .withStages(settings.simStages())
@@ -119,6 +120,8 @@ public final class LocalStack implements AutoCloseable {
       offered.add(group);
     }
     groups = List.copyOf(offered);
+    partStart = partStarted("Compute Engine simulator: "
+        + String.join(", ", groups.stream().map(GroupRef::name).toList()), partStart);
     // Every offer's MIG is a backend of the one internal load balancer.
     // Each VM, once healthy, loads the model (for the loading-model stage's time) and reports
     // loading-model then ready, as the real startup script does; keep_alive is left to the
@@ -129,6 +132,7 @@ public final class LocalStack implements AutoCloseable {
         settings.simTokenInterval(),
         new ModelSettings(ModelSettings.DEFAULT_MODEL, settings.simModelLoadTime(), settings.simKeepAlive()),
         settings.simConcurrency(), StartupScript.reportingTo(compute.baseUrl(), null)));
+    partStart = partStarted("stand-in GPU backend and its load balancer", partStart);
     PubsubEmulatorAdmin pubsub = new PubsubEmulatorAdmin(emulators.pubsubHost(), project);
     pubsub.createTopic(settings.topic());
     // The functions and the frontend are JVMs that start in seconds: start them together. The
@@ -136,11 +140,18 @@ public final class LocalStack implements AutoCloseable {
     functions = started(LocalFunctions.open());
     String statusUrl = functions.url(LocalFunctions.Entry.STATUS);
     Map<String, String> frontendEnv = frontendEnvironment(env, statusUrl);
-    CompletableFuture<LocalFrontend> frontendStart = CompletableFuture.supplyAsync(
-        () -> LocalFrontend.start(settings.frontendPort(), frontendEnv, logDir(env), READY_TIMEOUT));
+    long together = partStart;
+    CompletableFuture<LocalFrontend> frontendStart = CompletableFuture.supplyAsync(() -> {
+      LocalFrontend started = LocalFrontend.start(settings.frontendPort(), frontendEnv, logDir, READY_TIMEOUT);
+      partStarted("frontend on " + started.url(), together);
+      return started;
+    });
     RuntimeException failure = null;
     try {
-      functions.start(settings.functionsJar(), functionEnvironment(env), logDir(env), READY_TIMEOUT);
+      functions.start(settings.functionsJar(), functionEnvironment(env), logDir, READY_TIMEOUT);
+      // The first call builds the function's clients (seconds): take it before users poll Status.
+      HttpProbe.answers(URI.create(statusUrl).getAuthority(), "/");
+      partStarted("functions Wake, Sleep and Status", together);
     } catch (RuntimeException e) {
       failure = e;
     }
@@ -157,12 +168,20 @@ public final class LocalStack implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-    // The first call builds the function's clients (seconds): take it before users poll Status.
-    HttpProbe.answers(URI.create(statusUrl).getAuthority(), "/");
+    partStart = System.nanoTime();
     eventarc = started(EventarcBridge.start(pubsub, project));
     eventarc.route("snooze-wake", settings.topic(), URI.create(functions.url(LocalFunctions.Entry.WAKE)));
     started(SchedulerTicker.start(URI.create(functions.url(LocalFunctions.Entry.SLEEP)),
         settings.sleepCheckInterval()));
+    partStarted("Eventarc to Wake, and Cloud Scheduler's sleep check every "
+        + settings.sleepCheckInterval().toMillis() / 1000.0 + " s", partStart);
+  }
+
+  /** Logs that a part answers, with the time it took since {@code since}; returns now. */
+  private static long partStarted(String part, long since) {
+    long now = System.nanoTime();
+    LOG.info("started " + part, "part", part, "millis", (now - since) / 1_000_000);
+    return now;
   }
 
   private static Upstreams upstreams(BackendInstances instances) {
@@ -325,43 +344,34 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  public static void main(String[] args) throws InterruptedException {
-    long startedAt = System.nanoTime();
-    LocalStack stack;
-    try {
-      stack = start(System.getenv());
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    } catch (Exception e) {
-      LOG.error("the local stack could not start", "error", e);
-      System.err.println("Snooze's local stack could not start: " + e.getMessage());
-      System.exit(1);
-      return;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping the local stack");
-      stack.close();
-      stopped.countDown();
-    }, "snooze-local-shutdown"));
-    LOG.info("local stack ready",
-        "startupMillis", (System.nanoTime() - startedAt) / 1_000_000,
-        "idleTimeout", stack.settings.idleTimeout(),
-        "sleepCheckInterval", stack.settings.sleepCheckInterval(),
-        "simStages", stack.settings.simStages().fresh().toString(),
-        "simRestartStages", stack.settings.simStages().restart().toString(),
-        "simOperationLatency", stack.settings.simOperationLatency(),
-        "simDrainTimeout", stack.settings.simDrainTimeout(),
-        "simParallel", stack.settings.simConcurrency().numParallel(),
-        "simMaxQueue", stack.settings.simConcurrency().maxQueue(),
-        "functionsFrom", stack.settings.functionsJar().map(Path::toString).orElse("classpath"));
-    System.out.println(READY_PREFIX + GSON.toJson(stack.endpoints()));
-    System.out.flush();
-    List<Path> logs = new ArrayList<>(stack.functions.logs());
-    logs.add(stack.frontend.log());
-    stack.started(LogFollower.follow(logs, System.out));
-    stopped.await();
+  /** Copies each line the functions and the frontend append to their logs to {@code lines}, from now on. */
+  public void followLogs(Consumer<String> lines) {
+    List<Path> logs = new ArrayList<>(functions.logs());
+    logs.add(frontend.log());
+    started(LogFollower.follow(logs, lines));
+  }
+
+  /** Where the functions' and the frontend's JSON logs are kept. */
+  public Path logDir() {
+    return logDir;
+  }
+
+  public StackSettings settings() {
+    return settings;
+  }
+
+  /** The settings a run should show: the stack's own timings and the simulated GPU's. */
+  public Map<String, Object> knobs() {
+    Map<String, Object> knobs = new LinkedHashMap<>();
+    knobs.put("idleTimeout", settings.idleTimeout());
+    knobs.put("sleepCheckInterval", settings.sleepCheckInterval());
+    knobs.put("simStages", settings.simStages().fresh().toString());
+    knobs.put("simRestartStages", settings.simStages().restart().toString());
+    knobs.put("simOperationLatency", settings.simOperationLatency());
+    knobs.put("simDrainTimeout", settings.simDrainTimeout());
+    knobs.put("simParallel", settings.simConcurrency().numParallel());
+    knobs.put("simMaxQueue", settings.simConcurrency().maxQueue());
+    knobs.put("functionsFrom", settings.functionsJar().map(Path::toString).orElse("classpath"));
+    return knobs;
   }
 }

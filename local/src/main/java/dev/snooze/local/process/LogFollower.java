@@ -1,7 +1,6 @@
 package dev.snooze.local.process;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,21 +10,22 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * Copies the lines that child processes append to their log files onto the console, so that a
- * user of the local stack sees the functions' wake and sleep decisions as they happen (as Cloud
- * Logging would show them), while the files keep everything for later.
+ * Hands on, line by line, what child processes append to their log files, so that a user of the
+ * local stack sees the functions' wake and sleep decisions as they happen (as Cloud Logging would
+ * show them), while the files keep everything for later.
  */
 public final class LogFollower implements AutoCloseable {
   private static final long POLL_MILLIS = 200;
 
   private final Map<Path, Long> offsets = new HashMap<>();
-  private final PrintStream out;
+  private final Consumer<String> lines;
   private final ScheduledExecutorService timer;
 
-  private LogFollower(List<Path> logs, PrintStream out) {
-    this.out = out;
+  private LogFollower(List<Path> logs, Consumer<String> lines) {
+    this.lines = lines;
     logs.forEach(log -> offsets.put(log, log.toFile().length()));
     this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "log-follower");
@@ -35,9 +35,9 @@ public final class LogFollower implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::copyNewLines, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** Follows {@code logs} from their current end. */
-  public static LogFollower follow(List<Path> logs, PrintStream out) {
-    return new LogFollower(logs, out);
+  /** Follows {@code logs} from their current end, each complete line to {@code lines}. */
+  public static LogFollower follow(List<Path> logs, Consumer<String> lines) {
+    return new LogFollower(logs, lines);
   }
 
   private void copyNewLines() {
@@ -54,8 +54,7 @@ public final class LogFollower implements AutoCloseable {
         if (end < 0) {
           return offset; // wait for the line to be complete
         }
-        out.print(new String(bytes, 0, end + 1, StandardCharsets.UTF_8));
-        out.flush();
+        new String(bytes, 0, end, StandardCharsets.UTF_8).lines().forEach(lines);
         return offset + end + 1;
       } catch (IOException e) {
         return offset;
