@@ -177,14 +177,15 @@ class CostCommandTest {
     assertThat(run.out()).contains("t4: n1-standard-8 + 1 × nvidia-tesla-t4, on-demand");
   }
 
+  /** The repository's Terraform with one offer in europe-west4. */
+  Run europeWest4Offer(String offer) throws Exception {
+    Path file = tfvars("region = \"europe-west4\"\ngpu_offers = [" + offer + "]\n");
+    return cost("--terraform", TERRAFORM.toString(), "--tfvars", file.toString());
+  }
+
   @Test
   void aMachineTypeWithoutAPriceIsNamedAndNothingIsPriced() throws Exception {
-    Path file = tfvars("""
-        region     = "europe-west4"
-        gpu_offers = [{ name = "a100", machine_type = "a2-highgpu-1g", gpu_type = "nvidia-tesla-a100" }]
-        """);
-
-    Run run = cost("--terraform", TERRAFORM.toString(), "--tfvars", file.toString());
+    Run run = europeWest4Offer("{ name = \"a100\", machine_type = \"a2-highgpu-1g\", gpu_type = \"nvidia-tesla-a100\" }");
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
@@ -205,12 +206,7 @@ class CostCommandTest {
 
   @Test
   void aGpuOrDiskWithoutAPriceIsNamed() throws Exception {
-    Path file = tfvars("""
-        region     = "europe-west4"
-        gpu_offers = [{ name = "t4", machine_type = "n1-standard-4", gpu_type = "nvidia-tesla-t4" }]
-        """);
-
-    Run run = cost("--terraform", TERRAFORM.toString(), "--tfvars", file.toString());
+    Run run = europeWest4Offer("{ name = \"t4\", machine_type = \"n1-standard-4\", gpu_type = \"nvidia-tesla-t4\" }");
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("no price for GPU type nvidia-tesla-t4 in region europe-west4",
