@@ -1,5 +1,6 @@
 package dev.snooze.cli;
 
+import dev.snooze.cli.cost.CostCommand;
 import dev.snooze.cli.plan.PlanCommand;
 import dev.snooze.cli.smoke.SmokeCommand;
 import java.io.PrintStream;
@@ -13,6 +14,8 @@ public final class Snooze {
         plan   replay a request log through Snooze's own decisions for a sweep of settings:
                GPU hours, cost, cold starts and waits per setting, a plot and an HTML report
         smoke  wake a deployment through its topic, watch Status, send one prompt, time each step
+        cost   the month's bill while the GPU sleeps, line by line, and each GPU offer's hour awake,
+               from the Terraform's settings and a dated price table
 
       java -jar snooze.jar <command> --help lists a command's options.
       """;
@@ -33,6 +36,7 @@ public final class Snooze {
     return switch (args[0]) {
       case "plan" -> PlanCommand.run(rest, out, err);
       case "smoke" -> SmokeCommand.run(rest, out, err);
+      case "cost" -> CostCommand.run(rest, out, err);
       default -> {
         err.print("unknown command '" + args[0] + "'\n\n" + USAGE);
         yield 2;
