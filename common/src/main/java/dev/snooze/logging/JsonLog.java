@@ -75,10 +75,97 @@ public final class JsonLog {
     entry.put("component", component);
     put(entry, fields);
     put(entry, context);
-    String line = GSON.toJson(entry);
+    String line = toJson(entry);
     PrintStream stream = severity.compareTo(Severity.WARNING) >= 0 ? err : out;
     // println on a shared PrintStream is synchronized, so lines never interleave.
     stream.println(line);
+  }
+
+  /**
+   * The line as Gson writes it, written here for what log lines hold (strings, whole numbers,
+   * finite doubles, booleans, null, maps of those with string keys), since Gson's reflective
+   * walk was the largest single cost of a proxied request (its request-log line; P3 in
+   * docs/benchmarks.md). Anything else goes to Gson itself, so the output never differs
+   * ({@code JsonLogTest} compares the two).
+   */
+  static String toJson(Map<String, Object> entry) {
+    StringBuilder json = new StringBuilder(256);
+    return writeMap(json, entry) ? json.toString() : GSON.toJson(entry);
+  }
+
+  /** False, leaving {@code json} half written, when something in it is not for the fast path. */
+  private static boolean writeMap(StringBuilder json, Map<?, ?> map) {
+    json.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> field : map.entrySet()) {
+      if (!(field.getKey() instanceof String key)) {
+        return false;
+      }
+      if (!first) {
+        json.append(',');
+      }
+      first = false;
+      writeString(json, key);
+      json.append(':');
+      if (!writeValue(json, field.getValue())) {
+        return false;
+      }
+    }
+    json.append('}');
+    return true;
+  }
+
+  private static boolean writeValue(StringBuilder json, Object value) {
+    if (value == null) {
+      json.append("null");
+    } else if (value instanceof String text) {
+      writeString(json, text);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      json.append(((Number) value).longValue());
+    } else if (value instanceof Double number && Double.isFinite(number)) {
+      json.append(number.doubleValue());
+    } else if (value instanceof Boolean flag) {
+      json.append(flag.booleanValue());
+    } else if (value instanceof Map<?, ?> map) {
+      return writeMap(json, map);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** Gson's escapes with HTML escaping off: quote, backslash, control characters, U+2028 and U+2029. */
+  private static void writeString(StringBuilder json, String text) {
+    json.append('"');
+    int last = 0;
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      String escape;
+      if (c < 0x20) {
+        escape = switch (c) {
+          case '\t' -> "\\t";
+          case '\b' -> "\\b";
+          case '\n' -> "\\n";
+          case '\r' -> "\\r";
+          case '\f' -> "\\f";
+          default -> String.format("\\u%04x", (int) c);
+        };
+      } else if (c == '"') {
+        escape = "\\\"";
+      } else if (c == '\\') {
+        escape = "\\\\";
+      } else if (c == '\u2028') {
+        escape = "\\u2028";
+      } else if (c == '\u2029') {
+        escape = "\\u2029";
+      } else {
+        continue;
+      }
+      json.append(text, last, i).append(escape);
+      last = i + 1;
+    }
+    json.append(text, last, length).append('"');
   }
 
   private static void put(Map<String, Object> entry, Object[] fields) {
