@@ -53,12 +53,12 @@ variable "network_tag" {
 }
 
 variable "machine_type" {
-  description = "Machine type of the always-on frontend VM."
+  description = "Machine type of the always-on frontend VM. e2-micro (1 GB, 2 shared vCPUs, 0.25 sustained; inside the free tier in some US regions) holds the frontend: it peaks under 256 MiB RSS in the load suite with the image's JVM flags and proxies thousands of requests a second on a quarter vCPU (docs/benchmarks.md, P3). e2-small doubles memory and sustained CPU."
   type        = string
-  default     = "e2-small"
+  default     = "e2-micro"
   validation {
     condition     = can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", var.machine_type))
-    error_message = "machine_type must be a machine type such as e2-small."
+    error_message = "machine_type must be a machine type such as e2-micro."
   }
 }
 

@@ -71,7 +71,7 @@ public final class JsonLog {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("severity", severity.name());
     entry.put("message", message);
-    entry.put("time", Instant.now().toString());
+    entry.put("time", time(Instant.now()));
     entry.put("component", component);
     put(entry, fields);
     put(entry, context);
@@ -79,6 +79,50 @@ public final class JsonLog {
     PrintStream stream = severity.compareTo(Severity.WARNING) >= 0 ? err : out;
     // println on a shared PrintStream is synchronized, so lines never interleave.
     stream.println(line);
+  }
+
+  /** The second last written, formatted: most lines fall in the same second as the one before. */
+  private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+  private record Second(long epochSecond, String formatted) {}
+
+  /**
+   * {@code instant.toString()}, ISO-8601 in UTC with 0, 3, 6 or 9 fraction digits, without
+   * formatting the date and time of day again for every line of the same second.
+   */
+  static String time(Instant instant) {
+    long epochSecond = instant.getEpochSecond();
+    Second second = lastSecond;
+    if (second.epochSecond() != epochSecond) {
+      String whole = Instant.ofEpochSecond(epochSecond).toString();
+      if (whole.length() != 20) {
+        return instant.toString(); // a year outside 0000-9999: not worth caching
+      }
+      second = new Second(epochSecond, whole.substring(0, 19));
+      lastSecond = second;
+    }
+    int nano = instant.getNano();
+    if (nano == 0) {
+      return second.formatted() + "Z";
+    }
+    StringBuilder time = new StringBuilder(30).append(second.formatted()).append('.');
+    int digits;
+    int fraction;
+    if (nano % 1_000_000 == 0) {
+      digits = 3;
+      fraction = nano / 1_000_000;
+    } else if (nano % 1000 == 0) {
+      digits = 6;
+      fraction = nano / 1000;
+    } else {
+      digits = 9;
+      fraction = nano;
+    }
+    String figures = Integer.toString(fraction);
+    for (int i = figures.length(); i < digits; i++) {
+      time.append('0');
+    }
+    return time.append(figures).append('Z').toString();
   }
 
   /**

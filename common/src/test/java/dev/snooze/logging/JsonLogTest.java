@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +92,29 @@ class JsonLogTest {
     String line = out.toString(StandardCharsets.UTF_8);
     assertThat(line).matches("\\{\"severity\":\"INFO\",\"message\":\"say \\\\\"hi\\\\\"\",\"time\":\"[^\"]+Z\","
         + "\"component\":\"test\",\"a\":\"x\\\\ny\",\"n\":2,\"unpaired\":\"unpaired\",\"ctx\":1}\\R");
+  }
+
+  @Test
+  void timesAreWrittenAsInstantWritesThem() {
+    Random random = new Random(7);
+    List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.ofEpochSecond(0, 1),
+        Instant.parse("2026-12-03T22:39:11.926Z"), Instant.parse("2026-12-03T22:39:11.000926Z"),
+        Instant.parse("2026-12-03T22:39:11.000000926Z"), Instant.parse("2026-12-03T22:39:11.100Z"),
+        Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+        Instant.parse("-0001-01-01T00:00:00.5Z"), Instant.MIN, Instant.MAX));
+    for (int i = 0; i < 10_000; i++) {
+      long second = 1_700_000_000L + random.nextInt(5);
+      int nano = switch (random.nextInt(4)) {
+        case 0 -> 0;
+        case 1 -> random.nextInt(1000) * 1_000_000;
+        case 2 -> random.nextInt(1_000_000) * 1000;
+        default -> random.nextInt(1_000_000_000);
+      };
+      instants.add(Instant.ofEpochSecond(second, nano));
+    }
+    for (Instant instant : instants) {
+      assertThat(JsonLog.time(instant)).isEqualTo(instant.toString());
+    }
   }
 
   private static Map<String, Object> entry(String key, Object value) {
