@@ -32,7 +32,7 @@ public final class LocalFrontend implements AutoCloseable {
    * with the event loops on 2 vCPUs); an out-of-memory error exits the JVM, so that Docker's
    * {@code --restart always} brings up a healthy one rather than a limping one; and glibc's malloc
    * arenas, which keep what C2 compilations freed, are trimmed every 5 s (a product flag in the JDK
-   * 17 updates the image's eclipse-temurin:17-jre carries, 17.0.15 measured; 20-40 MiB less under
+   * 17 updates the image's eclipse-temurin:17-jre carries, 17.0.15 measured; 24-45 MiB less after
    * load). {@code FrontendLoadIT} holds its resident memory under its e2-micro share at saturation;
    * P3 in docs/benchmarks.md has the figures.
    */
