@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# P3 (docs/benchmarks.md): Snooze's frontend as a streaming proxy beside Debian's nginx, both in
-# front of the same backend, in the same run: wrk throughput and p50/p99 (rounds alternate),
-# the first chunk of a streamed answer (direct, nginx, frontend), the frontend's RSS.
+# P3 (docs/benchmarks.md): Snooze's frontend as a streaming proxy beside Debian's nginx and a bare
+# Vert.x proxy with the frontend's JVM flags (the JVM's floor), all in front of the same backend,
+# in the same run: wrk throughput, CPU per request and p50/p99 (rounds rotate the three), the
+# first chunk of a streamed answer (direct and through each), the RSS of each.
 #
 #   bench/p3-proxy.sh                                   # wrk -t2 -c50 -d10s, 3 rounds
 #   bench/p3-proxy.sh --rounds 5 --seconds 20
-#   bench/p3-proxy.sh --frontend-flags "-XX:+UseSerialGC -Xmx96m"   # try other JVM flags
+#   bench/p3-proxy.sh --frontend-flags "-XX:+UseSerialGC -Xmx96m"   # other JVM flags (both JVMs)
 #
 # Needs Java 17, Maven and Google's Pub/Sub emulator (see README.md); installs Debian's nginx and
 # wrk when missing (as root); builds what is missing or older than the sources.

@@ -53,12 +53,12 @@ variable "network_tag" {
 }
 
 variable "machine_type" {
-  description = "Machine type of the always-on frontend VM."
+  description = "Machine type of the always-on frontend VM. e2-micro (1 GB, 2 shared vCPUs at 0.25 sustained; its hours are in the free tier in some US regions) holds the frontend with the image's JVM flags: 224 MiB RSS at the load suite's peak, within its 256 MiB share of the machine after Container-Optimized OS and page cache, and 25 us of CPU per small proxied request, ~10,000 a second at a quarter vCPU (docs/benchmarks.md, P3). e2-small (2 GB, 0.5 vCPU) is the step up."
   type        = string
-  default     = "e2-small"
+  default     = "e2-micro"
   validation {
     condition     = can(regex("^[a-z][a-z0-9]*-[a-z0-9-]+$", var.machine_type))
-    error_message = "machine_type must be a machine type such as e2-small."
+    error_message = "machine_type must be a machine type such as e2-micro."
   }
 }
 

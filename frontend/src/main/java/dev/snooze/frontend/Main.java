@@ -4,6 +4,7 @@ import dev.snooze.frontend.activity.PubsubActivity;
 import dev.snooze.frontend.config.FrontendConfig;
 import dev.snooze.frontend.iap.IapHandler;
 import dev.snooze.frontend.server.FrontendServer;
+import dev.snooze.frontend.server.NetworkTransport;
 import dev.snooze.frontend.web.PageHandler;
 import dev.snooze.logging.JsonLog;
 import io.vertx.core.Handler;
@@ -26,7 +27,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(NetworkTransport.options());
     PubsubActivity activity = PubsubActivity.start(config.activity());
     // Without an audience IAP verification is off (the local stack): forConfig then logs a warning
     // and lets every request through.
@@ -41,7 +42,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    LOG.info("frontend started", "port", server.port());
+    LOG.with(NetworkTransport.describe(vertx)).info("frontend started", "port", server.port());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("frontend stopping", "port", server.port());
       try {

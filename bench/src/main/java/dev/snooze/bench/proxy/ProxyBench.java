@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +32,12 @@ import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.function.Supplier;
 
 /**
- * P3: Snooze's frontend as a proxy beside Debian's nginx, both in front of the same backend, in
- * the same run: wrk throughput and latency (rounds alternate between the two), the frontend's
- * resident memory under load and after it, and the delay each adds to the first chunk of a
- * streamed answer compared with asking the backend directly.
+ * P3: Snooze's frontend as a proxy beside two baselines, all in front of the same backend, in the
+ * same run: Debian's nginx (the goal's yardstick) and a bare Vert.x proxy with the frontend's JVM
+ * flags ({@link BareVertxProxy}: the floor of the JVM and Vert.x, so that what Snooze itself adds
+ * shows). Measured: wrk throughput, CPU per request and latency (rounds rotate the three), the
+ * resident memory of each under load and after it, and the delay each adds to the first chunk of
+ * a streamed answer compared with asking the backend directly.
  *
  * <p>The frontend runs as its container does ({@code java FLAGS -jar snooze-frontend.jar},
  * configured by environment variables), with the backend awake and its activity going to
@@ -48,12 +51,14 @@ import java.util.function.Supplier;
 public final class ProxyBench {
   static final String PROJECT = "snooze-bench";
   static final String TOPIC = "snooze-activity";
-  /** The JVM flags of the frontend's container (and of the local stack's frontend). */
+  /** The JVM flags of the frontend's container (and of the local stack's frontend); the bare proxy's too. */
   static final String FRONTEND_FLAGS = String.join(" ", LocalFrontend.JVM_FLAGS);
   /** Warm-up rounds of the frontend stop once the rate settles within this fraction, or after MAX_WARMUPS. */
   static final double SETTLED = 0.10;
   static final int MAX_WARMUPS = 12;
   static final long STREAM_PAUSE_MILLIS = 500;
+  /** The proxies measured, each against nginx; the two JVMs get the same flags. */
+  static final List<String> PROXIES = List.of("frontend", "bare-vertx", "nginx");
 
   private ProxyBench() {}
 
@@ -65,8 +70,8 @@ public final class ProxyBench {
       throw new IllegalStateException(frontendJar + " is missing: run mvn -B -q package -DskipTests first");
     }
     Path logDir = Files.createTempDirectory("snooze-bench-p3-");
-    System.out.printf(Locale.ROOT, "P3 proxy: wrk -t%d -c%d -d%ds, %d rounds alternating frontend and nginx; "
-            + "frontend flags: %s; logs in %s%n", options.threads, options.connections, options.seconds,
+    System.out.printf(Locale.ROOT, "P3 proxy: wrk -t%d -c%d -d%ds, %d rounds rotating frontend, bare Vert.x and nginx; "
+            + "frontend and bare Vert.x flags: %s; logs in %s%n", options.threads, options.connections, options.seconds,
         options.rounds, options.frontendFlags, logDir);
     Map<String, String> emulatorEnv = new HashMap<>(System.getenv());
     emulatorEnv.put(LocalEmulators.LOG_DIR_ENV, logDir.toString());
@@ -76,58 +81,71 @@ public final class ProxyBench {
       int backendPort = port(backend);
       try (ChildProcess frontend = startFrontend(frontendJar, options.frontendFlags, backendPort,
                emulators.pubsubHost(), logDir);
+           ChildProcess bare = startBare(options.frontendFlags, backendPort, logDir);
            ChildProcess nginx = NginxProxy.start(backendPort, logDir.resolve("nginx"))) {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("frontend", port(frontend));
+        ports.put("bare-vertx", port(bare));
         ports.put("nginx", port(nginx));
         ports.put("direct", backendPort);
-        new Bench(options, ports, frontend, nginx).run();
+        Map<String, ChildProcess> processes = new LinkedHashMap<>();
+        processes.put("frontend", frontend);
+        processes.put("bare-vertx", bare);
+        processes.put("nginx", nginx);
+        new Bench(options, ports, processes).run();
       }
     }
   }
 
-  private record Bench(Options options, Map<String, Integer> ports, ChildProcess frontend, ChildProcess nginx) {
+  private record Bench(Options options, Map<String, Integer> ports, Map<String, ChildProcess> processes) {
     void run() throws InterruptedException {
       Wrk wrk = new Wrk(options.threads, options.connections);
-      double rssBefore = Rss.mib(frontend.tree());
+      Map<String, Double> rssBefore = new LinkedHashMap<>();
+      PROXIES.forEach(target -> rssBefore.put(target, rss(target)));
       // Warm-up: connection pools, and the JIT, which needs tens of seconds on a busy machine. A
-      // frontend in production has long been warm.
-      double previous = 0;
-      for (int i = 1; i <= MAX_WARMUPS; i++) {
-        double rate = wrk.run(url("frontend"), Duration.ofSeconds(4)).requestsPerSecond();
-        System.out.printf(Locale.ROOT, "  warm-up  frontend %8.0f req/s%n", rate);
-        if (previous > 0 && Math.abs(rate - previous) <= SETTLED * previous) {
-          break;
+      // frontend in production has long been warm; the bare proxy is warmed alike, to compare like with like.
+      for (String jvm : List.of("frontend", "bare-vertx")) {
+        double previous = 0;
+        for (int i = 1; i <= MAX_WARMUPS; i++) {
+          double rate = wrk.run(url(jvm), Duration.ofSeconds(4)).requestsPerSecond();
+          System.out.printf(Locale.ROOT, "  warm-up  %-10s %8.0f req/s%n", jvm, rate);
+          if (previous > 0 && Math.abs(rate - previous) <= SETTLED * previous) {
+            break;
+          }
+          previous = rate;
         }
-        previous = rate;
       }
       wrk.run(url("nginx"), Duration.ofSeconds(4));
       Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
       Map<String, List<Double>> cpuPerRequest = new LinkedHashMap<>();
-      DoubleAccumulator peakRss = new DoubleAccumulator(Math::max, 0);
+      Map<String, DoubleAccumulator> peakRss = new LinkedHashMap<>();
+      PROXIES.forEach(target -> peakRss.put(target, new DoubleAccumulator(Math::max, 0)));
       for (int round = 1; round <= options.rounds; round++) {
-        List<String> order = round % 2 == 1 ? List.of("frontend", "nginx") : List.of("nginx", "frontend");
+        // Each proxy takes each place in the order in turn, so that a busy stretch falls on all alike.
+        List<String> order = new ArrayList<>(PROXIES);
+        Collections.rotate(order, round - 1);
         for (String target : order) {
-          List<ProcessHandle> proxy = (target.equals("frontend") ? frontend : nginx).tree();
+          List<ProcessHandle> proxy = processes.get(target).tree();
           double cpuBefore = Rss.cpuMillis(proxy);
-          Wrk.Result result = target.equals("frontend") ? whileSampling(peakRss, () -> wrk.run(url(target),
-              Duration.ofSeconds(options.seconds))) : wrk.run(url(target), Duration.ofSeconds(options.seconds));
+          Wrk.Result result = whileSampling(target, peakRss.get(target),
+              () -> wrk.run(url(target), Duration.ofSeconds(options.seconds)));
           // CPU per request: how much work each proxy does, whatever else ran on the machine.
           double micros = (Rss.cpuMillis(proxy) - cpuBefore) * 1000 / Math.max(1, result.requests());
           results.computeIfAbsent(target, k -> new ArrayList<>()).add(result);
           cpuPerRequest.computeIfAbsent(target, k -> new ArrayList<>()).add(micros);
-          System.out.printf(Locale.ROOT, "  round %d %-8s %s  cpu %5.1f us/req%n", round, target, result.describe(), micros);
+          System.out.printf(Locale.ROOT, "  round %d %-10s %s  cpu %5.1f us/req%n", round, target, result.describe(),
+              micros);
         }
       }
       Wrk.Result direct = wrk.run(url("direct"), Duration.ofSeconds(options.seconds));
-      System.out.printf(Locale.ROOT, "  direct   %-8s %s%n", "backend", direct.describe());
+      System.out.printf(Locale.ROOT, "  direct   %-10s %s%n", "backend", direct.describe());
       Thread.sleep(2000);
-      double rssAfter = Rss.mib(frontend.tree());
-      double nginxRss = Rss.mib(nginx.tree());
+      Map<String, Double> rssAfter = new LinkedHashMap<>();
+      PROXIES.forEach(target -> rssAfter.put(target, rss(target)));
 
       // The streaming path warm too: in production it is the main traffic.
       Map<String, Integer> streamed = new LinkedHashMap<>();
-      for (String target : List.of("direct", "nginx", "frontend")) {
+      for (String target : List.of("direct", "nginx", "bare-vertx", "frontend")) {
         streamed.put(target, ports.get(target));
         if (!target.equals("direct")) {
           wrk.run("http://127.0.0.1:" + ports.get(target) + "/api/stream", Duration.ofSeconds(4));
@@ -140,38 +158,53 @@ public final class ProxyBench {
 
       System.out.println();
       System.out.printf(Locale.ROOT, "Machine: %s%n", Machine.describe());
-      Spread frontendRate = Spread.of(rates(results.get("frontend")));
-      Spread nginxRate = Spread.of(rates(results.get("nginx")));
-      double ratio = frontendRate.median() / nginxRate.median();
-      System.out.printf(Locale.ROOT, "P3 throughput frontend: %s%n", frontendRate.describe("%.0f req/s"));
-      System.out.printf(Locale.ROOT, "P3 throughput nginx: %s%n", nginxRate.describe("%.0f req/s"));
-      System.out.printf(Locale.ROOT, "P3 throughput ratio frontend/nginx: %.2f (direct to the backend: %.0f req/s); "
-          + "goal >= 0.80: %s%n", ratio, direct.requestsPerSecond(), ratio >= 0.8 ? "MET" : "MISSED");
-      System.out.printf(Locale.ROOT, "P3 CPU per proxied request: frontend %s; nginx %s%n",
-          Spread.of(cpuPerRequest.get("frontend")).describe("%.1f us"), Spread.of(cpuPerRequest.get("nginx")).describe("%.1f us"));
-      for (String target : List.of("frontend", "nginx")) {
+      Map<String, Spread> rates = new LinkedHashMap<>();
+      for (String target : PROXIES) {
+        rates.put(target, Spread.of(rates(results.get(target))));
+        System.out.printf(Locale.ROOT, "P3 throughput %s: %s%n", target, rates.get(target).describe("%.0f req/s"));
+      }
+      double nginxRate = rates.get("nginx").median();
+      double ratio = rates.get("frontend").median() / nginxRate;
+      System.out.printf(Locale.ROOT, "P3 throughput ratio frontend/nginx: %.2f, bare-vertx/nginx: %.2f, frontend/bare-vertx: "
+              + "%.2f (direct to the backend: %.0f req/s); goal frontend/nginx >= 0.80: %s%n", ratio,
+          rates.get("bare-vertx").median() / nginxRate, rates.get("frontend").median() / rates.get("bare-vertx").median(),
+          direct.requestsPerSecond(), ratio >= 0.8 ? "MET" : "MISSED");
+      System.out.printf(Locale.ROOT, "P3 CPU per proxied request: %s%n", String.join("; ", PROXIES.stream()
+          .map(target -> target + " " + Spread.of(cpuPerRequest.get(target)).describe("%.1f us")).toList()));
+      for (String target : PROXIES) {
         System.out.printf(Locale.ROOT, "P3 latency %s: p50 %s; p99 %s%n", target,
             Spread.of(results.get(target).stream().map(Wrk.Result::p50Millis).toList()).describe("%.2f ms"),
             Spread.of(results.get(target).stream().map(Wrk.Result::p99Millis).toList()).describe("%.2f ms"));
       }
-      double added = chunks.get("frontend").median() - chunks.get("direct").median();
       for (Map.Entry<String, Spread> chunk : chunks.entrySet()) {
         System.out.printf(Locale.ROOT, "P3 first chunk %s: %s%n", chunk.getKey(), chunk.getValue().describe("%.2f ms"));
       }
-      System.out.printf(Locale.ROOT, "P3 first chunk added by the frontend: %.2f ms (nginx: %.2f ms); goal <= 5 ms: %s%n",
-          added, chunks.get("nginx").median() - chunks.get("direct").median(), added <= 5 ? "MET" : "MISSED");
-      System.out.printf(Locale.ROOT, "P3 frontend RSS: %.0f MiB before load, %.0f MiB peak under load, %.0f MiB after; "
-          + "nginx %.0f MiB (master + workers); goal <= 128 MiB: %s%n", rssBefore, peakRss.get(), rssAfter, nginxRss,
-          Math.max(peakRss.get(), rssAfter) <= 128 ? "MET" : "MISSED");
+      double directChunk = chunks.get("direct").median();
+      double added = chunks.get("frontend").median() - directChunk;
+      System.out.printf(Locale.ROOT, "P3 first chunk added by the frontend: %.2f ms (bare-vertx: %.2f ms, nginx: %.2f ms); "
+              + "goal <= 5 ms: %s%n", added, chunks.get("bare-vertx").median() - directChunk,
+          chunks.get("nginx").median() - directChunk, added <= 5 ? "MET" : "MISSED");
+      for (String target : PROXIES) {
+        System.out.printf(Locale.ROOT, "P3 %s RSS: %.0f MiB before load, %.0f MiB peak under load, %.0f MiB after%s%n",
+            target, rssBefore.get(target), peakRss.get(target).get(), rssAfter.get(target),
+            target.equals("nginx") ? " (master + workers)" : "");
+      }
+      double frontendPeak = Math.max(peakRss.get("frontend").get(), rssAfter.get("frontend"));
+      System.out.printf(Locale.ROOT, "P3 frontend RSS goal <= 128 MiB: %s (peak %.0f MiB)%n",
+          frontendPeak <= 128 ? "MET" : "MISSED", frontendPeak);
+    }
+
+    private double rss(String target) {
+      return Rss.mib(processes.get(target).tree());
     }
 
     private String url(String target) {
       return "http://127.0.0.1:" + ports.get(target) + "/api/hello";
     }
 
-    private Wrk.Result whileSampling(DoubleAccumulator peak, Supplier<Wrk.Result> load) {
+    private Wrk.Result whileSampling(String target, DoubleAccumulator peak, Supplier<Wrk.Result> load) {
       ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-      sampler.scheduleAtFixedRate(() -> peak.accumulate(Rss.mib(frontend.tree())), 0, 200, TimeUnit.MILLISECONDS);
+      sampler.scheduleAtFixedRate(() -> peak.accumulate(rss(target)), 0, 200, TimeUnit.MILLISECONDS);
       try {
         return load.get();
       } finally {
@@ -182,6 +215,14 @@ public final class ProxyBench {
     private static List<Double> rates(List<Wrk.Result> results) {
       return results.stream().map(Wrk.Result::requestsPerSecond).toList();
     }
+  }
+
+  /** The bare Vert.x proxy, with the frontend's flags, on the same backend. */
+  private static ChildProcess startBare(String flags, int backendPort, Path logDir) {
+    return ChildProcess.start("bare vert.x proxy", port -> java(Arrays.asList(flags.trim().split("\\s+")),
+            List.of("-cp", System.getProperty("java.class.path"), BareVertxProxy.class.getName(),
+                Integer.toString(port), Integer.toString(backendPort))),
+        Map.of(), host -> HttpProbe.answers(host, "/api/hello"), logDir, Duration.ofSeconds(30));
   }
 
   private static ChildProcess startBackend(Path logDir) {

@@ -21,20 +21,25 @@ public final class LocalFrontend implements AutoCloseable {
 
   /**
    * The frontend's JVM flags, defined once here for its container image to use as they are (in
-   * JAVA_TOOL_OPTIONS or the entrypoint): the VM is small (e2-small, 2 GB) and always on, so
-   * memory is fixed up front and bounded, not left to the JVM's ergonomics (a quarter of the
-   * machine for the heap alone). The heap is 64 MiB (~15 MiB live under load), fixed and touched
-   * at start (Xms = Xmx, AlwaysPreTouch: the footprint is all there from the first second, so
-   * later growth can only be a leak outside the heap); Netty's direct buffers, metaspace (~35 MiB
-   * used) and the code cache (~10 MiB used) are capped; the serial collector (one small heap, no
-   * GC threads competing with the event loops on 2 vCPUs); and an out-of-memory error exits the
-   * JVM, so that Docker's {@code --restart always} brings up a healthy one rather than a limping
-   * one. {@code FrontendLoadIT} holds its resident memory under 256 MiB at saturation.
+   * JAVA_TOOL_OPTIONS or the entrypoint): the VM is small (e2-micro, 1 GB, of which COS keeps
+   * ~400 MiB) and always on, so memory is fixed up front and bounded, not left to the JVM's
+   * ergonomics (a quarter of the machine for the heap alone). The heap is 64 MiB (~31 MiB live in
+   * the load suite's mix at 64 connections; at 48 MiB the serial collector ran 81 full collections
+   * in 40 s and the frontend spent 30 % more CPU per request), fixed and touched at start (Xms =
+   * Xmx, AlwaysPreTouch: the footprint is all there from the first second, so later growth can only
+   * be a leak outside the heap); Netty's direct buffers, metaspace (~35 MiB used) and the code
+   * cache (~16 MiB used) are capped; the serial collector (one small heap, no GC threads competing
+   * with the event loops on 2 vCPUs); an out-of-memory error exits the JVM, so that Docker's
+   * {@code --restart always} brings up a healthy one rather than a limping one; and glibc's malloc
+   * arenas, which keep what C2 compilations freed, are trimmed every 5 s (a product flag in the JDK
+   * 17 updates the image's eclipse-temurin:17-jre carries, 17.0.15 measured; 24-45 MiB less after
+   * load). {@code FrontendLoadIT} holds its resident memory under its e2-micro share at saturation;
+   * P3 in docs/benchmarks.md has the figures.
    */
   public static final List<String> JVM_FLAGS = List.of(
       "-Xms64m", "-Xmx64m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=64m",
       "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=48m", "-XX:+UseSerialGC", "-Xss512k",
-      "-XX:+ExitOnOutOfMemoryError");
+      "-XX:+ExitOnOutOfMemoryError", "-XX:TrimNativeHeapInterval=5000");
 
   private final ChildProcess process;
 
