@@ -133,7 +133,8 @@ class FrontendLoadIT {
         CONNECTIONS, duration.toSeconds(), String.join(" ", LocalFrontend.JVM_FLAGS),
         load.requests(), load.streamed(), load.errors(), load.requests() / (double) duration.toSeconds(),
         load.percentileMillis(50), load.percentileMillis(99), load.percentileMillis(100),
-        cpuMicros, window.toSeconds(), 0.25e6 / cpuMicros, overallPeak >> 20, RSS_BOUND_MIB, window.toSeconds(), warmUp.toSeconds(), firstPeak >> 20,
+        cpuMicros, window.toSeconds(), 0.25e6 / cpuMicros,
+        overallPeak >> 20, RSS_BOUND_MIB, window.toSeconds(), warmUp.toSeconds(), firstPeak >> 20,
         window.toSeconds(), lastPeak >> 20);
     System.out.print(report);
     Files.writeString(Path.of("target", "frontend-load.txt"), report);

@@ -114,7 +114,9 @@ class LocalStackProcessIT {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(List.copyOf(screen))
           .anyMatch(line -> line.matches("\\d\\d:\\d\\d:\\d\\d  waking the GPU: .*intent.*")));
 
-      ProcessHandle stack = script.children().filter(child -> child.info().command().orElse("").endsWith("java"))
+      // The stack's JVM, whether script's shell runs it or execs it; the emulators' JVMs are its children.
+      ProcessHandle stack = script.descendants()
+          .filter(child -> child.info().arguments().map(List::of).orElse(List.of()).contains(JAR.toString()))
           .findFirst().orElseThrow();
       List<ProcessHandle> tree = stack.descendants().toList();
       stack.destroy(); // SIGTERM, as Ctrl-C

@@ -102,9 +102,9 @@ final class PriceTable {
     Double spot = machine.has("spot") ? number(machine, "spot", path + ".spot") : null;
     Map<String, Integer> included = new LinkedHashMap<>();
     if (machine.has("includedGpus")) {
-      for (Map.Entry<String, JsonElement> gpu : object(machine, "includedGpus", path + ".includedGpus").entrySet()) {
-        included.put(gpu.getKey(), (int) number(object(machine, "includedGpus", path), gpu.getKey(),
-            path + ".includedGpus." + gpu.getKey()));
+      JsonObject gpus = object(machine, "includedGpus", path + ".includedGpus");
+      for (String gpu : gpus.keySet()) {
+        included.put(gpu, (int) number(gpus, gpu, path + ".includedGpus." + gpu));
       }
     }
     return new Machine(number(machine, "onDemand", path + ".onDemand"), spot, Map.copyOf(included));
