@@ -28,7 +28,7 @@ public final class Main {
       System.out.print(Usage.text());
       return;
     }
-    Console console = Console.open(options.resolved());
+    Console console = Console.open(options);
     long startedAt = System.nanoTime();
     LocalStack stack;
     try {

@@ -24,15 +24,11 @@ public sealed interface Console permits JsonConsole, ReadableConsole {
   void stopping();
 
   /**
-   * Opens the console {@code format} asks for over this process's standard output and error; a
+   * Opens the console {@code options} ask for over this process's standard output and error; a
    * readable console takes {@code System.out}/{@code System.err} over, so the parts' own JSON log
    * lines are rendered too.
    */
-  static Console open(ConsoleOptions.Format format) {
-    return switch (format) {
-      case JSON -> new JsonConsole(System.out);
-      case TEXT -> ReadableConsole.takeOver();
-      case AUTO -> throw new IllegalArgumentException("resolve AUTO first: ConsoleOptions.resolved()");
-    };
+  static Console open(ConsoleOptions options) {
+    return options.resolved() == ConsoleOptions.Format.TEXT ? ReadableConsole.takeOver() : new JsonConsole(System.out);
   }
 }
