@@ -23,8 +23,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The retry's decisions against a real health check on loopback. */
 class SleepRetryTest {
   /**
-   * A probe bounds itself at 4 s (four times its 1 s timeout): an await must stay far above that, or
-   * a busy machine's pause, not the code, decides (it failed once at 5 s on a fresh clone).
+   * A probe's connection and answer are each bounded at 2 s (twice its 1 s interval), the whole at
+   * 8 s; an await stays far above that. One probe is asked to find the backend healthy, no retry:
+   * this test twice caught Vert.x 5.0.7 losing a response's end (vert.x#6038, fixed in 5.0.11),
+   * a probe left hanging until its 8 s bound and so "not ready".
    */
   private static final long AWAIT_SECONDS = 20;
   private static final Attempt COLD = Attempt.FIRST.held();

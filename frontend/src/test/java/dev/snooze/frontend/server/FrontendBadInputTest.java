@@ -208,15 +208,16 @@ class FrontendBadInputTest {
         refused("Content-Length negative", request("POST", "/api/echo", AUTH + "Content-Length: -1\r\n"), 400, null),
         refused("two different Content-Lengths", request("POST", "/api/echo", AUTH + "Content-Length: 1\r\nContent-Length: 2\r\n")
             + "ab", 400, null),
-        // Both: read as chunked, Content-Length ignored (RFC 9112 6.1 allows it); the codec drops
-        // the Content-Length before any handler sees it.
-        new Case("Content-Length and Transfer-Encoding", request("POST", "/api/echo",
+        // Both: refused by the HTTP codec (Netty 4.2.13; RFC 9112 6.1 lets a server reject it), so
+        // neither this request nor the one smuggled after it reaches a handler.
+        refused("Content-Length and Transfer-Encoding", request("POST", "/api/echo",
             AUTH + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n") + "0\r\n\r\nGET /api/echo?smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
-            200, "{\"bytes\":0}", Reach.BACKEND),
+            400, null),
         refused("an unknown Transfer-Encoding", request("POST", "/api/echo", AUTH + "Transfer-Encoding: gzip\r\n"), 400,
             "Transfer-Encoding must be chunked alone"),
+        // chunked not last: the codec's own 400, before any handler.
         refused("chunked, then another coding", request("POST", "/api/echo", AUTH + "Transfer-Encoding: chunked, gzip\r\n"), 400,
-            "Transfer-Encoding must be chunked alone"),
+            null),
         refused("two Transfer-Encodings", request("POST", "/api/echo",
             AUTH + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n") + "0\r\n\r\n", 400,
             "Transfer-Encoding must be chunked alone"),
