@@ -19,5 +19,5 @@ bench_machine() {
 
 # Runs a driver class on the bench jar's classpath.
 bench_java() {
-  java -cp "$BENCH_DIR/target/snooze-bench.jar:$BENCH_DIR/target/lib/*" "$@"
+  java -cp "$BENCH_DIR/target/snooze-bench.jar" "$@"
 }

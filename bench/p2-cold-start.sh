@@ -24,4 +24,4 @@ if stale functions/target/snooze-functions-all.jar functions/src/main common/src
   mvn -B -q package -DskipTests
 fi
 
-exec java -cp "bench/target/snooze-bench.jar:bench/target/lib/*" dev.snooze.bench.coldstart.ColdStartBench "$@"
+exec java -cp bench/target/snooze-bench.jar dev.snooze.bench.coldstart.ColdStartBench "$@"

@@ -29,4 +29,4 @@ if stale frontend/target/snooze-frontend.jar frontend/src/main common/src/main f
   mvn -B -q package -DskipTests
 fi
 
-exec java -cp "bench/target/snooze-bench.jar:bench/target/lib/*" dev.snooze.bench.proxy.ProxyBench "$@"
+exec java -cp bench/target/snooze-bench.jar dev.snooze.bench.proxy.ProxyBench "$@"

@@ -25,7 +25,7 @@ import java.util.Map;
  * created, the Firestore update, the MIG resize received by Compute) beside a hello-world
  * CloudEvent function under the same invoker, alternating, in the same run.
  *
- * <p>Usage: {@code java -cp bench/target/snooze-bench.jar:bench/target/lib/* ColdStartBench
+ * <p>Usage: {@code java -cp bench/target/snooze-bench.jar ColdStartBench
  * [--runs N] [--warmup N] [--only NAME[=FLAGS] | --no-default-variants] [--variant NAME=FLAGS]...
  * [--cds] [--baseline-jar JAR]}. Each variant adds its JVM flags to JAVA_TOOL_OPTIONS after the
  * ones Cloud Functions sets; by default {@code gcf-default} (none) and {@code c1} (the recommended

@@ -1,10 +1,10 @@
 package dev.snooze.bench.proxy;
 
+import dev.snooze.frontend.server.NetworkTransport;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * Connection), and the answer streamed back with backpressure. No router, no
  * routing context, no activity, no log line, no timeout, no hold: nothing of Snooze.
  *
- * <p>Native transport is preferred exactly as the frontend prefers it, so both stand on the same
- * transport in a run whatever the classpath offers.
+ * <p>Its Vert.x takes the frontend's transport options ({@link NetworkTransport}), so both stand on
+ * the same transport in a run whatever the classpath offers.
  *
  * <p>Usage: {@code BareVertxProxy PORT BACKEND_PORT}.
  */
@@ -37,7 +37,7 @@ public final class BareVertxProxy {
     int port = Integer.parseInt(args[0]);
     int backendPort = Integer.parseInt(args[1]);
     int servers = Math.max(1, Runtime.getRuntime().availableProcessors());
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = Vertx.vertx(NetworkTransport.options());
     HttpClient client = vertx.createHttpClient(new HttpClientOptions()
             .setDefaultHost("127.0.0.1").setDefaultPort(backendPort)
             .setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(false),

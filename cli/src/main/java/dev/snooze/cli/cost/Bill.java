@@ -5,6 +5,7 @@ import dev.snooze.cli.cost.Deployment.SleepMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A deployment's bill at list prices: each month while nothing is awake, and each hour a GPU offer
@@ -113,8 +114,7 @@ record Bill(Deployment deployment, PriceTable prices, List<Line> asleep, List<Aw
       if (!Integer.valueOf(offer.gpuCount()).equals(included.get(offer.gpuType()))) {
         throw new CostInputException("offer \"" + offer.name() + "\" asks for " + offer.gpuCount() + " × "
             + offer.gpuType() + " on " + offer.machineType() + ", whose price in the price table includes "
-            + included.entrySet().stream().map(e -> e.getValue() + " × " + e.getKey()).reduce((a, b) -> a + ", " + b)
-                .orElseThrow()
+            + included.entrySet().stream().map(e -> e.getValue() + " × " + e.getKey()).collect(Collectors.joining(", "))
             + ": fix the offer's gpu_type and gpu_count, or the table's includedGpus");
       }
       return 0;

@@ -60,7 +60,7 @@ public final class ReadableLog {
   private static Optional<String> said(JsonObject entry, boolean problem) {
     String message = text(entry, "message");
     if (entry.has("part")) {
-      return Optional.of("✓ " + leftPad(seconds(entry, "millis"), 8) + "  " + text(entry, "part"));
+      return Optional.of(String.format(Locale.ROOT, "✓ %8s  %s", seconds(entry, "millis"), text(entry, "part")));
     }
     if (entry.has("httpRequest") && entry.get("httpRequest").isJsonObject()) {
       return Optional.of(request(entry));
@@ -121,10 +121,6 @@ public final class ReadableLog {
 
   static String seconds(Duration span) {
     return seconds(span.toMillis() / 1000.0);
-  }
-
-  private static String leftPad(String text, int width) {
-    return text.length() >= width ? text : " ".repeat(width - text.length()) + text;
   }
 
   private static JsonObject object(String line) {
