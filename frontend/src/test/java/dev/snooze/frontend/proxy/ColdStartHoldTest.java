@@ -72,11 +72,14 @@ class ColdStartHoldTest {
     assertThat(coldStart.serving()).isFalse();
     Hold.Waiter waiter = coldStart.admit();
     assertThat(waiter.future().isComplete()).isFalse();
+    // admit() probed, and a probe asked for while one runs shares its answer: let that one see the
+    // sleeping GPU first, or the probe below could be it, answered "refused" after the GPU woke.
+    assertThat(readiness.probeNow().await(10, TimeUnit.SECONDS)).as("ready while nothing listens").isFalse();
 
     vertx.createHttpServer().requestHandler(request -> request.response().end("Ollama is running"))
         .listen(gpuPort, "127.0.0.1").await(10, TimeUnit.SECONDS);
     readiness.probeNow();
-    waiter.future().await(5, TimeUnit.SECONDS);
+    waiter.future().await(10, TimeUnit.SECONDS);
     assertThat(coldStart.serving()).isTrue();
   }
 
