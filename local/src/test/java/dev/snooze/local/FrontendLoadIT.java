@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The frontend at saturation: its own JVM with its production flags
- * ({@link LocalFrontend#JVM_FLAGS}), proxying to the stand-in GPU backend while it is awake,
+ * ({@link LocalFrontend#JVM_FLAGS} and {@link LocalFrontend#ENVIRONMENT}), proxying to the stand-in GPU backend while it is awake,
  * driven by a closed loop of {@value #CONNECTIONS} connections for {@code snooze.load.seconds}
  * (40 s unless set) with a mix of small JSON answers, streamed NDJSON generations and 16 KiB
  * prompts. Every answer must be a 200 carrying exactly the bytes the backend sends (streamed
@@ -126,11 +126,11 @@ class FrontendLoadIT {
     long lastPeak = MemoryWatch.peak(samples, duration.minus(window), duration);
     long overallPeak = MemoryWatch.peak(samples, Duration.ZERO, duration.plusSeconds(1));
     String report = String.format(Locale.ROOT,
-        "frontend load: %d connections for %d s, flags %s%n"
+        "frontend load: %d connections for %d s, flags %s, environment %s%n"
             + "  requests %d (%d streamed), errors %d, %.0f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
             + "  frontend CPU %.1f us per request in the last %d s (%.0f req/s at an e2-micro's sustained 0.25 vCPU)%n"
             + "  RSS peak %d MiB (bound %d), first %d s after %d s warm-up %d MiB, last %d s %d MiB%n",
-        CONNECTIONS, duration.toSeconds(), String.join(" ", LocalFrontend.JVM_FLAGS),
+        CONNECTIONS, duration.toSeconds(), String.join(" ", LocalFrontend.JVM_FLAGS), LocalFrontend.ENVIRONMENT,
         load.requests(), load.streamed(), load.errors(), load.requests() / (double) duration.toSeconds(),
         load.percentileMillis(50), load.percentileMillis(99), load.percentileMillis(100),
         cpuMicros, window.toSeconds(), 0.25e6 / cpuMicros,

@@ -217,12 +217,12 @@ public final class ProxyBench {
     }
   }
 
-  /** The bare Vert.x proxy, with the frontend's flags, on the same backend. */
+  /** The bare Vert.x proxy, with the frontend's flags and environment, on the same backend. */
   private static ChildProcess startBare(String flags, int backendPort, Path logDir) {
     return ChildProcess.start("bare vert.x proxy", port -> java(Arrays.asList(flags.trim().split("\\s+")),
             List.of("-cp", System.getProperty("java.class.path"), BareVertxProxy.class.getName(),
                 Integer.toString(port), Integer.toString(backendPort))),
-        Map.of(), host -> HttpProbe.answers(host, "/api/hello"), logDir, Duration.ofSeconds(30));
+        LocalFrontend.ENVIRONMENT, host -> HttpProbe.answers(host, "/api/hello"), logDir, Duration.ofSeconds(30));
   }
 
   private static ChildProcess startBackend(Path logDir) {
@@ -234,7 +234,7 @@ public final class ProxyBench {
 
   /** The frontend as its container runs it, configured only by environment variables. */
   private static ChildProcess startFrontend(Path jar, String flags, int backendPort, String pubsubHost, Path logDir) {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(LocalFrontend.ENVIRONMENT);
     env.put("SNOOZE_BACKEND_URL", "http://127.0.0.1:" + backendPort);
     env.put("SNOOZE_PROJECT", PROJECT);
     env.put("SNOOZE_TOPIC", TOPIC);
