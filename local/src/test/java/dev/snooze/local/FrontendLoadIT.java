@@ -38,16 +38,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The frontend at saturation: its own JVM with its production flags
- * ({@link LocalFrontend#JVM_FLAGS} and {@link LocalFrontend#ENVIRONMENT}), proxying to the stand-in GPU backend while it is awake,
- * driven by a closed loop of {@value #CONNECTIONS} connections for {@code snooze.load.seconds}
- * (40 s unless set) with a mix of small JSON answers, streamed NDJSON generations and 16 KiB
- * prompts. Every answer must be a 200 carrying exactly the bytes the backend sends (streamed
- * ones: the same tokens, every line, the final one done), and the frontend's resident memory,
- * read from /proc, must stay under {@value #RSS_BOUND_MIB} MiB, its share of an e2-micro (the
- * frontend VM's default machine type), and not grow from the first 20 s after warm-up to the last
- * 20 s. Figures, the CPU time per request among them, go to target/frontend-load.txt and the test
- * output.
+ * The frontend at saturation: its own JVM with its production flags and environment
+ * ({@link LocalFrontend#JVM_FLAGS}, {@link LocalFrontend#ENVIRONMENT}), proxying to the stand-in
+ * GPU backend while it is awake, driven by a closed loop of {@value #CONNECTIONS} connections for
+ * {@code snooze.load.seconds} (40 s unless set) with a mix of small JSON answers, streamed NDJSON
+ * generations and 16 KiB prompts. Every answer must be a 200 carrying exactly the bytes the backend
+ * sends (streamed ones: the same tokens, every line, the final one done), and the frontend's
+ * resident memory, read from /proc, must stay under {@value #RSS_BOUND_MIB} MiB, its share of an
+ * e2-micro (the frontend VM's default machine type), and not grow from the first 20 s after warm-up
+ * to the last 20 s. Figures, the CPU time per request among them, go to target/frontend-load.txt
+ * and the test output.
  *
  * <p>A failsafe IT, so that {@code mvn verify} (CI) runs it and {@code mvn test} does not; alone:
  * {@code mvn -pl local -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false

@@ -114,7 +114,8 @@ record Bill(Deployment deployment, PriceTable prices, List<Line> asleep, List<Aw
       if (!Integer.valueOf(offer.gpuCount()).equals(included.get(offer.gpuType()))) {
         throw new CostInputException("offer \"" + offer.name() + "\" asks for " + offer.gpuCount() + " × "
             + offer.gpuType() + " on " + offer.machineType() + ", whose price in the price table includes "
-            + included.entrySet().stream().map(e -> e.getValue() + " × " + e.getKey()).collect(Collectors.joining(", "))
+            + included.entrySet().stream().map(e -> e.getValue() + " × " + e.getKey())
+                .collect(Collectors.joining(", "))
             + ": fix the offer's gpu_type and gpu_count, or the table's includedGpus");
       }
       return 0;

@@ -45,7 +45,8 @@ public final class LocalFrontend implements AutoCloseable {
    * The environment the frontend's container sets beside its flags, as it runs here too: glibc
    * gives each thread that allocates while another holds an arena a new one, up to 8 per core, and
    * each keeps what it freed until trimmed; two arenas for two event loops cut the load suite's
-   * RSS peak by ~19 MiB (226 to 207 MiB) and no CPU per request (P3 in docs/benchmarks.md).
+   * RSS peak by ~19 MiB (226 to 207 MiB) at no cost in CPU per request ("Two malloc arenas" under
+   * P3 in docs/benchmarks.md).
    */
   public static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
